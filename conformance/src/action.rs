@@ -1,0 +1,140 @@
+//! Capability actions declared in a profile: an HTTP request to the target or a shell
+//! command. A failed action means a check could not run — never that the target broke a
+//! clause.
+
+use std::process::Stdio;
+
+use crate::profile::{Action, HttpRequest};
+use crate::target::Target;
+
+/// What an action answered.
+#[derive(Debug, Clone, Default)]
+pub struct ActionOutput {
+    /// HTTP: the answer's status; command: none.
+    pub status: Option<u16>,
+    /// HTTP: the `Set-Cookie` headers.
+    pub set_cookies: Vec<String>,
+    /// HTTP: the body; command: standard output.
+    pub output: String,
+}
+
+/// Why an action failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    #[error("the profile declares no such capability")]
+    NotOffered,
+    #[error("{method} {url} failed: {cause}")]
+    Http {
+        method: String,
+        url: String,
+        cause: String,
+    },
+    #[error("{method} {url} answered {status}: {body}")]
+    Status {
+        method: String,
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("command `{command}` could not start: {cause}")]
+    Spawn { command: String, cause: String },
+    #[error("command `{command}` exited with {status}: {stderr}")]
+    Command {
+        command: String,
+        status: String,
+        stderr: String,
+    },
+}
+
+/// Runs an action; an HTTP answer outside 2xx or a non-zero exit is an error.
+pub async fn run(target: &Target, action: &Action) -> Result<ActionOutput, ActionError> {
+    match action {
+        Action::Http(request) => http(target, request).await,
+        Action::Command(c) => command(&c.command).await,
+    }
+}
+
+async fn http(target: &Target, request: &HttpRequest) -> Result<ActionOutput, ActionError> {
+    let url = target.url(&request.path);
+    let method = request.method.to_ascii_uppercase();
+    let http_err = |cause: String| ActionError::Http {
+        method: method.clone(),
+        url: url.to_string(),
+        cause,
+    };
+    let verb =
+        reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| http_err(e.to_string()))?;
+    let mut builder = target.client(None).request(verb, url.clone());
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.json(body);
+    }
+    let response = builder
+        .send()
+        .await
+        .map_err(|e| http_err(error_chain(&e)))?;
+    let status = response.status().as_u16();
+    let set_cookies = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    let output = response
+        .text()
+        .await
+        .map_err(|e| http_err(error_chain(&e)))?;
+    if !(200..300).contains(&status) {
+        return Err(ActionError::Status {
+            method,
+            url: url.to_string(),
+            status,
+            body: output,
+        });
+    }
+    Ok(ActionOutput {
+        status: Some(status),
+        set_cookies,
+        output,
+    })
+}
+
+async fn command(command: &str) -> Result<ActionOutput, ActionError> {
+    let output = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .map_err(|e| ActionError::Spawn {
+            command: command.to_owned(),
+            cause: e.to_string(),
+        })?;
+    if !output.status.success() {
+        return Err(ActionError::Command {
+            command: command.to_owned(),
+            status: output.status.to_string(),
+            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
+        });
+    }
+    Ok(ActionOutput {
+        status: None,
+        set_cookies: Vec::new(),
+        output: String::from_utf8_lossy(&output.stdout).into_owned(),
+    })
+}
+
+/// An error with its causes, since reqwest's own message hides them ("error sending
+/// request" says nothing of a refused connection).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,157 @@
+//! The clause catalogue: every behaviour of the logout contract, with its ID, grade and
+//! the target capabilities its scenarios need. It is `features/clauses.toml`, compiled
+//! into the harness so the CLI works from any directory.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// How much a clause weighs in the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Grade {
+    /// Stated by the document: a failure makes the target non-conformant.
+    Must,
+    /// Inferred or required by security references: a warning, a failure under `--strict`.
+    Should,
+    /// Left open by the document: reported, never failed.
+    Info,
+}
+
+impl Grade {
+    /// The grade's tag in feature files.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Grade::Must => "must",
+            Grade::Should => "should",
+            Grade::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Grade {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Grade::Must => "MUST",
+            Grade::Should => "SHOULD",
+            Grade::Info => "INFO",
+        })
+    }
+}
+
+/// Something a target may or may not offer; a scenario that needs a missing one is not
+/// run. In feature files: `@needs-<name>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// The liveness probe tells a live refresh token from a gone one.
+    RefreshProbe,
+    /// The liveness probe tells a live access token from a gone one.
+    AccessProbe,
+    /// The token store can be made to fail and recover.
+    StoreFault,
+    /// The target can mint an expired refresh token.
+    ExpiredSession,
+    /// The target allows a configured browser origin.
+    CorsOrigin,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 5] = [
+        Capability::RefreshProbe,
+        Capability::AccessProbe,
+        Capability::StoreFault,
+        Capability::ExpiredSession,
+        Capability::CorsOrigin,
+    ];
+
+    /// The name used in `@needs-<name>` tags.
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::RefreshProbe => "refresh-probe",
+            Capability::AccessProbe => "access-probe",
+            Capability::StoreFault => "store-fault",
+            Capability::ExpiredSession => "expired-session",
+            Capability::CorsOrigin => "cors-origin",
+        }
+    }
+
+    /// Parses the part of a `@needs-…` tag after `needs-`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// What the user declares in the profile to offer it.
+    pub fn how_to_offer(self) -> &'static str {
+        match self {
+            Capability::RefreshProbe => "[probe] refresh = true",
+            Capability::AccessProbe => "[probe] access = true",
+            Capability::StoreFault => "a [store_fault] table with `on` and `off`",
+            Capability::ExpiredSession => "an [expired_session] table",
+            Capability::CorsOrigin => "a [cors] table with `origin`",
+        }
+    }
+}
+
+/// One clause of the contract.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub id: String,
+    pub grade: Grade,
+    pub title: String,
+    pub text: String,
+    pub source: String,
+    #[serde(default)]
+    pub needs: Vec<Capability>,
+}
+
+/// All clauses, in catalogue order.
+#[derive(Debug, Deserialize)]
+pub struct Catalogue {
+    #[serde(rename = "clause")]
+    pub clauses: Vec<Clause>,
+}
+
+/// The catalogue's source text.
+pub const CATALOGUE_TOML: &str = include_str!("../../features/clauses.toml");
+
+impl Catalogue {
+    /// The catalogue compiled into the harness.
+    pub fn get() -> &'static Catalogue {
+        static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE.get_or_init(|| match Self::parse(CATALOGUE_TOML) {
+            Ok(c) => c,
+            // The file is compiled in and checked by a unit test: this cannot happen in
+            // a released binary.
+            Err(e) => panic!("features/clauses.toml is invalid: {e}"),
+        })
+    }
+
+    /// Parses catalogue text.
+    pub fn parse(text: &str) -> Result<Self, toml::de::Error> {
+        toml::from_str(text)
+    }
+
+    /// The clause with this ID.
+    pub fn clause(&self, id: &str) -> Option<&Clause> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogue_parses_with_unique_ids() {
+        let c = Catalogue::parse(CATALOGUE_TOML).expect("catalogue parses");
+        let mut ids: Vec<_> = c.clauses.iter().map(|c| c.id.as_str()).collect();
+        let n = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate clause IDs");
+        assert!(n >= 22, "catalogue has only {n} clauses");
+    }
+}

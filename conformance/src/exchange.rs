@@ -1,0 +1,222 @@
+//! One HTTP request and its answer, kept for checks and for failure output.
+//!
+//! Failure output shows the whole exchange, so anything that could be a credential is
+//! masked when it is displayed: long cookie values, and JSON string fields whose name
+//! mentions a token.
+
+use std::fmt;
+use std::time::Duration;
+
+/// A header as it went over the wire: the value is bytes, which may not be UTF-8.
+pub type Header = (String, Vec<u8>);
+
+/// Cookie values at least this long are masked in output (tokens are longer; the
+/// short malformed inputs the suite sends stay readable).
+const MASK_FROM_LEN: usize = 16;
+
+/// What was sent.
+#[derive(Debug, Clone, Default)]
+pub struct RequestRecord {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+}
+
+/// What came back.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseRecord {
+    pub status: u16,
+    pub headers: Vec<Header>,
+    pub body: Vec<u8>,
+}
+
+/// A request, its answer (or why there was none) and how long it took.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    /// What the step was doing, e.g. "logout" or "probe refresh token".
+    pub label: String,
+    pub request: RequestRecord,
+    pub response: Result<ResponseRecord, String>,
+    pub elapsed: Duration,
+}
+
+impl ResponseRecord {
+    /// All values of a header, lossily decoded.
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+            .collect()
+    }
+
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.header_all(name).into_iter().next()
+    }
+
+    /// The raw `Set-Cookie` headers, one per header line.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.header_all("set-cookie")
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The body as text, lossily.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Whether the media type is `application/json` (parameters such as `charset` and
+    /// letter case do not matter).
+    pub fn is_json(&self) -> bool {
+        self.header("content-type").is_some_and(|ct| {
+            ct.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        })
+    }
+}
+
+impl fmt::Display for Exchange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.request;
+        writeln!(f, "  --- {} ({} ms)", self.label, self.elapsed.as_millis())?;
+        writeln!(f, "  > {} {}", r.method, r.url)?;
+        for (name, value) in &r.headers {
+            writeln!(f, "  > {name}: {}", mask_header(name, value))?;
+        }
+        if !r.body.is_empty() {
+            writeln!(f, "  > {}", mask_body(&r.body))?;
+        }
+        match &self.response {
+            Err(e) => writeln!(f, "  < no answer: {e}"),
+            Ok(resp) => {
+                writeln!(f, "  < {}", resp.status)?;
+                for (name, value) in &resp.headers {
+                    writeln!(f, "  < {name}: {}", mask_header(name, value))?;
+                }
+                if !resp.body.is_empty() {
+                    writeln!(f, "  < {}", mask_body(&resp.body))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A header value fit for output: cookie values masked, bytes that are not printable
+/// ASCII shown as `\xHH`.
+pub fn mask_header(name: &str, value: &[u8]) -> String {
+    let text = escape_bytes(value);
+    if name.eq_ignore_ascii_case("cookie") {
+        text.split(';').map(mask_pair).collect::<Vec<_>>().join(";")
+    } else if name.eq_ignore_ascii_case("set-cookie") {
+        match text.split_once(';') {
+            Some((pair, rest)) => format!("{};{rest}", mask_pair(pair)),
+            None => mask_pair(&text),
+        }
+    } else {
+        text
+    }
+}
+
+fn mask_pair(pair: &str) -> String {
+    match pair.split_once('=') {
+        Some((name, value)) if value.trim().len() >= MASK_FROM_LEN => {
+            format!("{name}=«masked, {} chars»", value.trim().len())
+        }
+        _ => pair.to_owned(),
+    }
+}
+
+/// A body fit for output: JSON fields named like tokens masked, long bodies cut.
+pub fn mask_body(body: &[u8]) -> String {
+    const LIMIT: usize = 2048;
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut json) => {
+            mask_json(&mut json);
+            json.to_string()
+        }
+        Err(_) => escape_bytes(body),
+    };
+    if text.len() > LIMIT {
+        let cut = (0..=LIMIT)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        format!("{}… ({} bytes in all)", &text[..cut], body.len())
+    } else {
+        text
+    }
+}
+
+fn mask_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                if key.to_ascii_lowercase().contains("token") && v.is_string() {
+                    *v = serde_json::Value::String("«masked»".into());
+                } else {
+                    mask_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask_json),
+        _ => {}
+    }
+}
+
+/// Bytes as text, with anything that is not printable ASCII written `\xHH`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b == b' ' || b.is_ascii_graphic() {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_masked_and_short_values_kept() {
+        let token = "A".repeat(43);
+        let cookie = mask_header("Cookie", format!("refreshToken={token}; x=abc").as_bytes());
+        assert_eq!(cookie, "refreshToken=«masked, 43 chars»; x=abc");
+        let set = mask_header(
+            "set-cookie",
+            format!("accessToken={token}; Path=/").as_bytes(),
+        );
+        assert_eq!(set, "accessToken=«masked, 43 chars»; Path=/");
+        let cleared = mask_header("set-cookie", b"accessToken=; Path=/");
+        assert_eq!(cleared, "accessToken=; Path=/");
+        let body = mask_body(br#"{"refreshToken":"secret","message":"ok"}"#);
+        assert!(!body.contains("secret") && body.contains("ok"), "{body}");
+        assert_eq!(
+            mask_header("cookie", b"refreshToken=\xff\xfe"),
+            "refreshToken=\\xff\\xfe"
+        );
+    }
+
+    #[test]
+    fn json_media_type_ignores_case_and_parameters() {
+        let with = |ct: &str| ResponseRecord {
+            headers: vec![("content-type".into(), ct.as_bytes().to_vec())],
+            ..ResponseRecord::default()
+        };
+        assert!(with("application/json").is_json());
+        assert!(with("Application/JSON; charset=utf-8").is_json());
+        assert!(!with("text/html").is_json());
+        assert!(!ResponseRecord::default().is_json());
+    }
+}

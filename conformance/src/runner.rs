@@ -1,0 +1,304 @@
+//! One run of the suite against one target: plan which scenarios can run, run them with
+//! cucumber, and judge every clause.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::tag::Ext as _;
+use cucumber::{World as _, WriterExt as _, cli, gherkin, parser, writer};
+use futures::stream;
+use serde::Serialize;
+
+use crate::collector::Collector;
+use crate::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
+use crate::steps;
+use crate::target::{Target, TargetError};
+use crate::verdict::{self, ClauseResult, ScenarioResult, ScenarioStatus, Verdict};
+use crate::world::{Cookies, LogoutWorld};
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// SHOULD clauses count like MUST clauses.
+    pub strict: bool,
+    /// A cucumber tag expression; scenarios it excludes are not run.
+    pub tags: Option<String>,
+    /// Print a line per finished scenario.
+    pub progress: bool,
+    /// Also write cucumber's JSON report here.
+    pub cucumber_json: Option<PathBuf>,
+    /// How many scenarios run at once.
+    pub concurrency: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            strict: false,
+            tags: None,
+            progress: false,
+            cucumber_json: None,
+            concurrency: 16,
+        }
+    }
+}
+
+/// Why a run could not reach a verdict.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    #[error("invalid --tags expression {0:?}: {1}")]
+    Tags(String, String),
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cucumber could not read the features: {0}")]
+    Parse(String),
+    #[error("no scenario ran{0}")]
+    NothingRan(String),
+    #[error("the store fault could not be switched off again: {0}")]
+    FaultLeftOn(String),
+}
+
+/// Everything a run found.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub target: String,
+    pub strict: bool,
+    pub verdict: Verdict,
+    pub clauses: Vec<ClauseResult>,
+    #[serde(skip)]
+    pub wall_time: Duration,
+}
+
+impl RunReport {
+    /// A clause's result.
+    pub fn clause(&self, id: &str) -> Option<&ClauseResult> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// Every scenario result, in clause order.
+    pub fn scenarios(&self) -> impl Iterator<Item = &ScenarioResult> {
+        self.clauses.iter().flat_map(|c| c.scenarios.iter())
+    }
+}
+
+/// Runs the suite against a target.
+pub async fn run(
+    target: Arc<Target>,
+    suite: Arc<Suite>,
+    options: &RunOptions,
+) -> Result<RunReport, RunError> {
+    // Cucumber swaps the process's panic hook while it runs; runs in one process (the
+    // tests run several) must not interleave or the hook is lost.
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let started = Instant::now();
+
+    target.check_reachable().await?;
+    preflight_session(&target).await?;
+
+    let tags = match &options.tags {
+        Some(expr) => Some(
+            expr.parse::<TagOperation>()
+                .map_err(|e| RunError::Tags(expr.clone(), e.to_string()))?,
+        ),
+        None => None,
+    };
+    let (to_run, mut results) = plan(&target, &suite, tags.as_ref());
+    if to_run.is_empty() {
+        return Err(RunError::NothingRan(
+            " (every scenario was waived, not selected by --tags or needs a missing capability)"
+                .into(),
+        ));
+    }
+
+    let collector = Collector::new(suite.clone(), options.progress);
+    let json_out: Box<dyn Write> = match &options.cucumber_json {
+        Some(path) => Box::new(
+            std::fs::File::create(path).map_err(|source| RunError::Write {
+                path: path.clone(),
+                source,
+            })?,
+        ),
+        None => Box::new(std::io::sink()),
+    };
+    let observations: Arc<Mutex<HashMap<ScenarioKey, Vec<String>>>> = Arc::default();
+    let fault_errors: Arc<Mutex<Vec<String>>> = Arc::default();
+
+    let before_target = target.clone();
+    let after_target = target.clone();
+    let after_notes = observations.clone();
+    let after_errors = fault_errors.clone();
+    let selected: HashSet<ScenarioKey> = to_run.iter().cloned().collect();
+    LogoutWorld::cucumber::<&str>()
+        .with_parser(Preparsed)
+        .with_writer(
+            collector
+                .clone()
+                .tee::<LogoutWorld, _>(writer::Json::for_tee(json_out))
+                .fail_on_skipped()
+                .normalized(),
+        )
+        .max_concurrent_scenarios(options.concurrency)
+        .before(move |_, _, _, world| {
+            world.bind(before_target.clone());
+            Box::pin(async {})
+        })
+        .after(move |feature, _, scenario, _, world| {
+            let target = after_target.clone();
+            let notes = after_notes.clone();
+            let errors = after_errors.clone();
+            let key = ScenarioKey {
+                file: display_path(feature),
+                line: scenario.position.line,
+            };
+            let seen = world.map(|w| std::mem::take(&mut w.observations));
+            Box::pin(async move {
+                if let Some(seen) = seen {
+                    notes
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .insert(key, seen);
+                }
+                if let Err(e) = target.store_fault_off().await {
+                    errors
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .push(e.to_string());
+                }
+            })
+        })
+        .with_cli(cli::Opts::<_, _, _, cli::Empty>::default())
+        .filter_run(suite.features.clone(), move |feature, _, scenario| {
+            selected.contains(&ScenarioKey {
+                file: display_path(feature),
+                line: scenario.position.line,
+            })
+        })
+        .await;
+
+    target
+        .store_fault_off()
+        .await
+        .map_err(|e| RunError::FaultLeftOn(e.to_string()))?;
+    if let Some(e) = fault_errors
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .first()
+    {
+        return Err(RunError::FaultLeftOn(e.clone()));
+    }
+    let parse_errors = collector.parse_errors();
+    if !parse_errors.is_empty() {
+        return Err(RunError::Parse(parse_errors.join("; ")));
+    }
+
+    let ran = collector.results();
+    if ran.is_empty() {
+        return Err(RunError::NothingRan(String::new()));
+    }
+    let notes = observations.lock().unwrap_or_else(PoisonError::into_inner);
+    for key in &to_run {
+        let Some(info) = suite.scenario(key) else {
+            continue;
+        };
+        match ran.iter().find(|r| &r.key == key) {
+            Some(result) => {
+                let mut result = result.clone();
+                result.observations = notes.get(key).cloned().unwrap_or_default();
+                results.push(result);
+            }
+            None => {
+                let mut missing =
+                    ScenarioResult::not_run(info, "cucumber did not run this scenario".into());
+                missing.status = ScenarioStatus::Error;
+                results.push(missing);
+            }
+        }
+    }
+    let profile = &target.profile;
+    let clauses = verdict::clauses(&results, &|id| profile.waives(id));
+    Ok(RunReport {
+        target: target.base.to_string(),
+        strict: options.strict,
+        verdict: verdict::verdict(&clauses, options.strict),
+        clauses,
+        wall_time: started.elapsed(),
+    })
+}
+
+/// Splits the scenarios into those to run and those that are not run, with the reason.
+fn plan(
+    target: &Target,
+    suite: &Suite,
+    tags: Option<&TagOperation>,
+) -> (Vec<ScenarioKey>, Vec<ScenarioResult>) {
+    let mut to_run = Vec::new();
+    let mut not_run = Vec::new();
+    for info in &suite.scenarios {
+        match why_not_run(target, info, tags) {
+            None => to_run.push(info.key.clone()),
+            Some(reason) => not_run.push(ScenarioResult::not_run(info, reason)),
+        }
+    }
+    (to_run, not_run)
+}
+
+fn why_not_run(
+    target: &Target,
+    info: &ScenarioInfo,
+    tags: Option<&TagOperation>,
+) -> Option<String> {
+    if target.profile.waives(&info.clause) {
+        return Some("waived in the profile".into());
+    }
+    if let Some(tags) = tags {
+        if !tags.eval(info.tags.iter()) {
+            return Some("not selected by --tags".into());
+        }
+    }
+    info.needs
+        .iter()
+        .find(|c| !target.profile.offers(**c))
+        .map(|c| {
+            format!(
+                "the target offers no {} capability (declare {})",
+                c.name(),
+                c.how_to_offer()
+            )
+        })
+}
+
+/// Opens one session before anything else, so that a target where no session can be
+/// opened is one clear configuration error rather than every scenario failing.
+async fn preflight_session(target: &Arc<Target>) -> Result<(), TargetError> {
+    let mut world = LogoutWorld::blank();
+    world.bind(target.clone());
+    steps::open_session(&mut world, None, Cookies::None)
+        .await
+        .map(drop)
+        .map_err(|message| TargetError::NoSession {
+            url: target.base.to_string(),
+            message,
+        })
+}
+
+/// Hands cucumber the features the harness parsed and expanded itself.
+struct Preparsed;
+
+impl parser::Parser<Vec<gherkin::Feature>> for Preparsed {
+    type Cli = cli::Empty;
+    type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, features: Vec<gherkin::Feature>, _: cli::Empty) -> Self::Output {
+        stream::iter(features.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}

@@ -1,0 +1,273 @@
+//! The requests under test: logouts in every form the contract speaks of.
+
+use std::time::Instant;
+
+use cucumber::when;
+
+use crate::exchange::{Exchange, RequestRecord};
+use crate::raw;
+use crate::steps::unknown_token;
+use crate::verdict::could_not_run;
+use crate::world::{Body, Cookies, LogoutWorld, Request};
+
+#[when("the client logs out with its session cookies")]
+async fn with_session_cookies(world: &mut LogoutWorld) {
+    let request = Request::logout(&world.target(), Cookies::Jar);
+    world.send_under_test(request).await;
+}
+
+#[when(regex = r"^the client logs out with its session cookies and the body (.+)$")]
+async fn with_body(world: &mut LogoutWorld, body: String) {
+    let mut request = Request::logout(&world.target(), Cookies::Jar);
+    request.body = if body == "(empty)" {
+        Body::json("")
+    } else {
+        Body::json(&body)
+    };
+    world.send_under_test(request).await;
+}
+
+#[when(regex = r#"^the client logs out with its session cookies and the Content-Type "(.+)"$"#)]
+async fn with_content_type(world: &mut LogoutWorld, content_type: String) {
+    let mut request = Request::logout(&world.target(), Cookies::Jar);
+    request.body.content_type = Some(content_type);
+    world.send_under_test(request).await;
+}
+
+#[when("the client logs out with its session cookies and no Content-Type")]
+async fn without_content_type(world: &mut LogoutWorld) {
+    let mut request = Request::logout(&world.target(), Cookies::Jar);
+    request.body.content_type = None;
+    world.send_under_test(request).await;
+}
+
+#[when(
+    regex = r"^the client logs out presenting (an unknown|a garbage|an already-removed|the expired) refresh token$"
+)]
+async fn presenting(world: &mut LogoutWorld, kind: String) {
+    let target = world.target();
+    let token = match kind.as_str() {
+        "an unknown" => unknown_token(),
+        "a garbage" => "!!garbage.not-a-token!!".to_owned(),
+        "an already-removed" => {
+            let token = world.session().refresh.clone();
+            let mut first = Request::logout(&target, refresh_cookie(world, &token));
+            first.label = "logout that removes the token".into();
+            world.send(first).await;
+            token
+        }
+        _ => match &world.expired_token {
+            Some(t) => t.clone(),
+            None => could_not_run("no expired token was minted"),
+        },
+    };
+    let request = Request::logout(&target, refresh_cookie(world, &token));
+    world.send_under_test(request).await;
+}
+
+#[when("the client logs out again presenting the same refresh token")]
+async fn again(world: &mut LogoutWorld) {
+    let token = world.session().refresh.clone();
+    let mut request = Request::logout(&world.target(), refresh_cookie(world, &token));
+    request.label = "second logout with the same token".into();
+    world.send_under_test(request).await;
+}
+
+#[when("the client logs out without any Cookie header")]
+async fn without_cookies(world: &mut LogoutWorld) {
+    let request = Request::logout(&world.target(), Cookies::None);
+    world.send_under_test(request).await;
+}
+
+#[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
+async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
+    let target = world.target();
+    let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
+    let url = target.url(&target.profile.logout.path);
+    let host = target.socket_addr();
+    let body = b"{}";
+    let headers: Vec<(String, Vec<u8>)> = vec![
+        ("host".into(), host.as_bytes().to_vec()),
+        ("content-type".into(), b"application/json".to_vec()),
+        ("content-length".into(), body.len().to_string().into_bytes()),
+        ("cookie".into(), cookie),
+    ];
+    let mut head = format!("POST {} HTTP/1.1", url.path()).into_bytes();
+    for (name, value) in &headers {
+        head.extend_from_slice(format!("\r\n{name}: ").as_bytes());
+        head.extend_from_slice(value);
+    }
+    let started = Instant::now();
+    let response = raw::send(&host, &head, body, target.timeout)
+        .await
+        .map_err(|e| e.to_string());
+    let exchange = Exchange {
+        label: "logout over a raw connection".into(),
+        request: RequestRecord {
+            method: "POST".into(),
+            url: url.to_string(),
+            headers,
+            body: body.to_vec(),
+        },
+        response,
+        elapsed: started.elapsed(),
+    };
+    world.transcript.push(exchange.clone());
+    world.answers.push(exchange);
+}
+
+#[when(regex = r"^(\d+) clients log out at the same moment presenting the same refresh token$")]
+async fn concurrently(world: &mut LogoutWorld, count: usize) {
+    let target = world.target();
+    let token = world.session().refresh.clone();
+    let client = world.plain_client();
+    let request = Request::logout(&target, refresh_cookie(world, &token));
+    let all = (0..count).map(|i| {
+        let mut request = request.clone();
+        request.label = format!("concurrent logout {}", i + 1);
+        let (client, target) = (client.clone(), target.clone());
+        async move { crate::world::send(&client, &target, &request, None).await }
+    });
+    for exchange in futures::future::join_all(all).await {
+        world.transcript.push(exchange.clone());
+        world.answers.push(exchange);
+    }
+}
+
+#[when(regex = r"^the client sends (GET|PUT|DELETE) to the logout path with its session cookies$")]
+async fn other_method(world: &mut LogoutWorld, method: String) {
+    let mut request = Request::logout(&world.target(), Cookies::Jar);
+    request.label = format!("{method} on the logout path");
+    request.method = method;
+    world.send_under_test(request).await;
+}
+
+#[when(
+    regex = r"^the client logs out with its session cookies from (the configured browser origin|an origin that is not allowed)$"
+)]
+async fn from_origin(world: &mut LogoutWorld, which: String) {
+    let origin = origin(world, &which);
+    let mut request = Request::logout(&world.target(), Cookies::Jar);
+    request.headers.push(("origin".into(), origin));
+    world.send_under_test(request).await;
+}
+
+#[when(
+    regex = r"^(the configured browser origin|an origin that is not allowed) sends a preflight for the logout$"
+)]
+async fn preflight(world: &mut LogoutWorld, which: String) {
+    let origin = origin(world, &which);
+    let target = world.target();
+    world
+        .send_under_test(Request {
+            label: "CORS preflight".into(),
+            method: "OPTIONS".into(),
+            path: target.profile.logout.path.clone(),
+            cookies: Cookies::None,
+            body: Body::none(),
+            headers: vec![
+                ("origin".into(), origin),
+                ("access-control-request-method".into(), "POST".into()),
+                (
+                    "access-control-request-headers".into(),
+                    "content-type".into(),
+                ),
+            ],
+        })
+        .await;
+}
+
+#[when("each session logs out and as many unknown tokens log out, one after another")]
+async fn timed(world: &mut LogoutWorld) {
+    let target = world.target();
+    let sessions = world.sessions.clone();
+    if sessions.is_empty() {
+        could_not_run("the scenario opened no sessions");
+    }
+    for session in sessions {
+        let live = refresh_cookie(world, &session.refresh);
+        let mut request = Request::logout(&target, live);
+        request.label = "timed logout, live token".into();
+        world.send_under_test(request).await;
+        let unknown = refresh_cookie(world, &unknown_token());
+        let mut request = Request::logout(&target, unknown);
+        request.label = "timed logout, unknown token".into();
+        world.send_under_test(request).await;
+    }
+}
+
+fn refresh_cookie(world: &LogoutWorld, token: &str) -> Cookies {
+    Cookies::Header(format!(
+        "{}={token}",
+        world.target().profile.cookies.refresh
+    ))
+}
+
+fn origin(world: &LogoutWorld, which: &str) -> String {
+    let target = world.target();
+    let Some(cors) = &target.profile.cors else {
+        could_not_run("the profile declares no [cors] origin");
+    };
+    if which.starts_with("the configured") {
+        cors.origin.clone()
+    } else {
+        cors.disallowed_origin.clone()
+    }
+}
+
+/// Reads the byte notation of the feature files: `{bytes ff fe}` is the bytes 0xFF 0xFE,
+/// `{N × "c"}` is the text `c` repeated N times, everything else stands for itself.
+pub(crate) fn decode_notation(text: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.extend_from_slice(&rest.as_bytes()[..open]);
+        let inner = &rest[open + 1..];
+        let close = inner
+            .find('}')
+            .ok_or_else(|| format!("unclosed {{ in {text:?}"))?;
+        let spec = &inner[..close];
+        if let Some(hex) = spec.strip_prefix("bytes ") {
+            for byte in hex.split_whitespace() {
+                out.push(
+                    u8::from_str_radix(byte, 16)
+                        .map_err(|_| format!("bad byte {byte:?} in {text:?}"))?,
+                );
+            }
+        } else {
+            let (count, unit) = spec
+                .split_once('×')
+                .ok_or_else(|| format!("expected {{bytes HH …}} or {{N × \"c\"}} in {text:?}"))?;
+            let count: usize = count
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad count in {text:?}"))?;
+            out.extend(unit.trim().trim_matches('"').repeat(count).into_bytes());
+        }
+        rest = &inner[close + 1..];
+    }
+    out.extend_from_slice(rest.as_bytes());
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_notation;
+
+    #[test]
+    fn notation_writes_bytes_and_repeats() {
+        assert_eq!(
+            decode_notation("a={bytes ff 28}").expect("ok"),
+            b"a=\xff\x28"
+        );
+        let long = decode_notation("t={4096 × \"a\"};").expect("ok");
+        assert_eq!(long.len(), 2 + 4096 + 1);
+        assert_eq!(decode_notation(";;;").expect("ok"), b";;;");
+        assert_eq!(
+            decode_notation("refreshToken=\"abc").expect("ok"),
+            b"refreshToken=\"abc"
+        );
+        assert!(decode_notation("{bytes zz}").is_err());
+        assert!(decode_notation("{4 x}").is_err());
+    }
+}

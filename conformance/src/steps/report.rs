@@ -1,0 +1,92 @@
+//! INFO scenarios: they observe and report, and never fail the target.
+
+use cucumber::then;
+
+use crate::catalogue::Capability;
+use crate::cookies::clearing_problems;
+use crate::steps::session::probe;
+use crate::verdict::could_not_run;
+use crate::world::LogoutWorld;
+
+#[then("the report says whether the 500 answer clears both cookies")]
+fn cookies_on_error(world: &mut LogoutWorld) {
+    let target = world.target();
+    let response = world.response().clone();
+    let problems: Vec<String> = [
+        &target.profile.cookies.access,
+        &target.profile.cookies.refresh,
+    ]
+    .iter()
+    .flat_map(|name| clearing_problems(&response.set_cookies(), name))
+    .collect();
+    let note = if problems.is_empty() {
+        format!(
+            "with a failing store the answer ({}) clears both cookies",
+            response.status
+        )
+    } else {
+        format!(
+            "with a failing store the answer ({}) does not clear both cookies: {}",
+            response.status,
+            problems.join("; ")
+        )
+    };
+    world.observe(note);
+}
+
+#[then("the report says the status and whether the session ended")]
+async fn status_and_session(world: &mut LogoutWorld) {
+    let target = world.target();
+    let request_type = world
+        .answers
+        .last()
+        .and_then(|e| {
+            e.request
+                .headers
+                .iter()
+                .find(|(n, _)| n == "content-type")
+                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        })
+        .unwrap_or_else(|| "no Content-Type".into());
+    let status = world.response().status;
+    if !target.profile.offers(Capability::RefreshProbe) {
+        world.observe(format!(
+            "{request_type}: status {status} (no probe to tell whether the session ended)"
+        ));
+        return;
+    }
+    let token = world.session().refresh.clone();
+    let ended = !probe(world, "refresh", &token).await;
+    let mut note = format!(
+        "{request_type}: status {status}, session {}",
+        if ended { "ended" } else { "still live" }
+    );
+    if ended && request_type.starts_with("text/plain") {
+        note.push_str(
+            " — logout-CSRF exposure: a cross-site form can send this request without a preflight",
+        );
+    }
+    world.observe(note);
+}
+
+#[then("the report gives the median latency of both")]
+fn median_latency(world: &mut LogoutWorld) {
+    let median = |word: &str| {
+        let mut ms: Vec<f64> = world
+            .answers
+            .iter()
+            .filter(|e| e.label.ends_with(word))
+            .map(|e| e.elapsed.as_secs_f64() * 1000.0)
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        (ms.len(), ms.get(ms.len() / 2).copied())
+    };
+    let (n_live, live) = median("live token");
+    let (n_unknown, unknown) = median("unknown token");
+    let (Some(live), Some(unknown)) = (live, unknown) else {
+        could_not_run("no timed logouts to measure");
+    };
+    world.observe(format!(
+        "median latency: live token {live:.2} ms (n={n_live}), unknown token {unknown:.2} ms (n={n_unknown})"
+    ));
+}

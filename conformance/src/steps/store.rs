@@ -1,0 +1,15 @@
+//! The token store fault. The runner's after-scenario hook switches it off again
+//! whatever happened in the scenario.
+
+use cucumber::given;
+
+use crate::verdict::could_not_run;
+use crate::world::LogoutWorld;
+
+#[given("the token store is failing")]
+async fn store_failing(world: &mut LogoutWorld) {
+    let target = world.target();
+    if let Err(e) = target.store_fault_on().await {
+        could_not_run(format!("switching the store fault on: {e}"));
+    }
+}

@@ -1,0 +1,27 @@
+Feature: Credentialed CORS for browser clients
+  The document's Axios example sends the logout with withCredentials: true from a
+  browser page. For a page on another origin, the browser sends a preflight first and
+  only exposes the answer when the server names that exact origin and allows
+  credentials. Other origins get no Access-Control-Allow-Origin at all.
+
+  @LO-26 @should @needs-cors-origin
+  Scenario: The preflight from the configured origin is allowed with credentials
+    When the configured browser origin sends a preflight for the logout
+    Then the response status is 2xx
+    And the response allows the configured origin with credentials
+    And the response header "Access-Control-Allow-Headers" lists "content-type"
+
+  @LO-26 @should @needs-cors-origin
+  Scenario: The logout answer to the configured origin carries the CORS headers
+    Given a user with a live session
+    When the client logs out with its session cookies from the configured browser origin
+    Then the response is the documented success
+    And the response allows the configured origin with credentials
+
+  @LO-26 @should @needs-cors-origin
+  Scenario: An origin that is not allowed gets no Access-Control-Allow-Origin
+    Given a user with a live session
+    When an origin that is not allowed sends a preflight for the logout
+    Then the response has no "Access-Control-Allow-Origin" header
+    When the client logs out with its session cookies from an origin that is not allowed
+    Then the response has no "Access-Control-Allow-Origin" header

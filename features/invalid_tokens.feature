@@ -1,0 +1,60 @@
+Feature: Logging out without a valid token
+  The document says that a logout with an expired or invalid refresh token "silently
+  fails" but still answers 200 OK, and that the server clears the cookies "even if the
+  refresh token was already invalid". A missing cookie is an expected client state, not
+  an unexpected error, so it gets the same silent 200.
+
+  @LO-05 @must
+  Scenario Outline: <kind> refresh token gets the silent 200
+    Given a user with a live session
+    When the client logs out presenting <kind> refresh token
+    Then the response is the documented success
+    And both cookies are cleared
+
+    Examples:
+      | kind               |
+      | an unknown         |
+      | a garbage          |
+      | an already-removed |
+
+  @LO-05 @must @needs-expired-session
+  Scenario: An expired refresh token gets the silent 200
+    Given a user with a live session
+    And an expired refresh token minted by the target
+    When the client logs out presenting the expired refresh token
+    Then the response is the documented success
+    And both cookies are cleared
+
+  @LO-06 @must
+  Scenario: Logging out twice with the same token
+    Given a user with a live session
+    When the client logs out with its session cookies
+    And the client logs out again presenting the same refresh token
+    Then the response is the documented success
+    And both cookies are cleared
+
+  @LO-07 @must
+  Scenario: No Cookie header at all
+    Given a user with a live session
+    When the client logs out without any Cookie header
+    Then the response is the documented success
+    And both cookies are cleared
+
+  # These requests are written byte by byte on a raw connection, because an HTTP client
+  # library would refuse or repair them. In the table, {bytes ff fe} stands for the bytes
+  # 0xFF 0xFE, and {N × "c"} for the character c repeated N times.
+  @LO-11 @must
+  Scenario Outline: Malformed cookie input is an invalid token: <input>
+    Given a user with a live session
+    When the client logs out over a raw connection with the Cookie header <header>
+    Then the response is the documented success
+    And both cookies are cleared
+
+    Examples:
+      | input                   | header                                                          |
+      | no "="                  | refreshToken                                                    |
+      | only semicolons         | ;;;                                                             |
+      | an unmatched quote      | refreshToken="abc                                               |
+      | non-UTF-8 bytes         | refreshToken={bytes ff fe c3 28}                                 |
+      | a duplicated cookie     | refreshToken=unknown-one; refreshToken=unknown-two              |
+      | a 4 KiB value           | refreshToken={4096 × "a"}                                       |

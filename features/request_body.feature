@@ -1,0 +1,28 @@
+Feature: The request body is ignored
+  The document says no request body is required and that the body is ignored, since
+  authentication relies only on cookies.
+
+  @LO-08 @must
+  Scenario Outline: The body does not change the answer: <body kind>
+    Given a user with a live session
+    When the client logs out with its session cookies and the body <body>
+    Then the response is the documented success
+    And both cookies are cleared
+
+    Examples:
+      | body kind          | body                                              |
+      | an empty object    | {}                                                |
+      | an empty body      | (empty)                                           |
+      | another JSON object | {"refreshToken":"someone-else","everywhere":true} |
+
+  @LO-21 @should
+  Scenario Outline: An unusual body is ignored, never a 500: <body kind>
+    Given a user with a live session
+    When the client logs out with its session cookies and the body <body>
+    Then the response status is 200
+
+    Examples:
+      | body kind        | body      |
+      | a JSON array     | [1, 2, 3] |
+      | a JSON string    | "logout"  |
+      | malformed JSON   | {         |

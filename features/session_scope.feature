@@ -1,0 +1,17 @@
+Feature: What a logout revokes
+  The logout removes the refresh token it was given — the session on this device — and
+  invalidates the access token presented with it.
+
+  @LO-20 @should @needs-refresh-probe
+  Scenario: A second session of the same user stays live
+    Given a user with a live session
+    And the same user has a second live session
+    When the client logs out with its session cookies
+    Then the probe accepts the second session's refresh token
+
+  @LO-27 @should @needs-access-probe
+  Scenario: The presented access token is no longer accepted
+    Given a user with a live session
+    And the probe accepts the access token
+    When the client logs out with its session cookies
+    Then the probe rejects the access token

@@ -1,0 +1,226 @@
+//! Server settings and the command line that sets them.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use clap::Parser;
+
+use crate::password::PasswordCost;
+
+/// Everything a running server needs to know. `Default` is the documented local setup.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// Adds `Secure` to the login cookies and to the clearing cookies alike.
+    pub secure_cookies: bool,
+    /// Browser origins allowed to call the API with credentials (LO-26), compared exactly.
+    pub cors_origins: Vec<String>,
+    /// Enables the `/__conformance/*` hooks (see [`crate::handlers::hooks`]).
+    pub conformance_hooks: bool,
+    /// Argon2id cost of new password hashes.
+    pub password_cost: PasswordCost,
+    /// Largest JSON body accepted by register and login, in bytes.
+    pub body_limit: u64,
+}
+
+/// The default port of the documented API (`http://localhost:3000`).
+pub const DEFAULT_PORT: u16 = 3000;
+/// The default body limit: 16 KiB, far above any register or login body.
+pub const DEFAULT_BODY_LIMIT: u64 = 16 * 1024;
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
+            secure_cookies: false,
+            cors_origins: Vec::new(),
+            conformance_hooks: false,
+            password_cost: PasswordCost::default(),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+}
+
+impl Config {
+    /// What the conformance suite runs against: an ephemeral port on loopback, hooks on,
+    /// fast password hashing, and `http://localhost:5173` (Vite's dev server) as the one
+    /// allowed browser origin.
+    pub fn for_conformance() -> Self {
+        Self {
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            conformance_hooks: true,
+            password_cost: PasswordCost::fast_for_tests(),
+            cors_origins: vec!["http://localhost:5173".to_owned()],
+            ..Self::default()
+        }
+    }
+}
+
+/// Command line of the `logout-server` binary; every flag can also come from the
+/// environment. The log level comes from `RUST_LOG` (default `info`).
+#[derive(Debug, Parser)]
+#[command(
+    name = "logout-server",
+    version,
+    about = "Reference server of the cookie-based auth API and its POST /auth/logout contract",
+    after_help = "Log level: RUST_LOG (default \"info\"), e.g. RUST_LOG=logout_server=debug."
+)]
+pub struct Args {
+    /// IP address to listen on.
+    #[arg(long, env = "LOGOUT_SERVER_ADDR", default_value_t = IpAddr::V4(Ipv4Addr::LOCALHOST))]
+    pub addr: IpAddr,
+
+    /// TCP port to listen on (0 picks a free port).
+    #[arg(long, env = "LOGOUT_SERVER_PORT", default_value_t = DEFAULT_PORT)]
+    pub port: u16,
+
+    /// Mark every cookie `Secure` (login and clearing cookies); use it behind HTTPS.
+    #[arg(long, env = "LOGOUT_SERVER_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+
+    /// A browser origin (scheme://host[:port]) allowed to call the API with credentials;
+    /// repeat the flag for several (comma-separated in the environment variable).
+    #[arg(
+        long = "cors-origin",
+        value_name = "ORIGIN",
+        env = "LOGOUT_SERVER_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_parser = parse_origin
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// Serve the /__conformance/* test hooks (store fault switch, expired sessions).
+    /// Anyone who can reach the server can then break it: never in production.
+    #[arg(long, env = "LOGOUT_SERVER_CONFORMANCE_HOOKS")]
+    pub enable_conformance_hooks: bool,
+
+    /// Argon2id memory cost per password hash, in KiB (at least 8).
+    #[arg(
+        long,
+        env = "LOGOUT_SERVER_PASSWORD_MEMORY_KIB",
+        default_value_t = PasswordCost::default().memory_kib,
+        value_parser = clap::value_parser!(u32).range(8..)
+    )]
+    pub password_memory_kib: u32,
+
+    /// Argon2id iterations per password hash (at least 1).
+    #[arg(
+        long,
+        env = "LOGOUT_SERVER_PASSWORD_ITERATIONS",
+        default_value_t = PasswordCost::default().iterations,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub password_iterations: u32,
+
+    /// Largest request body accepted by register and login, in bytes (larger: 413).
+    #[arg(long, env = "LOGOUT_SERVER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
+    pub body_limit: u64,
+}
+
+impl Args {
+    /// The server settings these arguments describe.
+    pub fn into_config(self) -> Config {
+        Config {
+            addr: SocketAddr::new(self.addr, self.port),
+            secure_cookies: self.secure_cookies,
+            cors_origins: self.cors_origins,
+            conformance_hooks: self.enable_conformance_hooks,
+            password_cost: PasswordCost {
+                memory_kib: self.password_memory_kib,
+                iterations: self.password_iterations,
+                parallelism: PasswordCost::default().parallelism,
+            },
+            body_limit: self.body_limit,
+        }
+    }
+}
+
+/// An origin as browsers send it: `http` or `https`, a host, maybe a port, no path. A
+/// trailing `/` is dropped; `*` and `null` are refused, since credentials need an exact
+/// origin.
+fn parse_origin(value: &str) -> Result<String, String> {
+    let origin = value.trim().strip_suffix('/').unwrap_or(value.trim());
+    let rest = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!(
+                "{value:?} is not an origin: expected http://host[:port] or https://host[:port]"
+            )
+        })?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '*', ' ', ',']) {
+        return Err(format!(
+            "{value:?} is not an origin: expected scheme://host[:port] with no path"
+        ));
+    }
+    Ok(origin.to_owned())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, clap::Error> {
+        Args::try_parse_from(std::iter::once("logout-server").chain(args.iter().copied()))
+            .map(Args::into_config)
+    }
+
+    #[test]
+    fn defaults_match_the_documented_setup() {
+        let config = parse(&[]).unwrap();
+        assert_eq!(config.addr, "127.0.0.1:3000".parse().unwrap());
+        assert!(
+            !config.secure_cookies && !config.conformance_hooks && config.cors_origins.is_empty()
+        );
+        assert_eq!(config.password_cost, PasswordCost::default());
+        assert_eq!(config.body_limit, 16 * 1024);
+    }
+
+    #[test]
+    fn every_flag_is_read() {
+        let config = parse(&[
+            "--addr=0.0.0.0",
+            "--port=0",
+            "--secure-cookies",
+            "--cors-origin=http://localhost:5173/",
+            "--cors-origin",
+            "https://app.example.com",
+            "--enable-conformance-hooks",
+            "--password-memory-kib=64",
+            "--password-iterations=3",
+            "--body-limit=100",
+        ])
+        .unwrap();
+        assert_eq!(config.addr, "0.0.0.0:0".parse().unwrap());
+        assert!(config.secure_cookies && config.conformance_hooks);
+        assert_eq!(
+            config.cors_origins,
+            ["http://localhost:5173", "https://app.example.com"]
+        );
+        assert_eq!(
+            config.password_cost,
+            PasswordCost {
+                memory_kib: 64,
+                iterations: 3,
+                parallelism: 1
+            }
+        );
+        assert_eq!(config.body_limit, 100);
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for bad in [
+            &["--cors-origin=*"][..],
+            &["--cors-origin=localhost:5173"],
+            &["--cors-origin=http://a.example/path"],
+            &["--password-memory-kib=4"],
+            &["--password-iterations=0"],
+            &["--port=70000"],
+            &["--addr=localhost"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Conformance hooks: test-only endpoints that let the conformance suite reach states a
+//! client cannot reach on its own. They exist only when the server runs with
+//! `--enable-conformance-hooks` ([`crate::Config::conformance_hooks`]); otherwise their
+//! paths answer 404 like any unknown path. Each takes `POST` and ignores its body.
+//!
+//! | Route | Answer | Effect |
+//! |---|---|---|
+//! | `POST /__conformance/store/fail` | 200 `{"storeFailing":true}` | every token-store call fails from now on (LO-09, LO-30) |
+//! | `POST /__conformance/store/recover` | 200 `{"storeFailing":false}` | the token store works again |
+//! | `POST /__conformance/expired-session` | 200 `{"refreshToken":"…","accessToken":"…"}` | a throwaway user with a session whose tokens expired already (LO-05 "expired") |
+//!
+//! The expired session is stored with a past expiry and not evicted yet, so a logout with
+//! it exercises the "expired" path of the store, not the "unknown" one. Its tokens come
+//! in the body only, never as cookies.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::json;
+use warp::http::StatusCode;
+use warp::reply::Response;
+
+use super::answer;
+use crate::body::{self, BodyStream, DRAIN_CAP};
+use crate::error::{ApiError, InternalError};
+use crate::respond;
+use crate::sessions;
+use crate::state::AppState;
+use crate::token::Token;
+use crate::users::{Role, User};
+
+const EXPIRED_ERROR: &str = "Error creating expired session";
+
+/// POST /__conformance/store/fail — every token-store call fails from now on.
+pub async fn store_fail(state: AppState, body: BodyStream) -> Response {
+    body::discard(body, DRAIN_CAP).await;
+    state.faults().set_failing(true);
+    tracing::warn!("conformance hook: token store now failing");
+    respond::json(StatusCode::OK, &json!({ "storeFailing": true }))
+}
+
+/// POST /__conformance/store/recover — token-store calls go through again.
+pub async fn store_recover(state: AppState, body: BodyStream) -> Response {
+    body::discard(body, DRAIN_CAP).await;
+    state.faults().set_failing(false);
+    tracing::warn!("conformance hook: token store recovered");
+    respond::json(StatusCode::OK, &json!({ "storeFailing": false }))
+}
+
+/// POST /__conformance/expired-session — a throwaway user and a session that expired a
+/// minute ago; answers its two tokens in the body.
+pub async fn expired_session(state: AppState, body: BodyStream) -> Response {
+    body::discard(body, DRAIN_CAP).await;
+    answer(try_expired_session(&state).await)
+}
+
+async fn try_expired_session(state: &AppState) -> Result<Response, ApiError> {
+    let internal = |e: InternalError| ApiError::internal(EXPIRED_ERROR, e);
+    let nonce = Token::generate().map_err(|e| internal(e.into()))?;
+    let password = Token::generate().map_err(|e| internal(e.into()))?;
+    let password_hash = state
+        .passwords()
+        .hash(password.as_str().to_owned())
+        .await
+        .map_err(|e| internal(e.into()))?;
+    let user = User {
+        name: "Expired Session".to_owned(),
+        email: format!(
+            "expired-{}@conformance.invalid",
+            nonce.as_str().to_ascii_lowercase()
+        ),
+        password_hash,
+        role: Role::User,
+        mfa_enabled: false,
+    };
+    let user_key = user.key();
+    state
+        .users()
+        .insert(user)
+        .map_err(|_| ApiError::BadRequest(EXPIRED_ERROR))?;
+
+    let expired = SystemTime::now() - Duration::from_secs(60);
+    let tokens = sessions::open(state.store().as_ref(), &user_key, expired, expired)
+        .await
+        .map_err(internal)?;
+    let body =
+        json!({ "refreshToken": tokens.refresh.as_str(), "accessToken": tokens.access.as_str() });
+    Ok(respond::json(StatusCode::OK, &body))
+}

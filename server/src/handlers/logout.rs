@@ -1,0 +1,40 @@
+//! Logging out: the endpoint this project is about.
+
+use serde_json::json;
+use warp::http::StatusCode;
+use warp::http::header::HeaderMap;
+use warp::reply::Response;
+
+use crate::body::{self, BodyStream, DRAIN_CAP};
+use crate::cookies::{self, PresentedTokens};
+use crate::error::ApiError;
+use crate::respond;
+use crate::sessions;
+use crate::state::AppState;
+
+/// POST /auth/logout — clears both cookies, always 200 unless the store fails.
+///
+/// - Removes every presented `refreshToken` from the store and revokes every presented
+///   `accessToken`; other sessions of the user stay live (LO-20, LO-27).
+/// - Live, unknown, removed, expired, missing or malformed tokens all get the same answer
+///   (LO-05, LO-07, LO-11, LO-22): 200 `{"message":"Logged out successfully"}`, the two
+///   clearing cookies, `Cache-Control: no-store`. Removing a token that is already gone
+///   is not an error, so concurrent logouts all succeed (LO-10).
+/// - The body and its `Content-Type` are ignored: the body is read and dropped (up to
+///   [`DRAIN_CAP`] bytes), never parsed (LO-08, LO-21).
+/// - A failing store answers 500 `{"error":"Error logging out"}` (LO-09), the cause only in
+///   the log. That answer clears the cookies too (LO-30 leaves it open): the client wants
+///   to be logged out, and dropping its copies of the tokens can only help.
+pub async fn logout(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    body::discard(body, DRAIN_CAP).await;
+    let presented = PresentedTokens::from_headers(&headers);
+    let mut response = match sessions::revoke(state.store().as_ref(), &presented).await {
+        Ok(()) => respond::json(
+            StatusCode::OK,
+            &json!({ "message": "Logged out successfully" }),
+        ),
+        Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
+    };
+    cookies::append_clearing_cookies(&mut response, state.config().secure_cookies);
+    response
+}

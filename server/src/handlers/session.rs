@@ -1,0 +1,62 @@
+//! The liveness probe.
+
+use std::time::SystemTime;
+
+use serde_json::json;
+use warp::http::StatusCode;
+use warp::http::header::{HeaderMap, SET_COOKIE};
+use warp::reply::Response;
+
+use super::answer;
+use crate::cookies::{self, ACCESS_COOKIE, PresentedTokens};
+use crate::error::ApiError;
+use crate::respond;
+use crate::sessions::{self, ACCESS_TTL, Recognised};
+use crate::state::AppState;
+
+const VALIDATE_ERROR: &str = "Error validating session";
+
+/// GET /auth/validate-session — reads cookies only. A live `accessToken`: 200 with the
+/// user; else a live `refreshToken`: 200 with the user and a new `accessToken` cookie;
+/// else 401 `Invalid or expired refresh token`. A failing store: 500.
+pub async fn validate_session(state: AppState, headers: HeaderMap) -> Response {
+    answer(try_validate(&state, &headers).await)
+}
+
+async fn try_validate(state: &AppState, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let presented = PresentedTokens::from_headers(headers);
+    let now = SystemTime::now();
+    let store = state.store().as_ref();
+    let recognised = sessions::recognise(store, &presented, now)
+        .await
+        .map_err(|e| ApiError::internal(VALIDATE_ERROR, e))?;
+    let (user_key, new_access) = match recognised {
+        None => return Err(ApiError::InvalidSession),
+        Some(Recognised::Access { user_key }) => (user_key, None),
+        Some(Recognised::Refresh { user_key, session }) => {
+            let token = sessions::mint_access(store, session, &user_key, now + ACCESS_TTL)
+                .await
+                .map_err(|e| ApiError::internal(VALIDATE_ERROR, e))?;
+            (user_key, Some(token))
+        }
+    };
+    let user = state
+        .users()
+        .get(&user_key)
+        .ok_or(ApiError::InvalidSession)?;
+
+    let body = json!({ "authenticated": true, "user": user.profile() });
+    let mut response = respond::json(StatusCode::OK, &body);
+    if let Some(token) = new_access {
+        let cookie = cookies::session_cookie(
+            ACCESS_COOKIE,
+            &token,
+            ACCESS_TTL,
+            now,
+            state.config().secure_cookies,
+        )
+        .map_err(|e| ApiError::internal(VALIDATE_ERROR, e))?;
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    Ok(response)
+}

@@ -1,0 +1,42 @@
+//! The reference server of the cookie-based auth API, and of its `POST /auth/logout`
+//! contract done right.
+//!
+//! - `POST /auth/register`, `POST /auth/login`, `GET /auth/validate-session` and
+//!   `POST /auth/logout`, as `shared/spec` describes them ([`handlers`]);
+//! - the `/__conformance/*` hooks when enabled ([`handlers::hooks`]);
+//! - tokens only in a [`TokenStore`], as SHA-256 hashes ([`store`]).
+//!
+//! [`spawn`] runs it in a tokio task; [`routes`] gives the filter for embedding or for
+//! wrapping in deliberately broken variants ([`spawn_routes`] serves those).
+
+#![forbid(unsafe_code)]
+
+pub mod body;
+pub mod config;
+pub mod cookies;
+pub mod cors;
+pub mod error;
+pub mod handlers;
+pub mod password;
+pub mod recover;
+pub mod respond;
+pub mod routes;
+pub mod serve;
+pub mod sessions;
+pub mod state;
+pub mod store;
+pub mod token;
+pub mod users;
+
+pub use async_trait::async_trait;
+
+pub use config::{Args, Config};
+pub use error::ApiError;
+pub use password::PasswordCost;
+pub use routes::routes;
+pub use serve::{RunningServer, spawn, spawn_routes};
+pub use state::AppState;
+pub use store::{
+    AccessRecord, FaultSwitch, FaultSwitchHandle, MemoryStore, SessionRecord, StoreError,
+    TokenHash, TokenStore,
+};

@@ -1,0 +1,55 @@
+//! `logout-server`: serves the API until SIGINT or SIGTERM, then shuts down gracefully.
+
+#![forbid(unsafe_code)]
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use logout_server::{Args, spawn};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Args::parse().into_config();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+
+    let server = match spawn(config).await {
+        Ok(server) => server,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("logout-server: error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(url = %server.url(), "listening");
+
+    if let Err(error) = shutdown_signal().await {
+        tracing::error!(%error, "cannot wait for shutdown signals; stopping");
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+    server.shutdown().await;
+    tracing::info!("stopped");
+    ExitCode::SUCCESS
+}
+
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (what `docker stop` sends).
+async fn shutdown_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}

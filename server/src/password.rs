@@ -1,0 +1,170 @@
+//! Password hashing with Argon2id, off the async threads.
+//!
+//! Hashing costs tens of milliseconds of CPU by design, so it runs on tokio's blocking
+//! pool. A login for an unknown email still verifies against a dummy hash, so the answer
+//! takes as long as a wrong password and does not reveal which emails exist.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use tokio::sync::OnceCell;
+
+use crate::token::RandomError;
+
+/// Argon2id cost parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PasswordCost {
+    /// Memory per hash, in KiB (at least 8 × `parallelism`).
+    pub memory_kib: u32,
+    /// Passes over the memory (at least 1).
+    pub iterations: u32,
+    /// Lanes (at least 1).
+    pub parallelism: u32,
+}
+
+impl Default for PasswordCost {
+    /// The OWASP Password Storage Cheat Sheet's Argon2id minimum: m=19456 KiB, t=2, p=1.
+    fn default() -> Self {
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+        }
+    }
+}
+
+impl PasswordCost {
+    /// The smallest parameters Argon2 accepts, so test suites stay fast. Never in production.
+    pub fn fast_for_tests() -> Self {
+        Self {
+            memory_kib: 8,
+            iterations: 1,
+            parallelism: 1,
+        }
+    }
+
+    /// The Argon2 parameters, or why these values are out of range.
+    pub fn params(&self) -> Result<Params, PasswordError> {
+        Params::new(self.memory_kib, self.iterations, self.parallelism, None)
+            .map_err(PasswordError::Cost)
+    }
+}
+
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    /// The configured cost parameters are out of range.
+    #[error("invalid password cost parameters: {0}")]
+    Cost(argon2::Error),
+    /// Hashing failed, or a stored hash could not be parsed.
+    #[error("password hashing failed: {0}")]
+    Hash(argon2::password_hash::Error),
+    /// No salt could be drawn.
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    /// The blocking task running the hash panicked or was cancelled.
+    #[error("password hashing task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+/// Hashes and verifies passwords with one cost setting.
+#[derive(Debug)]
+pub struct Passwords {
+    cost: PasswordCost,
+    dummy_hash: OnceCell<String>,
+}
+
+impl Passwords {
+    /// A hasher using `cost` for new hashes (verification uses each hash's own parameters).
+    pub fn new(cost: PasswordCost) -> Self {
+        Self {
+            cost,
+            dummy_hash: OnceCell::new(),
+        }
+    }
+
+    /// A PHC string (`$argon2id$v=19$m=…`) with a fresh random salt.
+    pub async fn hash(&self, password: String) -> Result<String, PasswordError> {
+        let params = self.cost.params()?;
+        let mut salt = [0u8; Salt::RECOMMENDED_LENGTH];
+        getrandom::fill(&mut salt).map_err(RandomError::from)?;
+        tokio::task::spawn_blocking(move || {
+            let salt = SaltString::encode_b64(&salt).map_err(PasswordError::Hash)?;
+            Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+                .hash_password(password.as_bytes(), &salt)
+                .map(|hash| hash.to_string())
+                .map_err(PasswordError::Hash)
+        })
+        .await?
+    }
+
+    /// Whether `password` matches `stored`; with no stored hash (unknown user) it spends the
+    /// same time on a dummy hash and answers `false`.
+    pub async fn verify(
+        &self,
+        password: String,
+        stored: Option<String>,
+    ) -> Result<bool, PasswordError> {
+        let (phc, known) = match stored {
+            Some(phc) => (phc, true),
+            None => (self.dummy_hash().await?, false),
+        };
+        let matches = tokio::task::spawn_blocking(move || {
+            let parsed = PasswordHash::new(&phc).map_err(PasswordError::Hash)?;
+            match Argon2::default().verify_password(password.as_bytes(), &parsed) {
+                Ok(()) => Ok(true),
+                Err(argon2::password_hash::Error::Password) => Ok(false),
+                Err(other) => Err(PasswordError::Hash(other)),
+            }
+        })
+        .await??;
+        Ok(known && matches)
+    }
+
+    async fn dummy_hash(&self) -> Result<String, PasswordError> {
+        self.dummy_hash
+            .get_or_try_init(|| self.hash("not a password anyone has".to_owned()))
+            .await
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_hash_verifies_its_password_only() {
+        let passwords = Passwords::new(PasswordCost::fast_for_tests());
+        let hash = passwords.hash("correct horse".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(
+            passwords
+                .verify("correct horse".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!passwords.verify("wrong".into(), Some(hash)).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_user_never_verifies() {
+        let passwords = Passwords::new(PasswordCost::fast_for_tests());
+        assert!(
+            !passwords
+                .verify("not a password anyone has".into(), None)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[test]
+    fn out_of_range_costs_are_rejected() {
+        let cost = PasswordCost {
+            memory_kib: 1,
+            ..PasswordCost::fast_for_tests()
+        };
+        assert!(cost.params().is_err());
+        assert!(PasswordCost::default().params().is_ok());
+    }
+}

@@ -1,0 +1,119 @@
+//! Sessions: opening one at login, minting access tokens, and recognising the tokens a
+//! request presents.
+//!
+//! A refresh token is the session; an access token is minted from a session and dies with
+//! it, so removing the refresh token at logout also ends every access token minted from
+//! it, and the presented access token is revoked explicitly as well (LO-27).
+
+use std::time::{Duration, SystemTime};
+
+use crate::cookies::PresentedTokens;
+use crate::error::InternalError;
+use crate::store::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
+use crate::token::{self, Token};
+
+/// Lifetime of an access token: 15 minutes.
+pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
+/// Lifetime of a session (its refresh token): 7 days.
+pub const REFRESH_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+
+/// The two tokens of a new session.
+#[derive(Debug)]
+pub struct IssuedTokens {
+    /// The session's refresh token.
+    pub refresh: Token,
+    /// The first access token of the session.
+    pub access: Token,
+}
+
+/// Opens a session for `user_key` and mints its first access token, with the given
+/// expiries (the expired-session hook passes instants in the past).
+pub async fn open(
+    store: &dyn TokenStore,
+    user_key: &str,
+    refresh_expires_at: SystemTime,
+    access_expires_at: SystemTime,
+) -> Result<IssuedTokens, InternalError> {
+    let refresh = Token::generate()?;
+    let session = SessionRecord {
+        user_email: user_key.to_owned(),
+        expires_at: refresh_expires_at,
+    };
+    store.insert_refresh(refresh.hash(), session).await?;
+    let access = mint_access(store, refresh.hash(), user_key, access_expires_at).await?;
+    Ok(IssuedTokens { refresh, access })
+}
+
+/// A new access token for the session `session`.
+pub async fn mint_access(
+    store: &dyn TokenStore,
+    session: TokenHash,
+    user_key: &str,
+    expires_at: SystemTime,
+) -> Result<Token, InternalError> {
+    let access = Token::generate()?;
+    let record = AccessRecord {
+        user_email: user_key.to_owned(),
+        session,
+        expires_at,
+    };
+    store.insert_access(access.hash(), record).await?;
+    Ok(access)
+}
+
+/// Who a request is, according to the tokens it presented.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Recognised {
+    /// A live access token of a live session.
+    Access {
+        /// The user's registry key.
+        user_key: String,
+    },
+    /// No live access token, but a live refresh token.
+    Refresh {
+        /// The user's registry key.
+        user_key: String,
+        /// The session's key, to mint a new access token from.
+        session: TokenHash,
+    },
+}
+
+/// The first live access token, else the first live refresh token, among those presented.
+pub async fn recognise(
+    store: &dyn TokenStore,
+    presented: &PresentedTokens,
+    now: SystemTime,
+) -> Result<Option<Recognised>, StoreError> {
+    for value in &presented.access {
+        if let Some(record) = store.access_session(&token::hash_bytes(value), now).await? {
+            // An access token dies with its session.
+            if store.refresh_session(&record.session, now).await?.is_some() {
+                return Ok(Some(Recognised::Access {
+                    user_key: record.user_email,
+                }));
+            }
+        }
+    }
+    for value in &presented.refresh {
+        let hash = token::hash_bytes(value);
+        if let Some(session) = store.refresh_session(&hash, now).await? {
+            return Ok(Some(Recognised::Refresh {
+                user_key: session.user_email,
+                session: hash,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Removes every presented refresh token and revokes every presented access token.
+/// Tokens that are not there are not an error: logout is idempotent.
+pub async fn revoke(store: &dyn TokenStore, presented: &PresentedTokens) -> Result<(), StoreError> {
+    for value in &presented.refresh {
+        store.remove_refresh(&token::hash_bytes(value)).await?;
+    }
+    for value in &presented.access {
+        store.remove_access(&token::hash_bytes(value)).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! What every handler shares: settings, the token store, users and the password hasher.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::password::Passwords;
+use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, TokenStore};
+use crate::users::Users;
+
+/// The server's shared state; cloning it is cheap.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    store: Arc<dyn TokenStore>,
+    faults: FaultSwitchHandle,
+    users: Users,
+    passwords: Passwords,
+}
+
+impl AppState {
+    /// State over a fresh in-memory token store.
+    pub fn new(config: Config) -> Self {
+        Self::with_store(config, Arc::new(MemoryStore::new()))
+    }
+
+    /// State over any token store. The store is wrapped in a [`FaultSwitch`] so that the
+    /// conformance hooks can make it fail whatever it is.
+    pub fn with_store(config: Config, store: Arc<dyn TokenStore>) -> Self {
+        let (store, faults) = FaultSwitch::wrap(store);
+        let passwords = Passwords::new(config.password_cost);
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                store: Arc::new(store),
+                faults,
+                users: Users::default(),
+                passwords,
+            }),
+        }
+    }
+
+    /// The settings this server runs with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The token store, behind its fault switch.
+    pub fn store(&self) -> &Arc<dyn TokenStore> {
+        &self.inner.store
+    }
+
+    /// The switch that makes the token store fail.
+    pub fn faults(&self) -> &FaultSwitchHandle {
+        &self.inner.faults
+    }
+
+    /// Registered users.
+    pub fn users(&self) -> &Users {
+        &self.inner.users
+    }
+
+    /// The password hasher.
+    pub fn passwords(&self) -> &Passwords {
+        &self.inner.passwords
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.inner.config)
+            .field("store_failing", &self.inner.faults.is_failing())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,104 @@
+//! The token store: the only place where session and access tokens live.
+//!
+//! Handlers talk to [`TokenStore`] only, so another backend (a database, a cache) can be
+//! added without touching them. A store keeps the SHA-256 hash of each token, never the
+//! token itself: a leaked store cannot be replayed as cookies.
+
+pub mod fault;
+pub mod memory;
+
+use std::fmt;
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+
+pub use fault::{FaultSwitch, FaultSwitchHandle};
+pub use memory::MemoryStore;
+
+/// The SHA-256 hash of a token's raw bytes: the key under which a store keeps it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenHash(pub [u8; 32]);
+
+impl fmt::Debug for TokenHash {
+    /// Only a prefix: enough to tell hashes apart in a log, useless for anything else.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TokenHash(")?;
+        for byte in &self.0[..4] {
+            write!(f, "{byte:02x}")?;
+        }
+        write!(f, "…)")
+    }
+}
+
+/// What a refresh token stands for: one login of one user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// The user's email as the user registry keys it.
+    pub user_email: String,
+    /// After this instant the session is dead, whether or not it was evicted yet.
+    pub expires_at: SystemTime,
+}
+
+/// What an access token stands for: a short-lived credential minted from a session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessRecord {
+    /// The user's email as the user registry keys it.
+    pub user_email: String,
+    /// The refresh token hash of the session this access token was minted from; the
+    /// access token dies with that session.
+    pub session: TokenHash,
+    /// After this instant the access token is dead, whether or not it was evicted yet.
+    pub expires_at: SystemTime,
+}
+
+/// Why a store call failed. Its text goes to the log, never to a response body.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The fault switch is on (conformance hook `POST /__conformance/store/fail`).
+    #[error("token store failure injected by the fault switch")]
+    Injected,
+    /// The backend could not be reached or refused the operation.
+    #[error("token store backend error: {0}")]
+    Backend(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A backend for refresh and access tokens, keyed by [`TokenHash`].
+///
+/// Object-safe (`Arc<dyn TokenStore>`) through `async_trait`: implement it with
+/// `#[logout_server::async_trait]`. Removing a token that is not there is not an error
+/// (`Ok(false)`), so concurrent logouts with one token all succeed.
+#[async_trait]
+pub trait TokenStore: Send + Sync + 'static {
+    /// Stores a new session under the hash of its refresh token.
+    async fn insert_refresh(
+        &self,
+        hash: TokenHash,
+        session: SessionRecord,
+    ) -> Result<(), StoreError>;
+
+    /// The session of a refresh token, or `None` if it is missing or expired at `now`.
+    async fn refresh_session(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// Removes a refresh token; `Ok(true)` if it was there (live or expired).
+    async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError>;
+
+    /// Stores a new access token.
+    async fn insert_access(&self, hash: TokenHash, record: AccessRecord) -> Result<(), StoreError>;
+
+    /// The record of an access token, or `None` if it is missing or expired at `now`.
+    async fn access_session(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError>;
+
+    /// Removes an access token; `Ok(true)` if it was there (live or expired).
+    async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError>;
+
+    /// Drops every entry expired at `now`; returns how many went.
+    async fn evict_expired(&self, now: SystemTime) -> Result<usize, StoreError>;
+}

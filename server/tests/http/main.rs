@@ -1,0 +1,27 @@
+//! HTTP-level tests of the reference server over real sockets: every endpoint's
+//! documented answers, the bad inputs, and the logout contract clause by clause.
+
+#![allow(clippy::unwrap_used)]
+
+mod util;
+
+/// Argument parsing, bind failures and `--help` of the real binary.
+mod binary;
+/// Credentialed CORS for configured origins only (LO-26).
+mod cors;
+/// The documentation's own cURL and Axios examples, verbatim, against port 3000.
+mod examples;
+/// Conformance hooks: the store fault switch and expired sessions.
+mod hooks;
+/// POST /auth/login.
+mod login;
+/// POST /auth/logout, clause by clause (LO-01…LO-27).
+mod logout;
+/// POST /auth/register.
+mod register;
+/// Unknown paths, wrong methods, oversized input: every rejection is JSON.
+mod rejections;
+/// Graceful shutdown and serving arbitrary filters.
+mod serve;
+/// GET /auth/validate-session, the liveness probe.
+mod validate;
