@@ -2,7 +2,7 @@
 //!
 //! Failure output shows the whole exchange, so anything that could be a credential is
 //! masked when it is displayed: long cookie values, and JSON string fields whose name
-//! mentions a token.
+//! mentions a token or a password.
 
 use std::fmt;
 use std::time::Duration;
@@ -134,7 +134,8 @@ fn mask_pair(pair: &str) -> String {
     }
 }
 
-/// A body fit for output: JSON fields named like tokens masked, long bodies cut.
+/// A body fit for output: JSON fields named like tokens or passwords masked, long
+/// bodies cut.
 pub fn mask_body(body: &[u8]) -> String {
     const LIMIT: usize = 2048;
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
@@ -159,7 +160,8 @@ fn mask_json(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if key.to_ascii_lowercase().contains("token") && v.is_string() {
+                let key = key.to_ascii_lowercase();
+                if (key.contains("token") || key.contains("password")) && v.is_string() {
                     *v = serde_json::Value::String("«masked»".into());
                 } else {
                     mask_json(v);
@@ -200,8 +202,12 @@ mod tests {
         assert_eq!(set, "accessToken=«masked, 43 chars»; Path=/");
         let cleared = mask_header("set-cookie", b"accessToken=; Path=/");
         assert_eq!(cleared, "accessToken=; Path=/");
-        let body = mask_body(br#"{"refreshToken":"secret","message":"ok"}"#);
-        assert!(!body.contains("secret") && body.contains("ok"), "{body}");
+        let body = mask_body(br#"{"refreshToken":"secret","password":"hunter2","message":"ok"}"#);
+        assert!(
+            !body.contains("secret") && !body.contains("hunter2"),
+            "{body}"
+        );
+        assert!(body.contains("ok"), "{body}");
         assert_eq!(
             mask_header("cookie", b"refreshToken=\xff\xfe"),
             "refreshToken=\\xff\\xfe"

@@ -388,7 +388,7 @@ mod tests {
             "#,
         )
         .expect("profile parses");
-        let fault = p.store_fault.expect("store fault");
+        let fault = p.store_fault.clone().expect("store fault");
         assert!(matches!(fault.on, Action::Command(_)));
         assert!(matches!(fault.off, Action::Http(ref r) if r.path == "/admin/db/start"));
         assert!(p.offers(Capability::ExpiredSession));

@@ -1,0 +1,263 @@
+//! The CLI's contract: its exit codes, its reports, and the clause it names, run as a
+//! user runs it (the real binary) against servers started in this process.
+
+use std::convert::Infallible;
+use std::path::PathBuf;
+use std::process::Output;
+use std::time::SystemTime;
+
+use logout_server::{AppState, Config, RunningServer};
+use warp::Filter as _;
+
+const BIN: &str = env!("CARGO_BIN_EXE_logout-conformance");
+
+async fn cli(args: &[&str]) -> Output {
+    let output = tokio::process::Command::new(BIN)
+        .args(args)
+        .output()
+        .await
+        .expect("the CLI starts");
+    println!(
+        "$ logout-conformance {}\n--- exit {:?}\n{}{}",
+        args.join(" "),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("logout-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The clause table's row for a clause.
+fn row(out: &str, id: &str) -> String {
+    out.lines()
+        .find(|l| l.starts_with(id) && l.contains("  "))
+        .unwrap_or_else(|| panic!("no table row for {id} in:\n{out}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn no_target_tests_the_embedded_server_and_writes_every_report() {
+    let dir = scratch("reports");
+    let (report, junit, json) = (dir.join("r.json"), dir.join("j.xml"), dir.join("c.json"));
+    let out = cli(&[
+        "--strict",
+        "--report",
+        report.to_str().expect("utf-8"),
+        "--junit",
+        junit.to_str().expect("utf-8"),
+        "--json",
+        json.to_str().expect("utf-8"),
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "strict run against the reference server"
+    );
+    assert!(stdout(&out).contains("verdict: conformant (strict)"));
+
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).expect("report written")).expect("JSON");
+    assert_eq!(report["verdict"], "conformant");
+    let clauses = report["clauses"].as_array().expect("clauses");
+    assert_eq!(
+        clauses.len(),
+        logout_conformance::Catalogue::get().clauses.len()
+    );
+    let lo05 = clauses.iter().find(|c| c["id"] == "LO-05").expect("LO-05");
+    assert_eq!(lo05["grade"], "MUST");
+    assert_eq!(lo05["status"], "passed");
+    assert!(lo05["scenarios"].as_array().is_some_and(|s| s.len() >= 4));
+
+    let junit = std::fs::read_to_string(&junit).expect("junit written");
+    assert!(
+        junit.contains("<testcase") && junit.contains("[LO-05 MUST]"),
+        "{junit}"
+    );
+    assert!(
+        !junit.contains("<failure") && !junit.contains("<error"),
+        "{junit}"
+    );
+
+    let cucumber: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json).expect("json written")).expect("JSON");
+    assert!(
+        cucumber
+            .as_array()
+            .is_some_and(|features| !features.is_empty())
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_target_is_a_harness_error_naming_the_url() {
+    // Bind and drop a listener so the port is known to be closed.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = cli(&["--target", &url, "--timeout", "2"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&url) && stderr.contains("unreachable"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn bad_arguments_and_profiles_are_harness_errors() {
+    let dir = scratch("profiles");
+    let typo = dir.join("typo.toml");
+    std::fs::write(&typo, "[logn]\npath = \"/login\"\n").expect("write");
+    let out = cli(&["--profile", typo.to_str().expect("utf-8")]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("logn"));
+    assert_eq!(cli(&["--target", "ftp://x"]).await.status.code(), Some(2));
+    assert_eq!(cli(&["--tags", "@must and ("]).await.status.code(), Some(2));
+    assert_eq!(
+        cli(&["--tags", "@no-scenario-has-this"])
+            .await
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+async fn start(config: Config) -> RunningServer {
+    logout_server::spawn(config).await.expect("server starts")
+}
+
+#[tokio::test]
+async fn a_target_without_a_store_fault_capability_is_incomplete_unless_waived() {
+    let config = Config {
+        conformance_hooks: false,
+        ..Config::for_conformance()
+    };
+    let server = start(config).await;
+    let out = cli(&["--target", &server.url()]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "LO-09 not run makes the run incomplete"
+    );
+    let text = stdout(&out);
+    assert!(row(&text, "LO-09").contains("not run"), "{text}");
+    assert!(row(&text, "LO-09").contains("store-fault"), "{text}");
+
+    let profile = scratch("waive").join("waive.toml");
+    std::fs::write(&profile, "waive = [\"LO-09\"]\n").expect("write");
+    let out = cli(&[
+        "--target",
+        &server.url(),
+        "--profile",
+        profile.to_str().expect("utf-8"),
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "with LO-09 waived the run is conformant"
+    );
+    assert!(row(&stdout(&out), "LO-09").contains("waived"));
+    server.shutdown().await;
+}
+
+/// The reference server behind a filter that answers 401 to a logout whose refresh
+/// token is not live — the most common mistake the document warns about.
+fn rejects_unknown_tokens(
+    state: AppState,
+) -> impl warp::Filter<Extract = (warp::reply::Response,), Error = Infallible> + Clone {
+    let store = state.store().clone();
+    let guard = warp::path!("auth" / "logout")
+        .and(warp::post())
+        .and(warp::header::optional::<String>("cookie"))
+        .and_then(move |cookie: Option<String>| {
+            let store = store.clone();
+            async move {
+                let token = cookie.as_deref().and_then(|c| {
+                    c.split(';')
+                        .find_map(|p| p.trim().strip_prefix("refreshToken="))
+                        .map(str::to_owned)
+                });
+                let live = match token {
+                    Some(t) => {
+                        let hash = logout_server::token::hash_bytes(t.as_bytes());
+                        matches!(
+                            store.refresh_session(&hash, SystemTime::now()).await,
+                            Ok(Some(_))
+                        )
+                    }
+                    None => false,
+                };
+                if live {
+                    Err(warp::reject::not_found())
+                } else {
+                    let body =
+                        warp::reply::json(&serde_json::json!({"error": "Invalid refresh token"}));
+                    Ok(
+                        warp::reply::with_status(body, warp::http::StatusCode::UNAUTHORIZED)
+                            .into_response(),
+                    )
+                }
+            }
+        });
+    guard.or(logout_server::routes(state)).unify()
+}
+
+use warp::Reply as _;
+
+#[tokio::test]
+async fn a_401_for_an_unknown_token_is_non_conformant_and_names_lo05() {
+    let config = Config::for_conformance();
+    let routes = rejects_unknown_tokens(AppState::new(config.clone()));
+    let server = logout_server::spawn_routes(config.addr, routes)
+        .await
+        .expect("server starts");
+    let out = cli(&["--target", &server.url(), "--profile", &reference_profile()]).await;
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(row(&text, "LO-05").contains("FAILED"), "{text}");
+    assert!(row(&text, "LO-05").contains("status 401"), "{text}");
+    assert!(
+        text.contains("--> features/invalid_tokens.feature:"),
+        "failure shows where: {text}"
+    );
+    assert!(text.contains("expected: status 200"), "{text}");
+    assert!(
+        text.contains("«masked"),
+        "tokens masked in the transcript: {text}"
+    );
+    server.shutdown().await;
+}
+
+/// A profile file equal to the reference server's, for targets built on it.
+fn reference_profile() -> String {
+    let path = scratch("reference").join("reference.toml");
+    std::fs::write(
+        &path,
+        r#"
+[store_fault]
+on = { method = "POST", path = "/__conformance/store/fail" }
+off = { method = "POST", path = "/__conformance/store/recover" }
+
+[expired_session]
+source = { method = "POST", path = "/__conformance/expired-session" }
+
+[cors]
+origin = "http://localhost:5173"
+"#,
+    )
+    .expect("write");
+    path.to_string_lossy().into_owned()
+}
