@@ -396,6 +396,13 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_reference_profile_matches_the_built_in_one() {
+        let file = Profile::parse(include_str!("../../profiles/reference-server.toml"))
+            .expect("profiles/reference-server.toml parses");
+        assert_eq!(format!("{file:?}"), format!("{:?}", Profile::reference()));
+    }
+
+    #[test]
     fn mistakes_are_named() {
         let unknown = Profile::parse("[logn]\npath = \"/x\"").expect_err("typo rejected");
         assert!(unknown.contains("logn"), "{unknown}");

@@ -241,23 +241,7 @@ async fn a_401_for_an_unknown_token_is_non_conformant_and_names_lo05() {
     server.shutdown().await;
 }
 
-/// A profile file equal to the reference server's, for targets built on it.
+/// The shipped profile of the reference server with its hooks on.
 fn reference_profile() -> String {
-    let path = scratch("reference").join("reference.toml");
-    std::fs::write(
-        &path,
-        r#"
-[store_fault]
-on = { method = "POST", path = "/__conformance/store/fail" }
-off = { method = "POST", path = "/__conformance/store/recover" }
-
-[expired_session]
-source = { method = "POST", path = "/__conformance/expired-session" }
-
-[cors]
-origin = "http://localhost:5173"
-"#,
-    )
-    .expect("write");
-    path.to_string_lossy().into_owned()
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../profiles/reference-server.toml").to_owned()
 }

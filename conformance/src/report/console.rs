@@ -12,6 +12,7 @@ pub fn render(report: &RunReport) -> String {
     let mut out = String::new();
     details(&mut out, report);
     table(&mut out, report);
+    findings(&mut out, report);
     totals(&mut out, report);
     out
 }
@@ -72,6 +73,25 @@ fn table(out: &mut String, report: &RunReport) {
             c.grade.to_string(),
             c.status.label()
         );
+    }
+    out.push('\n');
+}
+
+/// INFO clauses in full: what the target does where the document is silent.
+fn findings(out: &mut String, report: &RunReport) {
+    let info: Vec<_> = report
+        .clauses
+        .iter()
+        .filter(|c| c.grade == Grade::Info && c.reason.is_some())
+        .collect();
+    if info.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "where the document is silent (INFO, never a failure):");
+    for c in info {
+        for note in c.reason.as_deref().unwrap_or("").split("; ") {
+            let _ = writeln!(out, "  {:<6}  {note}", c.id);
+        }
     }
     out.push('\n');
 }

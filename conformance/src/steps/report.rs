@@ -3,7 +3,7 @@
 use cucumber::then;
 
 use crate::catalogue::Capability;
-use crate::cookies::clearing_problems;
+use crate::cookies::{SetCookie, clearing_problems};
 use crate::steps::session::probe;
 use crate::verdict::could_not_run;
 use crate::world::LogoutWorld;
@@ -62,9 +62,23 @@ async fn status_and_session(world: &mut LogoutWorld) {
         if ended { "ended" } else { "still live" }
     );
     if ended && request_type.starts_with("text/plain") {
-        note.push_str(
-            " — logout-CSRF exposure: a cross-site form can send this request without a preflight",
-        );
+        let same_site = world
+            .session()
+            .login_set_cookies
+            .iter()
+            .filter_map(|h| SetCookie::parse(h))
+            .find(|c| c.name == target.profile.cookies.refresh)
+            .and_then(|c| c.attr("SameSite").map(str::to_owned))
+            .filter(|v| !v.eq_ignore_ascii_case("none"));
+        note.push_str(&match same_site {
+            Some(v) => format!(
+                " — a cross-site form could send this without a preflight, but the refresh \
+                 cookie is SameSite={v}, so it would carry no session"
+            ),
+            None => " — logout-CSRF exposure: a cross-site form can send this request without \
+                      a preflight and the refresh cookie has no SameSite protection"
+                .into(),
+        });
     }
     world.observe(note);
 }

@@ -73,18 +73,34 @@ async fn an_expired_token(world: &mut LogoutWorld) {
 }
 
 #[then(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
+async fn probe_finds(world: &mut LogoutWorld, verdict: String, which: String) {
+    let token = session_token(world, &which);
+    expect_probe(world, &which, &token, verdict == "accepts").await;
+}
+
+/// Before the request under test, the probe must see the session as it is: a probe that
+/// rejects a token just issued cannot tell anything, so the check could not run.
 #[given(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
-async fn probe_session(world: &mut LogoutWorld, verdict: String, which: String) {
-    let session = world.session().clone();
+async fn probe_precondition(world: &mut LogoutWorld, verdict: String, which: String) {
+    let token = session_token(world, &which);
+    let live = verdict == "accepts";
+    if probe(world, &which, &token).await != live {
+        could_not_run(format!(
+            "the liveness probe does not {} the {which} token the target has just issued; \
+             check [probe] in the profile",
+            if live { "accept" } else { "reject" }
+        ));
+    }
+}
+
+fn session_token(world: &LogoutWorld, which: &str) -> String {
+    let session = world.session();
     let token = if which == "refresh" {
         Some(session.refresh.clone())
     } else {
         session.access.clone()
     };
-    let Some(token) = token else {
-        could_not_run("login set no access token cookie to probe");
-    };
-    expect_probe(world, &which, &token, verdict == "accepts").await;
+    token.unwrap_or_else(|| could_not_run("login set no access token cookie to probe"))
 }
 
 #[then("the probe accepts the second session's refresh token")]
