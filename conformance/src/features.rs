@@ -250,3 +250,82 @@ fn read_tags(
         tags,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn features_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../features")
+    }
+
+    #[test]
+    fn every_clause_has_a_scenario_and_every_scenario_a_clause() {
+        // Parsing checks the second half: a scenario tagged with an ID the catalogue
+        // lacks, or with the wrong grade, is an error.
+        let suite = Suite::embedded().expect("the built-in features are valid");
+        for clause in &Catalogue::get().clauses {
+            assert!(
+                suite.scenarios.iter().any(|s| s.clause == clause.id),
+                "{} has no scenario in features/",
+                clause.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_feature_file_is_built_in() {
+        let on_disk = Suite::from_dir(&features_dir()).expect("features/ parses");
+        let built_in = Suite::embedded().expect("built-in features parse");
+        let keys = |s: &Suite| {
+            s.scenarios
+                .iter()
+                .map(|i| i.key.clone())
+                .collect::<Vec<_>>()
+        };
+        let (mut disk, mut embedded) = (keys(&on_disk), keys(&built_in));
+        disk.sort();
+        embedded.sort();
+        assert_eq!(
+            disk, embedded,
+            "add new .feature files to features::EMBEDDED"
+        );
+    }
+
+    #[test]
+    fn a_clause_the_catalogue_lacks_is_rejected() {
+        let text =
+            "Feature: f\n  @LO-99 @must\n  Scenario: s\n    Given a user with a live session\n";
+        let feature = parse(PathBuf::from("x.feature"), text).expect("valid gherkin");
+        let err = Suite::from_features(vec![feature]).expect_err("unknown clause rejected");
+        assert!(err.to_string().contains("LO-99"), "{err}");
+    }
+
+    #[test]
+    fn a_wrong_grade_or_capability_is_rejected() {
+        let wrong_grade = "Feature: f\n  @LO-05 @should\n  Scenario: s\n    Given x\n";
+        let feature = parse(PathBuf::from("x.feature"), wrong_grade).expect("valid gherkin");
+        let err = Suite::from_features(vec![feature]).expect_err("wrong grade rejected");
+        assert!(err.to_string().contains("@must"), "{err}");
+        let bad_need = "Feature: f\n  @LO-05 @must @needs-telepathy\n  Scenario: s\n    Given x\n";
+        let feature = parse(PathBuf::from("x.feature"), bad_need).expect("valid gherkin");
+        let err = Suite::from_features(vec![feature]).expect_err("unknown capability rejected");
+        assert!(err.to_string().contains("telepathy"), "{err}");
+    }
+
+    #[test]
+    fn scenarios_declare_what_their_clause_needs() {
+        let suite = Suite::embedded().expect("valid");
+        for s in &suite.scenarios {
+            let clause = Catalogue::get().clause(&s.clause).expect("known clause");
+            for need in &clause.needs {
+                assert!(
+                    s.needs.contains(need),
+                    "{} needs @needs-{}",
+                    s.key,
+                    need.name()
+                );
+            }
+        }
+    }
+}
