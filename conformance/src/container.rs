@@ -282,18 +282,34 @@ impl RunningContainer {
     /// Stops and removes the container (force-remove: SIGKILL, then delete with its
     /// anonymous volumes). After this, drop does nothing.
     pub async fn remove(mut self) -> Result<(), ContainerError> {
-        match self.container.take() {
-            Some(container) => {
-                container
-                    .rm()
-                    .await
-                    .map_err(|source| ContainerError::RemoveFailed {
-                        id: self.id.clone(),
-                        source,
-                    })
-            }
-            None => Ok(()),
+        let Some(container) = self.container.take() else {
+            return Ok(());
+        };
+        match container.rm().await {
+            Ok(()) => Ok(()),
+            // Already gone (removed by hand, or by a cleanup command): nothing to do.
+            Err(_) if self.is_gone().await => Ok(()),
+            Err(source) => Err(ContainerError::RemoveFailed {
+                id: self.id.clone(),
+                source,
+            }),
         }
+    }
+
+    /// True when the engine says the container does not exist (404).
+    async fn is_gone(&self) -> bool {
+        matches!(
+            tokio::time::timeout(
+                ENGINE_CALL_TIMEOUT,
+                self.docker
+                    .inspect_container(&self.id, None::<InspectContainerOptions>),
+            )
+            .await,
+            Ok(Err(EngineError::DockerResponseServerError {
+                status_code: 404,
+                ..
+            }))
+        )
     }
 
     /// Polls until the port accepts, the container exits, or the deadline passes.

@@ -25,7 +25,7 @@ pub enum ProfileError {
 }
 
 /// A whole profile, as read from TOML (every table optional).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Profile {
     /// The target's base URL, when `--target` does not give one.
@@ -44,23 +44,6 @@ pub struct Profile {
     pub cors: Option<Cors>,
     /// Clauses the user knowingly excludes; each is reported as waived, not as passed.
     pub waive: Vec<String>,
-}
-
-impl Default for Profile {
-    fn default() -> Self {
-        Self {
-            base_url: None,
-            cookies: CookieNames::default(),
-            register: Register::default(),
-            login: Login::default(),
-            logout: Logout::default(),
-            probe: Probe::default(),
-            store_fault: None,
-            expired_session: None,
-            cors: None,
-            waive: Vec::new(),
-        }
-    }
 }
 
 /// The names of the two cookies login sets and logout clears.

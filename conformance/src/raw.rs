@@ -53,10 +53,10 @@ async fn exchange(addr: &str, head: &[u8], body: &[u8]) -> Result<ResponseRecord
     stream.write_all(&request).await?;
     let mut received = Vec::new();
     // A reset after a complete answer is the server's business; keep what arrived.
-    if let Err(e) = stream.read_to_end(&mut received).await {
-        if received.is_empty() {
-            return Err(e.into());
-        }
+    if let Err(e) = stream.read_to_end(&mut received).await
+        && received.is_empty()
+    {
+        return Err(e.into());
     }
     parse(&received)
 }

@@ -260,10 +260,10 @@ fn why_not_run(
     if target.profile.waives(&info.clause) {
         return Some("waived in the profile".into());
     }
-    if let Some(tags) = tags {
-        if !tags.eval(info.tags.iter()) {
-            return Some("not selected by --tags".into());
-        }
+    if let Some(tags) = tags
+        && !tags.eval(info.tags.iter())
+    {
+        return Some("not selected by --tags".into());
     }
     info.needs
         .iter()

@@ -243,5 +243,9 @@ async fn a_401_for_an_unknown_token_is_non_conformant_and_names_lo05() {
 
 /// The shipped profile of the reference server with its hooks on.
 fn reference_profile() -> String {
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../profiles/reference-server.toml").to_owned()
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../profiles/reference-server.toml"
+    )
+    .to_owned()
 }

@@ -11,7 +11,7 @@ use futures::{Stream, StreamExt, TryStreamExt};
 use warp::Filter;
 
 /// Bytes of an unwanted body read and thrown away before answering anyway.
-pub const DRAIN_CAP: usize = 1024 * 1024;
+pub const DRAIN_CAP: usize = 8 * 1024 * 1024;
 
 /// The request body as a stream of chunks, not yet read.
 pub type BodyStream = BoxStream<'static, Result<Bytes, warp::Error>>;

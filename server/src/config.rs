@@ -3,6 +3,7 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use clap::Parser;
+use clap::builder::BoolishValueParser;
 
 use crate::password::PasswordCost;
 
@@ -57,13 +58,15 @@ impl Config {
 }
 
 /// Command line of the `logout-server` binary; every flag can also come from the
-/// environment. The log level comes from `RUST_LOG` (default `info`).
+/// environment (switches take true/false, yes/no, on/off or 1/0 there). The log level
+/// comes from `RUST_LOG` (default `info`).
 #[derive(Debug, Parser)]
 #[command(
     name = "logout-server",
     version,
     about = "Reference server of the cookie-based auth API and its POST /auth/logout contract",
-    after_help = "Log level: RUST_LOG (default \"info\"), e.g. RUST_LOG=logout_server=debug."
+    after_help = "Switches set through the environment take true/false, yes/no, on/off or 1/0.\n\
+                  Log level: RUST_LOG (default \"info\"), e.g. RUST_LOG=logout_server=debug."
 )]
 pub struct Args {
     /// IP address to listen on.
@@ -75,10 +78,10 @@ pub struct Args {
     pub port: u16,
 
     /// Mark every cookie `Secure` (login and clearing cookies); use it behind HTTPS.
-    #[arg(long, env = "LOGOUT_SERVER_SECURE_COOKIES")]
+    #[arg(long, env = "LOGOUT_SERVER_SECURE_COOKIES", value_parser = BoolishValueParser::new())]
     pub secure_cookies: bool,
 
-    /// A browser origin (scheme://host[:port]) allowed to call the API with credentials;
+    /// A browser origin (`scheme://host[:port]`) allowed to call the API with credentials;
     /// repeat the flag for several (comma-separated in the environment variable).
     #[arg(
         long = "cors-origin",
@@ -91,7 +94,7 @@ pub struct Args {
 
     /// Serve the /__conformance/* test hooks (store fault switch, expired sessions).
     /// Anyone who can reach the server can then break it: never in production.
-    #[arg(long, env = "LOGOUT_SERVER_CONFORMANCE_HOOKS")]
+    #[arg(long, env = "LOGOUT_SERVER_CONFORMANCE_HOOKS", value_parser = BoolishValueParser::new())]
     pub enable_conformance_hooks: bool,
 
     /// Argon2id memory cost per password hash, in KiB (at least 8).

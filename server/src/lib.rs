@@ -6,10 +6,11 @@
 //! - the `/__conformance/*` hooks when enabled ([`handlers::hooks`]);
 //! - tokens only in a [`TokenStore`], as SHA-256 hashes ([`store`]).
 //!
-//! [`spawn`] runs it in a tokio task; [`routes`] gives the filter for embedding or for
+//! [`spawn`] runs it in a tokio task; [`routes()`] gives the filter for embedding or for
 //! wrapping in deliberately broken variants ([`spawn_routes`] serves those).
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod body;
 pub mod config;

@@ -16,17 +16,19 @@ async fn main() -> ExitCode {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
+    let (secure_cookies, cors_origins) = (config.secure_cookies, config.cors_origins.clone());
     let server = match spawn(config).await {
         Ok(server) => server,
         Err(error) => {
-            tracing::error!("{error}");
             eprintln!("logout-server: error: {error}");
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(url = %server.url(), "listening");
+    tracing::info!(url = %server.url(), secure_cookies, ?cors_origins, "listening");
 
     if let Err(error) = shutdown_signal().await {
         tracing::error!(%error, "cannot wait for shutdown signals; stopping");

@@ -15,7 +15,7 @@ use warp::reply::Response;
 
 use crate::error::ApiError;
 
-/// The recover handler of [`crate::routes`].
+/// The recover handler of [`crate::routes()`].
 pub async fn handle(rejection: Rejection) -> Result<Response, Infallible> {
     Ok(to_api_error(&rejection).into_response())
 }

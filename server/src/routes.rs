@@ -36,29 +36,21 @@ pub fn routes(
 /// The API's endpoints, then the conformance hooks.
 fn endpoints(state: AppState) -> BoxedFilter<(Response,)> {
     let s = || with_state(state.clone());
-    let register = warp::path!("auth" / "register").and(only(
-        Method::POST,
-        "POST",
+    let register = warp::path!("auth" / "register").and(post_only(
         s().and(warp::header::headers_cloned())
             .and(body::stream())
             .then(auth::register),
     ));
-    let login = warp::path!("auth" / "login").and(only(
-        Method::POST,
-        "POST",
+    let login = warp::path!("auth" / "login").and(post_only(
         s().and(warp::header::headers_cloned())
             .and(body::stream())
             .then(auth::login),
     ));
-    let validate = warp::path!("auth" / "validate-session").and(only(
-        Method::GET,
-        "GET",
+    let validate = warp::path!("auth" / "validate-session").and(get_only(
         s().and(warp::header::headers_cloned())
             .then(session::validate_session),
     ));
-    let logout = warp::path!("auth" / "logout").and(only(
-        Method::POST,
-        "POST",
+    let logout = warp::path!("auth" / "logout").and(post_only(
         s().and(warp::header::headers_cloned())
             .and(body::stream())
             .then(logout::logout),
@@ -79,19 +71,12 @@ fn endpoints(state: AppState) -> BoxedFilter<(Response,)> {
 fn hooks(state: AppState) -> BoxedFilter<(Response,)> {
     let enabled = state.config().conformance_hooks;
     let s = || with_state(state.clone());
-    let fail = warp::path!("__conformance" / "store" / "fail").and(only(
-        Method::POST,
-        "POST",
-        s().and(body::stream()).then(hooks::store_fail),
-    ));
-    let recover = warp::path!("__conformance" / "store" / "recover").and(only(
-        Method::POST,
-        "POST",
+    let fail = warp::path!("__conformance" / "store" / "fail")
+        .and(post_only(s().and(body::stream()).then(hooks::store_fail)));
+    let recover = warp::path!("__conformance" / "store" / "recover").and(post_only(
         s().and(body::stream()).then(hooks::store_recover),
     ));
-    let expired = warp::path!("__conformance" / "expired-session").and(only(
-        Method::POST,
-        "POST",
+    let expired = warp::path!("__conformance" / "expired-session").and(post_only(
         s().and(body::stream()).then(hooks::expired_session),
     ));
     warp::any()
@@ -107,7 +92,26 @@ fn hooks(state: AppState) -> BoxedFilter<(Response,)> {
         .boxed()
 }
 
-/// `handler` for `method`; any other method gets 405 with `Allow: allow`.
+/// `handler` for POST; any other method gets 405 with `Allow: POST`.
+fn post_only<F>(handler: F) -> BoxedFilter<(Response,)>
+where
+    F: Filter<Extract = (Response,)> + Clone + Send + Sync + 'static,
+    F::Error: Into<warp::Rejection>,
+{
+    only(Method::POST, "POST", handler)
+}
+
+/// `handler` for GET; any other method gets 405 with `Allow: GET`.
+fn get_only<F>(handler: F) -> BoxedFilter<(Response,)>
+where
+    F: Filter<Extract = (Response,)> + Clone + Send + Sync + 'static,
+    F::Error: Into<warp::Rejection>,
+{
+    only(Method::GET, "GET", handler)
+}
+
+/// `handler` for `method`; any other method gets 405 with `Allow: allow`. The method
+/// check rejects as "not found" so that it never outranks another route's 404.
 fn only<F>(method: Method, allow: &'static str, handler: F) -> BoxedFilter<(Response,)>
 where
     F: Filter<Extract = (Response,)> + Clone + Send + Sync + 'static,

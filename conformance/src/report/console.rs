@@ -54,8 +54,8 @@ fn details(out: &mut String, report: &RunReport) {
 fn table(out: &mut String, report: &RunReport) {
     let _ = writeln!(
         out,
-        "{:<6}  {:<6}  {:<8}  {}",
-        "clause", "grade", "status", "first failure, or why not run"
+        "{:<6}  {:<6}  {:<8}  first failure, or why not run",
+        "clause", "grade", "status"
     );
     for c in &report.clauses {
         let reason = c

@@ -115,12 +115,12 @@ async fn try_login(
     .await
     .map_err(|e| ApiError::internal(LOGIN_ERROR, e))?;
     let secure = state.config().secure_cookies;
-    let access = cookies::session_cookie(ACCESS_COOKIE, &tokens.access, ACCESS_TTL, now, secure);
-    let refresh =
-        cookies::session_cookie(REFRESH_COOKIE, &tokens.refresh, REFRESH_TTL, now, secure);
-    let (access, refresh) = access
-        .and_then(|a| Ok((a, refresh?)))
-        .map_err(|e| ApiError::internal(LOGIN_ERROR, e))?;
+    let cookie = |name, token, ttl| {
+        cookies::session_cookie(name, token, ttl, now, secure)
+            .map_err(|e| ApiError::internal(LOGIN_ERROR, e))
+    };
+    let access = cookie(ACCESS_COOKIE, &tokens.access, ACCESS_TTL)?;
+    let refresh = cookie(REFRESH_COOKIE, &tokens.refresh, REFRESH_TTL)?;
 
     let mut response = respond::json(StatusCode::OK, &json!({ "message": "Login successful" }));
     // One header per cookie: `reply::with_header` would replace, so append.

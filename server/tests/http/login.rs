@@ -5,16 +5,26 @@ use crate::util::{TestServer, unique_email};
 
 /// Checks one login `Set-Cookie` header and returns its token.
 fn check_login_cookie(header: &str, name: &str, max_age: u64, secure: bool) -> String {
-    let rest = header.strip_prefix(&format!("{name}=")).unwrap_or_else(|| panic!("{header}"));
+    let rest = header
+        .strip_prefix(&format!("{name}="))
+        .unwrap_or_else(|| panic!("{header}"));
     let (token, attributes) = rest.split_once("; ").unwrap();
     assert_eq!(token.len(), 43, "{header}");
-    assert!(token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{header}");
+    assert!(
+        token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+        "{header}"
+    );
     let attributes: Vec<&str> = attributes.split("; ").collect();
     assert_eq!(attributes[0], "Path=/", "{header}");
     assert_eq!(attributes[1], format!("Max-Age={max_age}"), "{header}");
     let expires = attributes[2].strip_prefix("Expires=").unwrap();
     let expires = httpdate::parse_http_date(expires).unwrap();
-    let lifetime = expires.duration_since(std::time::SystemTime::now()).unwrap().as_secs();
+    let lifetime = expires
+        .duration_since(std::time::SystemTime::now())
+        .unwrap()
+        .as_secs();
     assert!(lifetime + 5 >= max_age && lifetime <= max_age, "{header}");
     let mut tail = vec!["HttpOnly", "SameSite=Strict"];
     if secure {
@@ -28,7 +38,9 @@ fn check_login_cookie(header: &str, name: &str, max_age: u64, secure: bool) -> S
 async fn login_sets_both_cookies_one_header_each() {
     let t = TestServer::start().await;
     let email = t.register().await;
-    let answer = t.post_json("/auth/login", &json!({"email": email, "password": "pw"})).await;
+    let answer = t
+        .post_json("/auth/login", &json!({"email": email, "password": "pw"}))
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     assert_eq!(answer.json(), json!({"message": "Login successful"}));
     let cookies = answer.set_cookies();
@@ -41,10 +53,15 @@ async fn login_sets_both_cookies_one_header_each() {
 
 #[tokio::test]
 async fn secure_cookies_mark_login_and_clearing_cookies_secure() {
-    let config = logout_server::Config { secure_cookies: true, ..logout_server::Config::for_conformance() };
+    let config = logout_server::Config {
+        secure_cookies: true,
+        ..logout_server::Config::for_conformance()
+    };
     let t = TestServer::with(config).await;
     let email = t.register().await;
-    let answer = t.post_json("/auth/login", &json!({"email": email, "password": "pw"})).await;
+    let answer = t
+        .post_json("/auth/login", &json!({"email": email, "password": "pw"}))
+        .await;
     let cookies = answer.set_cookies();
     check_login_cookie(&cookies[0], "accessToken", 900, true);
     check_login_cookie(&cookies[1], "refreshToken", 604_800, true);
@@ -63,7 +80,10 @@ async fn secure_cookies_mark_login_and_clearing_cookies_secure() {
 async fn a_wrong_password_or_unknown_email_is_401_without_cookies() {
     let t = TestServer::start().await;
     let email = t.register().await;
-    for body in [json!({"email": email, "password": "wrong"}), json!({"email": unique_email(), "password": "pw"})] {
+    for body in [
+        json!({"email": email, "password": "wrong"}),
+        json!({"email": unique_email(), "password": "pw"}),
+    ] {
         let answer = t.post_json("/auth/login", &body).await;
         answer.assert_error(StatusCode::UNAUTHORIZED, "Invalid credentials");
         assert!(answer.set_cookies().is_empty(), "{answer:?}");
@@ -74,15 +94,27 @@ async fn a_wrong_password_or_unknown_email_is_401_without_cookies() {
 async fn the_email_is_matched_case_insensitively() {
     let t = TestServer::start().await;
     let email = t.register().await;
-    let answer = t.post_json("/auth/login", &json!({"email": email.to_uppercase(), "password": "pw"})).await;
+    let answer = t
+        .post_json(
+            "/auth/login",
+            &json!({"email": email.to_uppercase(), "password": "pw"}),
+        )
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
 }
 
 #[tokio::test]
 async fn missing_fields_are_400_error_logging_in() {
     let t = TestServer::start().await;
-    for body in [json!({}), json!({"email": "a@example.com"}), json!({"password": "pw"}), json!({"email": "", "password": ""})] {
-        t.post_json("/auth/login", &body).await.assert_error(StatusCode::BAD_REQUEST, "Error logging in");
+    for body in [
+        json!({}),
+        json!({"email": "a@example.com"}),
+        json!({"password": "pw"}),
+        json!({"email": "", "password": ""}),
+    ] {
+        t.post_json("/auth/login", &body)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "Error logging in");
     }
 }
 

@@ -7,9 +7,23 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::util::{Answer, Session, TestServer, both_cookies};
 
 /// Everything a client can see of a logout answer except the `Date`.
-fn observable(answer: &Answer) -> (StatusCode, String, Vec<String>, Option<String>, Option<String>) {
+fn observable(
+    answer: &Answer,
+) -> (
+    StatusCode,
+    String,
+    Vec<String>,
+    Option<String>,
+    Option<String>,
+) {
     let header = |name| answer.header(name).map(str::to_owned);
-    (answer.status, answer.body.clone(), answer.set_cookies(), header("content-type"), header("cache-control"))
+    (
+        answer.status,
+        answer.body.clone(),
+        answer.set_cookies(),
+        header("content-type"),
+        header("cache-control"),
+    )
 }
 
 // LO-01, LO-02, LO-03, LO-04, LO-23, LO-24
@@ -18,13 +32,18 @@ async fn a_live_session_logs_out_with_the_documented_answer() {
     let t = TestServer::start().await;
     let session = t.session().await;
     assert!(t.refresh_is_live(&session.refresh).await);
-    let answer = t.logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes())).await;
+    let answer = t
+        .logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes()))
+        .await;
     answer.assert_logged_out();
     assert_eq!(answer.body, r#"{"message":"Logged out successfully"}"#);
     for cookie in answer.set_cookies() {
         assert!(!cookie.contains("Max-Age"), "{cookie}");
     }
-    assert!(!t.refresh_is_live(&session.refresh).await, "LO-04: the refresh token survived the logout");
+    assert!(
+        !t.refresh_is_live(&session.refresh).await,
+        "LO-04: the refresh token survived the logout"
+    );
 }
 
 // LO-27
@@ -42,7 +61,9 @@ async fn the_presented_access_token_is_revoked() {
 async fn access_tokens_die_with_their_session() {
     let t = TestServer::start().await;
     let session = t.session().await;
-    t.logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes())).await.assert_logged_out();
+    t.logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes()))
+        .await
+        .assert_logged_out();
     assert!(!t.access_is_live(&session.access).await);
 }
 
@@ -51,7 +72,9 @@ async fn access_tokens_die_with_their_session() {
 async fn an_access_token_alone_is_revoked_and_the_session_stays() {
     let t = TestServer::start().await;
     let session = t.session().await;
-    t.logout_with_cookie(Some(format!("accessToken={}", session.access).as_bytes())).await.assert_logged_out();
+    t.logout_with_cookie(Some(format!("accessToken={}", session.access).as_bytes()))
+        .await
+        .assert_logged_out();
     assert!(!t.access_is_live(&session.access).await);
     assert!(t.refresh_is_live(&session.refresh).await);
 }
@@ -77,10 +100,20 @@ async fn live_unknown_removed_expired_and_missing_tokens_get_the_same_answer() {
     let expired = t.hook("/__conformance/expired-session").await;
     let expired = expired["refreshToken"].as_str().unwrap().to_owned();
 
-    let live = t.logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes())).await;
-    let removed = t.logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes())).await;
-    let unknown = t.logout_with_cookie(Some(b"refreshToken=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).await;
-    let expired = t.logout_with_cookie(Some(format!("refreshToken={expired}").as_bytes())).await;
+    let live = t
+        .logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes()))
+        .await;
+    let removed = t
+        .logout_with_cookie(Some(format!("refreshToken={}", session.refresh).as_bytes()))
+        .await;
+    let unknown = t
+        .logout_with_cookie(Some(
+            b"refreshToken=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        ))
+        .await;
+    let expired = t
+        .logout_with_cookie(Some(format!("refreshToken={expired}").as_bytes()))
+        .await;
     let missing = t.logout_with_cookie(None).await;
 
     live.assert_logged_out();
@@ -98,7 +131,10 @@ async fn the_body_is_ignored_whatever_it_is() {
     let cases: Vec<(Option<&[u8]>, Vec<u8>)> = vec![
         (Some(json_ct), b"{}".to_vec()),
         (Some(json_ct), Vec::new()),
-        (Some(json_ct), br#"{"refreshToken":"x","all":true}"#.to_vec()),
+        (
+            Some(json_ct),
+            br#"{"refreshToken":"x","all":true}"#.to_vec(),
+        ),
         (Some(json_ct), b"[1,2,3]".to_vec()),
         (Some(json_ct), b"{".to_vec()),
         (Some(json_ct), vec![0xff, 0x00, 0xfe]),
@@ -116,9 +152,14 @@ async fn the_body_is_ignored_whatever_it_is() {
             headers.push(("content-type", content_type));
         }
         let size = body.len();
-        let answer = t.send(Method::POST, "/auth/logout", &headers, Some(body)).await;
+        let answer = t
+            .send(Method::POST, "/auth/logout", &headers, Some(body))
+            .await;
         answer.assert_logged_out();
-        assert!(!t.refresh_is_live(&session.refresh).await, "body of {size} bytes, {content_type:?}");
+        assert!(
+            !t.refresh_is_live(&session.refresh).await,
+            "body of {size} bytes, {content_type:?}"
+        );
     }
 }
 
@@ -145,7 +186,10 @@ async fn malformed_cookie_headers_get_the_silent_200() {
     for cookie in cases {
         t.logout_with_cookie(Some(cookie)).await.assert_logged_out();
     }
-    assert!(t.refresh_is_live(&session.refresh).await, "a malformed logout ended an unrelated session");
+    assert!(
+        t.refresh_is_live(&session.refresh).await,
+        "a malformed logout ended an unrelated session"
+    );
 }
 
 // LO-11 with the live token among garbage: every presented value is revoked.
@@ -153,8 +197,13 @@ async fn malformed_cookie_headers_get_the_silent_200() {
 async fn a_live_token_among_duplicates_and_garbage_is_still_removed() {
     let t = TestServer::start().await;
     let session = t.session().await;
-    let cookie = format!("refreshToken=garbage;;; x; refreshToken=\"{}\"; refreshToken=\u{7f}", session.refresh);
-    t.logout_with_cookie(Some(cookie.as_bytes())).await.assert_logged_out();
+    let cookie = format!(
+        "refreshToken=garbage;;; x; refreshToken=\"{}\"; =",
+        session.refresh
+    );
+    t.logout_with_cookie(Some(cookie.as_bytes()))
+        .await
+        .assert_logged_out();
     assert!(!t.refresh_is_live(&session.refresh).await);
 }
 
@@ -164,8 +213,14 @@ async fn several_cookie_headers_are_all_read() {
     let t = TestServer::start().await;
     let session = t.session().await;
     let refresh = format!("refreshToken={}", session.refresh);
-    let headers: Vec<(&str, &[u8])> = vec![("cookie", b"theme=dark"), ("cookie", refresh.as_bytes()), ("cookie", b"\xff")];
-    t.send(Method::POST, "/auth/logout", &headers, None).await.assert_logged_out();
+    let headers: Vec<(&str, &[u8])> = vec![
+        ("cookie", b"theme=dark"),
+        ("cookie", refresh.as_bytes()),
+        ("cookie", b"\xff"),
+    ];
+    t.send(Method::POST, "/auth/logout", &headers, None)
+        .await
+        .assert_logged_out();
     assert!(!t.refresh_is_live(&session.refresh).await);
 }
 
@@ -173,15 +228,30 @@ async fn several_cookie_headers_are_all_read() {
 #[tokio::test]
 async fn raw_non_utf8_cookie_bytes_get_the_silent_200_on_a_kept_alive_connection() {
     let t = TestServer::start().await;
-    let mut stream = tokio::net::TcpStream::connect(t.server.addr()).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(t.server.addr())
+        .await
+        .unwrap();
     let mut request = b"POST /auth/logout HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nCookie: refreshToken=\xff\xfe\xc3\x28; \x80\r\n\r\n".to_vec();
     request.extend_from_slice(b"POST /auth/logout HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\nCookie: \"\r\n\r\n{}");
     stream.write_all(&request).await.unwrap();
     let mut response = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response)).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
+        .await
+        .unwrap()
+        .unwrap();
     let response = String::from_utf8(response).unwrap();
-    assert_eq!(response.matches("HTTP/1.1 200 OK\r\n").count(), 2, "{response}");
-    assert_eq!(response.matches(r#"{"message":"Logged out successfully"}"#).count(), 2, "{response}");
+    assert_eq!(
+        response.matches("HTTP/1.1 200 OK\r\n").count(),
+        2,
+        "{response}"
+    );
+    assert_eq!(
+        response
+            .matches(r#"{"message":"Logged out successfully"}"#)
+            .count(),
+        2,
+        "{response}"
+    );
 }
 
 // LO-10
@@ -203,9 +273,26 @@ async fn get_put_and_delete_do_not_log_out() {
     let t = TestServer::start().await;
     let session = t.session().await;
     let cookie = both_cookies(&session);
-    for method in [Method::GET, Method::PUT, Method::DELETE, Method::PATCH, Method::HEAD] {
-        let answer = t.send(method.clone(), "/auth/logout", &[("cookie", cookie.as_bytes())], None).await;
-        assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED, "{method}: {answer:?}");
+    for method in [
+        Method::GET,
+        Method::PUT,
+        Method::DELETE,
+        Method::PATCH,
+        Method::HEAD,
+    ] {
+        let answer = t
+            .send(
+                method.clone(),
+                "/auth/logout",
+                &[("cookie", cookie.as_bytes())],
+                None,
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{method}: {answer:?}"
+        );
         assert_eq!(answer.header("allow"), Some("POST"), "{method}");
         assert!(answer.set_cookies().is_empty(), "{method}");
         if method != Method::HEAD {
@@ -221,16 +308,32 @@ async fn get_put_and_delete_do_not_log_out() {
 async fn a_failing_store_answers_the_documented_500_and_recovers() {
     let t = TestServer::start().await;
     let session: Session = t.session().await;
-    assert_eq!(t.hook("/__conformance/store/fail").await, json!({"storeFailing": true}));
+    assert_eq!(
+        t.hook("/__conformance/store/fail").await,
+        json!({"storeFailing": true})
+    );
 
     let answer = t.logout(&session).await;
     answer.assert_error(StatusCode::INTERNAL_SERVER_ERROR, "Error logging out");
-    assert_eq!(answer.body, r#"{"error":"Error logging out"}"#, "no detail in the body");
+    assert_eq!(
+        answer.body, r#"{"error":"Error logging out"}"#,
+        "no detail in the body"
+    );
     assert_eq!(answer.header("cache-control"), Some("no-store"));
-    assert_eq!(answer.set_cookies(), [crate::util::CLEAR_ACCESS, crate::util::CLEAR_REFRESH], "the 500 clears too");
+    assert_eq!(
+        answer.set_cookies(),
+        [crate::util::CLEAR_ACCESS, crate::util::CLEAR_REFRESH],
+        "the 500 clears too"
+    );
 
-    assert_eq!(t.hook("/__conformance/store/recover").await, json!({"storeFailing": false}));
-    assert!(t.refresh_is_live(&session.refresh).await, "the failed logout removed nothing");
+    assert_eq!(
+        t.hook("/__conformance/store/recover").await,
+        json!({"storeFailing": false})
+    );
+    assert!(
+        t.refresh_is_live(&session.refresh).await,
+        "the failed logout removed nothing"
+    );
     t.logout(&session).await.assert_logged_out();
     assert!(!t.refresh_is_live(&session.refresh).await);
 }

@@ -23,5 +23,7 @@ mod register;
 mod rejections;
 /// Graceful shutdown and serving arbitrary filters.
 mod serve;
+/// Custom token stores behind the API.
+mod store;
 /// GET /auth/validate-session, the liveness probe.
 mod validate;

@@ -21,14 +21,22 @@ async fn a_live_access_token_alone_is_enough_and_sets_nothing() {
 async fn a_live_refresh_token_alone_mints_a_new_access_token() {
     let t = TestServer::start().await;
     let session = t.session().await;
-    let answer = t.validate(&format!("refreshToken={}", session.refresh)).await;
+    let answer = t
+        .validate(&format!("refreshToken={}", session.refresh))
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     assert_eq!(answer.json(), user_body(&session.email));
     let cookies = answer.set_cookies();
     assert_eq!(cookies.len(), 1, "{cookies:?}");
     assert!(cookies[0].starts_with("accessToken="), "{cookies:?}");
-    assert!(cookies[0].contains("; Path=/; Max-Age=900; Expires="), "{cookies:?}");
-    assert!(cookies[0].ends_with("; HttpOnly; SameSite=Strict"), "{cookies:?}");
+    assert!(
+        cookies[0].contains("; Path=/; Max-Age=900; Expires="),
+        "{cookies:?}"
+    );
+    assert!(
+        cookies[0].ends_with("; HttpOnly; SameSite=Strict"),
+        "{cookies:?}"
+    );
     let minted = answer.cookie_value("accessToken");
     assert_ne!(minted, session.access);
     assert!(t.access_is_live(&minted).await);
@@ -38,7 +46,12 @@ async fn a_live_refresh_token_alone_mints_a_new_access_token() {
 async fn an_invalid_access_token_falls_back_to_the_refresh_token() {
     let t = TestServer::start().await;
     let session = t.session().await;
-    let answer = t.validate(&format!("accessToken=garbage; refreshToken={}", session.refresh)).await;
+    let answer = t
+        .validate(&format!(
+            "accessToken=garbage; refreshToken={}",
+            session.refresh
+        ))
+        .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     assert_eq!(answer.set_cookies().len(), 1);
 }
@@ -46,10 +59,25 @@ async fn an_invalid_access_token_falls_back_to_the_refresh_token() {
 #[tokio::test]
 async fn no_unknown_or_malformed_tokens_are_401() {
     let t = TestServer::start().await;
-    let answer = t.send(Method::GET, "/auth/validate-session", &[], None).await;
+    let answer = t
+        .send(Method::GET, "/auth/validate-session", &[], None)
+        .await;
     answer.assert_error(StatusCode::UNAUTHORIZED, "Invalid or expired refresh token");
-    for cookie in [&b"refreshToken=unknown"[..], b"accessToken=unknown", b"refreshToken", b";;;", b"refreshToken=\xff\xfe"] {
-        let answer = t.send(Method::GET, "/auth/validate-session", &[("cookie", cookie)], None).await;
+    for cookie in [
+        &b"refreshToken=unknown"[..],
+        b"accessToken=unknown",
+        b"refreshToken",
+        b";;;",
+        b"refreshToken=\xff\xfe",
+    ] {
+        let answer = t
+            .send(
+                Method::GET,
+                "/auth/validate-session",
+                &[("cookie", cookie)],
+                None,
+            )
+            .await;
         answer.assert_error(StatusCode::UNAUTHORIZED, "Invalid or expired refresh token");
     }
 }
@@ -60,7 +88,12 @@ async fn the_body_is_ignored() {
     let session = t.session().await;
     let cookie = format!("refreshToken={}", session.refresh);
     let answer = t
-        .send(Method::GET, "/auth/validate-session", &[("cookie", cookie.as_bytes())], Some(b"{".to_vec()))
+        .send(
+            Method::GET,
+            "/auth/validate-session",
+            &[("cookie", cookie.as_bytes())],
+            Some(b"{".to_vec()),
+        )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
 }

@@ -1,0 +1,99 @@
+use std::process::Command;
+
+use crate::util::{Binary, client};
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_logout-server"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn help_lists_every_flag_with_its_environment_variable() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "--addr",
+        "LOGOUT_SERVER_ADDR",
+        "--port",
+        "LOGOUT_SERVER_PORT",
+        "[default: 3000]",
+        "--secure-cookies",
+        "LOGOUT_SERVER_SECURE_COOKIES",
+        "--cors-origin <ORIGIN>",
+        "LOGOUT_SERVER_CORS_ORIGINS",
+        "--enable-conformance-hooks",
+        "LOGOUT_SERVER_CONFORMANCE_HOOKS",
+        "--password-memory-kib",
+        "[default: 19456]",
+        "--password-iterations",
+        "--body-limit",
+        "[default: 16384]",
+        "RUST_LOG",
+    ] {
+        assert!(
+            help.contains(expected),
+            "--help lacks {expected:?}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn bad_flags_are_refused_with_a_clear_error() {
+    for (args, expected) in [
+        (
+            &["--port", "http"][..],
+            "invalid value 'http' for '--port <PORT>'",
+        ),
+        (&["--cors-origin", "*"], "is not an origin"),
+        (&["--password-memory-kib", "1"], "--password-memory-kib"),
+        (&["--no-such-flag"], "unexpected argument '--no-such-flag'"),
+    ] {
+        let output = run(args);
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error_not_a_panic() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = run(&["--port", &port]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_binary_cleanly_and_requests_are_logged_without_tokens() {
+    let server = Binary::start(&["--port=0", "--enable-conformance-hooks"]).await;
+    let answer = client()
+        .post(format!("{}/auth/logout", server.url))
+        .header("cookie", "refreshToken=SECRET-TOKEN-VALUE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let (status, log) = server.stop().await;
+    assert!(status.success(), "{status}: {log:#?}");
+    let request_line = log
+        .iter()
+        .find(|l| l.contains("/auth/logout"))
+        .unwrap_or_else(|| panic!("{log:#?}"));
+    for field in ["method=POST", "status=200", "latency_ms="] {
+        assert!(request_line.contains(field), "{request_line}");
+    }
+    assert!(
+        !log.iter().any(|l| l.contains("SECRET-TOKEN-VALUE")),
+        "{log:#?}"
+    );
+    assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");
+}
