@@ -9,6 +9,7 @@
 pub mod action;
 pub mod catalogue;
 pub mod collector;
+pub mod container;
 pub mod cookies;
 pub mod embedded;
 pub mod exchange;
@@ -18,6 +19,7 @@ pub mod raw;
 pub mod report;
 pub mod runner;
 mod steps;
+pub mod subject;
 pub mod target;
 pub mod verdict;
 pub mod world;

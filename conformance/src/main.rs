@@ -1,5 +1,5 @@
-//! `logout-conformance`: runs the POST /auth/logout conformance suite against a URL, or
-//! against the embedded reference server when no target is given.
+//! `logout-conformance`: runs the POST /auth/logout conformance suite against a URL, a
+//! container image, or the embedded reference server when no target is given.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use clap::Parser;
-use logout_conformance::embedded::Embedded;
+use logout_conformance::container::{self, ContainerSpec};
 use logout_conformance::report;
-use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target};
+use logout_conformance::subject::Subject;
+use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
 
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;
@@ -25,10 +26,28 @@ const HARNESS_ERROR: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "logout-conformance", version)]
 struct Cli {
-    /// Base URL of the implementation under test (http only). Without it, the embedded
-    /// reference server is started on 127.0.0.1 and tested.
-    #[arg(long, value_name = "URL")]
+    /// Base URL of the implementation under test (http only). Without it (and without
+    /// --image), the embedded reference server is started on 127.0.0.1 and tested.
+    #[arg(long, value_name = "URL", conflicts_with = "image")]
     target: Option<String>,
+
+    /// Test a local container image: start it with host networking, wait for its port,
+    /// run the suite, remove the container. Never pulls from a registry.
+    #[arg(long, value_name = "NAME[:TAG]")]
+    image: Option<String>,
+
+    /// The port the container's server listens on (host networking: the same port on
+    /// 127.0.0.1).
+    #[arg(long, value_name = "N", default_value_t = 3000, requires = "image")]
+    container_port: u16,
+
+    /// An environment variable for the container; repeatable.
+    #[arg(long, value_name = "K=V", requires = "image", value_parser = container::parse_env_assignment)]
+    container_env: Vec<(String, String)>,
+
+    /// How long the container may take until its port answers, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, requires = "image")]
+    startup_timeout: f64,
 
     /// Target profile (TOML): how to register, log in and probe sessions, and which
     /// optional capabilities the target offers. Defaults to the API family's endpoints.
@@ -93,24 +112,19 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         None => Suite::embedded()?,
     });
     let file_profile = cli.profile.as_deref().map(Profile::load).transpose()?;
-
-    let (embedded, url, profile) = match (&cli.target, file_profile) {
-        (Some(url), profile) => (None, url.clone(), profile.unwrap_or_default()),
-        (None, Some(profile)) if profile.base_url.is_some() => {
-            let url = profile.base_url.clone().unwrap_or_default();
-            (None, url, profile)
-        }
-        (None, profile) => {
-            let server = Embedded::start()
-                .await
-                .context("cannot start the embedded reference server")?;
-            let url = server.url();
-            let profile = profile.unwrap_or(server.profile.clone());
-            println!("no --target: testing the embedded reference server at {url}");
-            (Some(server), url, profile)
+    let subject = start_subject(&cli, file_profile.as_ref()).await?;
+    let profile = file_profile.unwrap_or_else(|| subject.default_profile());
+    let target = match Target::new(
+        &subject.url(),
+        profile,
+        Duration::from_secs_f64(cli.timeout),
+    ) {
+        Ok(target) => target,
+        Err(e) => {
+            stop(subject).await;
+            return Err(e.into());
         }
     };
-    let target = Target::new(&url, profile, Duration::from_secs_f64(cli.timeout))?;
     let options = RunOptions {
         strict: cli.strict,
         tags: cli.tags.clone(),
@@ -121,25 +135,90 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
 
     let outcome = tokio::select! {
         outcome = logout_conformance::run(target.clone(), suite, &options) => Some(outcome),
-        _ = tokio::signal::ctrl_c() => None,
+        _ = interrupted() => None,
     };
     let Some(outcome) = outcome else {
-        eprintln!("interrupted: switching off any store fault and stopping");
+        eprintln!("interrupted: switching off any store fault and stopping what was started");
         if let Err(e) = target.store_fault_off().await {
             eprintln!("error: the target's store fault may still be on: {e}");
         }
-        if let Some(server) = embedded {
-            server.stop().await;
-        }
+        stop(subject).await;
         return Ok(130);
     };
-    if let Some(server) = embedded {
-        server.stop().await;
-    }
+    let passed = matches!(&outcome, Ok(r) if r.verdict == Verdict::Conformant);
+    let logs = if passed { None } else { subject.logs().await };
+    stop(subject).await;
     let report = outcome?;
     write_reports(&cli, &report)?;
     print!("\n{}", report::console::render(&report));
+    if let Some(logs) = logs {
+        println!("\nlast lines of the container's log:\n{logs}");
+    }
     Ok(report.verdict.exit_code())
+}
+
+/// Starts what the arguments name: nothing for a URL, a container, or the embedded
+/// reference server.
+async fn start_subject(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<Subject> {
+    if let Some(url) = &cli.target {
+        return Ok(Subject::Url(url.clone()));
+    }
+    if let Some(image) = &cli.image {
+        if !(cli.startup_timeout.is_finite() && cli.startup_timeout > 0.0) {
+            anyhow::bail!("--startup-timeout must be a positive number of seconds");
+        }
+        let spec = ContainerSpec {
+            image: image.clone(),
+            port: cli.container_port,
+            env: cli.container_env.clone(),
+            startup_timeout: Duration::from_secs_f64(cli.startup_timeout),
+        };
+        println!(
+            "starting {image} (host network, port {})",
+            cli.container_port
+        );
+        return Ok(Subject::container(&spec).await?);
+    }
+    if let Some(url) = profile.and_then(|p| p.base_url.clone()) {
+        return Ok(Subject::Url(url));
+    }
+    let subject = Subject::embedded()
+        .await
+        .context("cannot start the embedded reference server")?;
+    println!(
+        "no --target: testing the embedded reference server at {}",
+        subject.url()
+    );
+    Ok(subject)
+}
+
+/// Stops the subject; a container that cannot be removed is reported, with the command
+/// that removes it.
+async fn stop(subject: Subject) {
+    if let Err(e) = subject.stop().await {
+        eprintln!(
+            "error: {e}\n  remove leftovers with: {}",
+            container::cleanup_command()
+        );
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 fn write_reports(cli: &Cli, report: &RunReport) -> anyhow::Result<()> {

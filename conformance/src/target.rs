@@ -99,7 +99,9 @@ impl Target {
         )
     }
 
-    /// Switches the store fault on; the run remembers to switch it off.
+    /// Switches the store fault on; the run remembers to switch it off. When the `on`
+    /// action fails, the fault may be half on: `off` is tried once, and the failure is
+    /// the check's (it could not run), not the run's.
     pub async fn store_fault_on(&self) -> Result<(), ActionError> {
         let fault = self
             .profile
@@ -107,7 +109,11 @@ impl Target {
             .as_ref()
             .ok_or(ActionError::NotOffered)?;
         self.fault_on.store(true, Ordering::SeqCst);
-        action::run(self, &fault.on).await.map(drop)
+        let result = action::run(self, &fault.on).await.map(drop);
+        if result.is_err() && self.fault_on.swap(false, Ordering::SeqCst) {
+            let _ = action::run(self, &fault.off).await;
+        }
+        result
     }
 
     /// Switches the store fault off if it is on. Safe to call any number of times: the

@@ -123,13 +123,15 @@ fn totals(out: &mut String, report: &RunReport) {
         let _ = writeln!(out, "{:<7} {line}", format!("{grade}:"));
     }
     let scenarios = report.scenarios().count();
-    let ran = report
-        .scenarios()
-        .filter(|s| s.status != ScenarioStatus::NotRun)
-        .count();
+    let with = |status| report.scenarios().filter(|s| s.status == status).count();
+    let ran = with(ScenarioStatus::Passed) + with(ScenarioStatus::Failed);
+    let errors = match with(ScenarioStatus::Error) {
+        0 => String::new(),
+        n => format!(", {n} could not run"),
+    };
     let _ = writeln!(
         out,
-        "verdict: {}{} — {} against {} ({ran} of {scenarios} scenarios run, {:.2} s)",
+        "verdict: {}{} — {} against {} ({ran} of {scenarios} scenarios run{errors}, {:.2} s)",
         serde_json::to_value(report.verdict)
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))

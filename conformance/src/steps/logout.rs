@@ -84,10 +84,14 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
     let target = world.target();
     let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
     let url = target.url(&target.profile.logout.path);
-    let host = target.socket_addr();
+    let authority = match (url.host_str(), url.port()) {
+        (Some(host), Some(port)) => format!("{host}:{port}"),
+        (host, None) => host.unwrap_or_default().to_owned(),
+        (None, Some(_)) => could_not_run("the target URL has no host"),
+    };
     let body = b"{}";
     let headers: Vec<(String, Vec<u8>)> = vec![
-        ("host".into(), host.as_bytes().to_vec()),
+        ("host".into(), authority.into_bytes()),
         ("content-type".into(), b"application/json".to_vec()),
         ("content-length".into(), body.len().to_string().into_bytes()),
         ("cookie".into(), cookie),
@@ -98,7 +102,7 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         head.extend_from_slice(value);
     }
     let started = Instant::now();
-    let response = raw::send(&host, &head, body, target.timeout)
+    let response = raw::send(&target.socket_addr(), &head, body, target.timeout)
         .await
         .map_err(|e| e.to_string());
     let exchange = Exchange {

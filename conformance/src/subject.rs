@@ -1,0 +1,68 @@
+//! What the CLI tests: a URL it is given, the embedded reference server, or a container
+//! started from an image. Whatever the CLI starts, it stops again on every path.
+
+use crate::container::{ContainerError, ContainerSpec, RunningContainer};
+use crate::embedded::Embedded;
+use crate::profile::Profile;
+
+/// Log lines of a container shown when its run does not pass.
+const LOG_LINES: usize = 40;
+
+/// The implementation under test.
+pub enum Subject {
+    /// Started elsewhere; only its URL is known.
+    Url(String),
+    /// The reference server, in this process.
+    Embedded(Embedded),
+    /// A container from a local image.
+    Container(RunningContainer),
+}
+
+impl Subject {
+    /// Starts the embedded reference server.
+    pub async fn embedded() -> std::io::Result<Self> {
+        Ok(Self::Embedded(Embedded::start().await?))
+    }
+
+    /// Starts a container and waits until its port answers.
+    pub async fn container(spec: &ContainerSpec) -> Result<Self, ContainerError> {
+        Ok(Self::Container(RunningContainer::start(spec).await?))
+    }
+
+    /// The base URL to test.
+    pub fn url(&self) -> String {
+        match self {
+            Subject::Url(url) => url.clone(),
+            Subject::Embedded(server) => server.url(),
+            Subject::Container(container) => container.base_url(),
+        }
+    }
+
+    /// The profile that describes it when the user gives none.
+    pub fn default_profile(&self) -> Profile {
+        match self {
+            Subject::Embedded(server) => server.profile.clone(),
+            Subject::Url(_) | Subject::Container(_) => Profile::default(),
+        }
+    }
+
+    /// The container's last log lines, if it is a container.
+    pub async fn logs(&self) -> Option<String> {
+        match self {
+            Subject::Container(c) => Some(c.last_logs(LOG_LINES).await),
+            Subject::Url(_) | Subject::Embedded(_) => None,
+        }
+    }
+
+    /// Stops what the CLI started.
+    pub async fn stop(self) -> Result<(), ContainerError> {
+        match self {
+            Subject::Url(_) => Ok(()),
+            Subject::Embedded(server) => {
+                server.stop().await;
+                Ok(())
+            }
+            Subject::Container(container) => container.remove().await,
+        }
+    }
+}

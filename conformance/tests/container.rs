@@ -1,0 +1,179 @@
+//! `--image`: the suite against the reference server's container image. These tests
+//! need a Docker engine and the image `logout-server:latest` (scripts/build-image.sh).
+//! Under `CI=true` a missing engine or image is a failure; elsewhere the tests say why
+//! they are skipped.
+
+use std::process::Output;
+
+const BIN: &str = env!("CARGO_BIN_EXE_logout-conformance");
+const IMAGE: &str = "logout-server:latest";
+const PROFILE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../profiles/reference-server.toml"
+);
+
+/// Whether the engine and the image are there; panics under CI when they are not.
+async fn docker_ready() -> bool {
+    let ok = |args: &[&str]| {
+        std::process::Command::new("docker")
+            .args(args)
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let problem = if !ok(&["info"]) {
+        Some("no Docker engine answers (start one with scripts/ensure-docker.sh)".to_owned())
+    } else if !ok(&["image", "inspect", IMAGE]) {
+        Some(format!(
+            "the image {IMAGE} is missing (build it with scripts/build-image.sh)"
+        ))
+    } else {
+        None
+    };
+    match problem {
+        None => true,
+        Some(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI=true and {why}: the container tests must run in CI")
+        }
+        Some(why) => {
+            println!("skipped: {why}");
+            false
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// Runs the CLI against the image on a free port, with extra container variables;
+/// returns its output and the port variable that identifies the run's container.
+async fn run_image(env: &[&str], extra: &[&str]) -> (Output, String) {
+    let port = free_port().to_string();
+    let port_env = format!("LOGOUT_SERVER_PORT={port}");
+    let mut args = vec![
+        "--image",
+        IMAGE,
+        "--container-port",
+        &port,
+        "--container-env",
+        &port_env,
+    ];
+    // Production password hashing would only slow the suite down here.
+    for var in [
+        "LOGOUT_SERVER_PASSWORD_MEMORY_KIB=8",
+        "LOGOUT_SERVER_PASSWORD_ITERATIONS=1",
+    ]
+    .iter()
+    .chain(env)
+    {
+        args.extend(["--container-env", var]);
+    }
+    args.extend(extra);
+    let output = tokio::process::Command::new(BIN)
+        .args(&args)
+        .output()
+        .await
+        .expect("the CLI starts");
+    println!(
+        "$ logout-conformance {}\n--- exit {:?}\n{}{}",
+        args.join(" "),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output, port_env)
+}
+
+/// Asserts that no container the kit started for this run is left, in any state. Tests
+/// run side by side, so a run's container is recognised by its port variable.
+fn assert_removed(port_env: &str) {
+    let docker = |args: &[&str]| {
+        let out = std::process::Command::new("docker")
+            .args(args)
+            .output()
+            .expect("docker runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let ids = docker(&[
+        "ps",
+        "-aq",
+        "--filter",
+        "label=org.logout-conformance.kit=true",
+    ]);
+    for id in ids.split_whitespace() {
+        let env = docker(&[
+            "inspect",
+            "--format",
+            "{{range .Config.Env}}{{println .}}{{end}}",
+            id,
+        ]);
+        assert!(
+            !env.lines().any(|l| l == port_env),
+            "container {id} of this run ({port_env}) was not removed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_reference_image_passes_every_clause() {
+    if !docker_ready().await {
+        return;
+    }
+    let (out, port_env) = run_image(
+        &[
+            "LOGOUT_SERVER_CONFORMANCE_HOOKS=true",
+            "LOGOUT_SERVER_CORS_ORIGINS=http://localhost:5173",
+        ],
+        &["--profile", PROFILE, "--strict"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("verdict: conformant (strict)"), "{stdout}");
+    let n = logout_conformance::Suite::embedded()
+        .expect("built-in features")
+        .scenarios
+        .len();
+    let all_ran = format!("{n} of {n} scenarios run");
+    assert!(stdout.contains(&all_ran), "{stdout}");
+    assert_removed(&port_env);
+}
+
+#[tokio::test]
+async fn without_its_hooks_the_image_leaves_lo09_not_run_and_exits_3() {
+    if !docker_ready().await {
+        return;
+    }
+    let (out, port_env) = run_image(&[], &["--profile", PROFILE]).await;
+    assert_eq!(out.status.code(), Some(3));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lo09 = stdout
+        .lines()
+        .find(|l| l.starts_with("LO-09"))
+        .unwrap_or_else(|| panic!("no LO-09 row: {stdout}"));
+    assert!(lo09.contains("not run"), "{lo09}");
+    assert!(
+        stdout.contains("last lines of the container's log:"),
+        "a run that does not pass shows the container's log: {stdout}"
+    );
+    assert_removed(&port_env);
+}
+
+#[tokio::test]
+async fn a_missing_image_is_a_clear_harness_error() {
+    if !docker_ready().await {
+        return;
+    }
+    let out = tokio::process::Command::new(BIN)
+        .args(["--image", "logout-conformance-test/never-built:nope"])
+        .output()
+        .await
+        .expect("the CLI starts");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not present locally"), "{stderr}");
+    assert!(stderr.contains("never pulls"), "{stderr}");
+}
