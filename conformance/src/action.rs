@@ -106,6 +106,8 @@ async fn command(command: &str) -> Result<ActionOutput, ActionError> {
         .arg("-c")
         .arg(command)
         .stdin(Stdio::null())
+        // An interrupted run must not leave the user's command running.
+        .kill_on_drop(true)
         .output()
         .await
         .map_err(|e| ActionError::Spawn {

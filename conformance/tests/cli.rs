@@ -249,3 +249,68 @@ fn reference_profile() -> String {
     )
     .to_owned()
 }
+
+/// Whether the server's token store answers: a logout presenting a token touches it.
+async fn store_works(url: &str) -> bool {
+    let response = reqwest::Client::new()
+        .post(format!("{url}/auth/logout"))
+        .header("cookie", "refreshToken=probe-token")
+        .send()
+        .await
+        .expect("the server answers");
+    response.status() == 200
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_interrupted_run_switches_the_store_fault_off() {
+    let server = start(Config::for_conformance()).await;
+    let url = server.url();
+    // The `on` action fails the store, then hangs: the run is interrupted while the
+    // fault is on.
+    let profile = scratch("interrupt").join("hang.toml");
+    std::fs::write(
+        &profile,
+        format!(
+            r#"
+[store_fault]
+on = {{ command = "curl -sf -X POST {url}/__conformance/store/fail >/dev/null && exec sleep 60" }}
+off = {{ method = "POST", path = "/__conformance/store/recover" }}
+"#
+        ),
+    )
+    .expect("write");
+    let mut child = tokio::process::Command::new(BIN)
+        .args([
+            "--target",
+            &url,
+            "--profile",
+            profile.to_str().expect("utf-8"),
+        ])
+        .args(["--tags", "@LO-09"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("the CLI starts");
+    let mut failing = false;
+    for _ in 0..200 {
+        if !store_works(&url).await {
+            failing = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(failing, "the run never switched the store fault on");
+    let pid = child.id().expect("running").to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait())
+        .await
+        .expect("the CLI stops after SIGINT")
+        .expect("exit status");
+    assert_eq!(status.code(), Some(130));
+    assert!(store_works(&url).await, "the store fault was left on");
+    server.shutdown().await;
+}
