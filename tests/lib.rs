@@ -1,1 +1,72 @@
-//! placeholder
+//! The kit behind the cross-crate tests: deliberately broken and benign variants of the
+//! reference server, and a harness that runs the conformance suite against each and
+//! compares the clauses it fails with the clauses the variant declares.
+//!
+//! - [`routes`]: the reference routes with one thing changed (answers rewritten on the way
+//!   out, or one route answered by another handler);
+//! - [`store`]: a token store that misbehaves in one way;
+//! - [`harness`]: running a [`Case`], judging it, printing the detection matrix;
+//! - [`catalogue!`]: declares cases as data and generates one `#[test]` per case.
+
+#![forbid(unsafe_code)]
+
+#[path = "kit/harness.rs"]
+pub mod harness;
+#[path = "kit/routes.rs"]
+pub mod routes;
+#[path = "kit/store.rs"]
+pub mod store;
+
+pub use harness::{Case, assert_case, outcome};
+
+/// Declares a catalogue of cases as data, with `pub fn all() -> Vec<Case>` in the calling
+/// module and one `#[test]` per case, named after it (so `cargo test NAME` runs one).
+///
+/// ```text
+/// catalogue! {
+///     /// Express `res.clearCookie(name)` in a router mounted on /auth.
+///     wrong_path {
+///         what: "clears both cookies with Path=/auth",
+///         declares: ["LO-02", "LO-03"],
+///         build: || rewrite_logout(|r| ...),
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! catalogue {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident {
+            what: $what:expr,
+            declares: [$($id:expr),* $(,)?],
+            build: $build:expr $(,)?
+        }
+    )*) => {
+        /// Every case of this catalogue, in order.
+        pub fn all() -> Vec<$crate::Case> {
+            vec![$(
+                $crate::Case {
+                    name: stringify!($name),
+                    what: $what,
+                    declares: &[$($id),*],
+                    build: $build,
+                }
+            ),*]
+        }
+
+        /// One test per case.
+        mod case {
+            $(
+                $(#[$meta])*
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let all = super::all();
+                    let Some(case) = all.iter().find(|c| c.name == stringify!($name)) else {
+                        panic!("{} is not in its catalogue", stringify!($name));
+                    };
+                    $crate::assert_case(case).await;
+                }
+            )*
+        }
+    };
+}

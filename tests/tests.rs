@@ -1,1 +1,23 @@
+//! The cross-crate tests, one binary: the conformance suite against the reference server,
+//! against deliberately broken servers and against benign variants, and the suite's own
+//! sanity. The kit they use is this package's library (`lib.rs`).
 
+// The suite against the plain reference server: every clause passes.
+#[path = "tests/reference.rs"]
+mod reference;
+
+// Broken targets: each is caught on exactly the clauses it declares.
+#[path = "tests/broken.rs"]
+mod broken;
+
+// Benign variants: each passes every clause.
+#[path = "tests/benign.rs"]
+mod benign;
+
+// The detection matrix of all targets, and every clause caught at least once.
+#[path = "tests/matrix.rs"]
+mod matrix;
+
+// The suite's own sanity: nothing ran, undefined steps, missing capabilities.
+#[path = "tests/sanity.rs"]
+mod sanity;

@@ -1,0 +1,244 @@
+//! Running the suite against a catalogue entry and judging the result against what the
+//! entry declares: exactly the declared clauses fail (MUST) or warn (SHOULD), every other
+//! MUST and SHOULD clause passes, every INFO clause reports.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+use std::time::Duration;
+
+use logout_conformance::{
+    Catalogue, ClauseStatus, Grade, Profile, RunError, RunOptions, RunReport, Suite, Target,
+};
+use tokio::sync::OnceCell;
+
+use crate::routes::{Routes, serve};
+
+/// One target of a catalogue: what it is and the clauses the suite must catch it on.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    /// Unique across catalogues; also the name of its `#[test]`.
+    pub name: &'static str,
+    /// What it does differently, in one line.
+    pub what: &'static str,
+    /// The clauses it must fail (MUST) or warn (SHOULD); empty for a benign variant.
+    pub declares: &'static [&'static str],
+    /// Its routes.
+    pub build: fn() -> Routes,
+}
+
+/// A run's report, or why the run reached no report.
+pub type Outcome = Result<Arc<RunReport>, String>;
+
+/// The time limit of each request the suite sends.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The embedded features, parsed once.
+pub fn suite() -> Arc<Suite> {
+    static SUITE: LazyLock<Arc<Suite>> = LazyLock::new(|| match Suite::embedded() {
+        Ok(suite) => Arc::new(suite),
+        Err(e) => panic!("the embedded features do not load: {e}"),
+    });
+    SUITE.clone()
+}
+
+/// The suite's options for the catalogue: strict, so that SHOULD clauses count.
+pub fn strict() -> RunOptions {
+    RunOptions {
+        strict: true,
+        ..RunOptions::default()
+    }
+}
+
+/// Serves `routes`, runs `suite` against them with `profile`, and stops the server.
+pub async fn run_against(
+    routes: Routes,
+    profile: Profile,
+    suite: Arc<Suite>,
+    options: &RunOptions,
+) -> Result<RunReport, RunError> {
+    let server = match serve(routes).await {
+        Ok(server) => server,
+        Err(e) => panic!("cannot start the target: {e}"),
+    };
+    let target = Target::new(&server.url(), profile, REQUEST_TIMEOUT)?;
+    let report = logout_conformance::run(target, suite, options).await;
+    // Graceful shutdown waits for open connections; a target that keeps one open must not
+    // hang the test.
+    let _ = tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await;
+    report
+}
+
+/// The outcome of running the strict suite against a case, computed once per process and
+/// shared by the case's own test and the matrix test.
+pub async fn outcome(case: &Case) -> Outcome {
+    type Runs = Mutex<HashMap<&'static str, Arc<OnceCell<Outcome>>>>;
+    static RUNS: LazyLock<Runs> = LazyLock::new(Mutex::default);
+    let cell = RUNS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(case.name)
+        .or_default()
+        .clone();
+    cell.get_or_init(|| async {
+        run_against((case.build)(), Profile::reference(), suite(), &strict())
+            .await
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .clone()
+}
+
+/// What a clause must show for a case: its grade's "broken" status if declared, else
+/// passed (INFO clauses: info).
+pub fn expected_status(grade: Grade, declared: bool) -> ClauseStatus {
+    match (grade, declared) {
+        (Grade::Info, _) => ClauseStatus::Info,
+        (Grade::Must, true) => ClauseStatus::Failed,
+        (Grade::Should, true) => ClauseStatus::Warned,
+        (_, false) => ClauseStatus::Passed,
+    }
+}
+
+/// Every way a report differs from a case's declaration; empty when it matches.
+pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
+    let catalogue = Catalogue::get();
+    let mut problems = Vec::new();
+    for id in case.declares {
+        match catalogue.clause(id) {
+            None => problems.push(format!("declares {id}, which is not a clause")),
+            Some(c) if c.grade == Grade::Info => {
+                problems.push(format!("declares {id}, an INFO clause, which never fails"));
+            }
+            Some(_) => {}
+        }
+    }
+    let mut unexpected = Vec::new();
+    let mut missing = Vec::new();
+    for clause in &report.clauses {
+        let declared = case.declares.contains(&clause.id.as_str());
+        let wanted = expected_status(clause.grade, declared);
+        if clause.status == wanted {
+            continue;
+        }
+        let reason = clause
+            .reason
+            .as_deref()
+            .map(|r| format!(": {}", r.replace('\n', "\n      ")))
+            .unwrap_or_default();
+        let line = format!(
+            "{} {} {} (expected {}){reason}{}",
+            clause.id,
+            clause.grade,
+            clause.status.label(),
+            wanted.label(),
+            first_failed_step(clause),
+        );
+        if declared {
+            missing.push(line);
+        } else {
+            unexpected.push(line);
+        }
+    }
+    problems.extend(unexpected.into_iter().map(|l| format!("unexpected: {l}")));
+    problems.extend(missing.into_iter().map(|l| format!("missing:    {l}")));
+    problems
+}
+
+fn first_failed_step(clause: &logout_conformance::verdict::ClauseResult) -> String {
+    clause
+        .scenarios
+        .iter()
+        .find(|s| s.step.is_some())
+        .map(|s| {
+            format!(
+                "\n      in scenario {:?} at {}, step {}",
+                s.name,
+                s.key,
+                s.step.as_deref().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Runs a case and panics, naming it, unless the suite's results match its declaration.
+pub async fn assert_case(case: &Case) {
+    let report = match outcome(case).await {
+        Ok(report) => report,
+        Err(e) => panic!(
+            "target `{}` ({}): the suite reached no verdict: {e}",
+            case.name, case.what
+        ),
+    };
+    let problems = discrepancies(case, &report);
+    assert!(
+        problems.is_empty(),
+        "target `{}` ({})\n  declares: [{}]\n  the suite's results differ:\n    {}",
+        case.name,
+        case.what,
+        case.declares.join(", "),
+        problems.join("\n    ")
+    );
+}
+
+/// One letter per clause status: `F` failed, `W` warned, `.` passed, `-` not run,
+/// `i` info, `w` waived.
+pub fn letter(status: ClauseStatus) -> char {
+    match status {
+        ClauseStatus::Failed => 'F',
+        ClauseStatus::Warned => 'W',
+        ClauseStatus::Passed => '.',
+        ClauseStatus::NotRun => '-',
+        ClauseStatus::Info => 'i',
+        ClauseStatus::Waived => 'w',
+    }
+}
+
+/// The detection matrix: a row per case, a column per MUST and SHOULD clause (the two
+/// grades apart by a `|`), and whether the row matches the case's declaration.
+pub fn matrix(rows: &[(Case, Outcome)]) -> String {
+    let columns: Vec<(&str, Grade)> = Catalogue::get()
+        .clauses
+        .iter()
+        .filter(|c| c.grade != Grade::Info)
+        .map(|c| (c.id.as_str(), c.grade))
+        .collect();
+    // Before each column: a grade separator where the grade changes.
+    let gap = |i: usize| match i.checked_sub(1).map(|p| columns[p].1) {
+        Some(previous) if previous != columns[i].1 => "| ",
+        _ => "",
+    };
+    let width = rows.iter().map(|(c, _)| c.name.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for line in 0..2 {
+        let _ = write!(out, "{:width$}  ", ["LO-", ""][line]);
+        for (i, (id, _)) in columns.iter().enumerate() {
+            let ch = id.chars().nth(3 + line).unwrap_or(' ');
+            let _ = write!(out, "{}{ch} ", gap(i));
+        }
+        out.push('\n');
+    }
+    for (case, outcome) in rows {
+        let _ = write!(out, "{:width$}  ", case.name);
+        match outcome {
+            Ok(report) => {
+                for (i, (id, _)) in columns.iter().enumerate() {
+                    let ch = report.clause(id).map_or('?', |c| letter(c.status));
+                    let _ = write!(out, "{}{ch} ", gap(i));
+                }
+                let verdict = if discrepancies(case, report).is_empty() {
+                    "as declared"
+                } else {
+                    "DIFFERS FROM DECLARATION"
+                };
+                let _ = write!(out, " {verdict}");
+            }
+            Err(e) => {
+                let _ = write!(out, "no verdict: {e}");
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,59 @@
+//! The detection matrix: every broken target and benign variant against every MUST and
+//! SHOULD clause. `cargo test -p conformance-tests matrix -- --nocapture` prints it.
+
+use conformance_tests::harness::{expected_status, matrix, outcome};
+use conformance_tests::{Case, harness::Outcome};
+use logout_conformance::{Catalogue, Grade};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_must_and_should_clause_is_caught_by_a_broken_target() {
+    let broken = crate::broken::all();
+    let benign = crate::benign::all();
+    let mut names: Vec<&str> = broken.iter().chain(&benign).map(|c| c.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names.len(),
+        broken.len() + benign.len(),
+        "case names are unique"
+    );
+
+    let mut rows: Vec<(Case, Outcome)> = Vec::new();
+    for case in broken.iter().chain(&benign) {
+        rows.push((*case, outcome(case).await));
+    }
+    println!(
+        "\nDetection matrix (F failed, W warned, . passed, - not run)\n\n{}",
+        matrix(&rows)
+    );
+
+    let uncaught: Vec<&str> = Catalogue::get()
+        .clauses
+        .iter()
+        .filter(|c| c.grade != Grade::Info)
+        .filter(|clause| {
+            !rows[..broken.len()].iter().any(|(case, outcome)| {
+                case.declares.contains(&clause.id.as_str())
+                    && outcome.as_ref().is_ok_and(|report| {
+                        report.clause(&clause.id).map(|c| c.status)
+                            == Some(expected_status(clause.grade, true))
+                    })
+            })
+        })
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(
+        uncaught.is_empty(),
+        "no broken target is caught on {uncaught:?}"
+    );
+    assert!(
+        broken.len() >= 20,
+        "at least 20 broken targets ({})",
+        broken.len()
+    );
+    assert!(
+        benign.len() >= 5,
+        "at least 5 benign variants ({})",
+        benign.len()
+    );
+}
