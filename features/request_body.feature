@@ -15,6 +15,14 @@ Feature: The request body is ignored
       | an empty body      | (empty)                                           |
       | another JSON object | {"refreshToken":"someone-else","everywhere":true} |
 
+  @LO-08 @must @needs-refresh-probe
+  Scenario: A body naming another user's token does not end that user's session
+    Given a user with a live session
+    And another user with a live session
+    When the client logs out with its session cookies and a body naming the other user's refresh token
+    Then the response is the documented success
+    And the probe accepts the other user's refresh token
+
   @LO-21 @should
   Scenario Outline: An unusual body is ignored, never a 500: <body kind>
     Given a user with a live session

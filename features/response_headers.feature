@@ -4,10 +4,16 @@ Feature: Headers of the logout answer
   and HTTPS contexts.
 
   @LO-23 @should
-  Scenario: The answer is not cached
+  Scenario Outline: The answer is not cached: <token>
     Given a user with a live session
-    When the client logs out with its session cookies
+    When <logout>
     Then the response header "Cache-Control" has the directive "no-store"
+
+    Examples:
+      | token          | logout                                                      |
+      | a live session | the client logs out with its session cookies               |
+      | an unknown token | the client logs out presenting an unknown refresh token  |
+      | no cookie      | the client logs out without any Cookie header               |
 
   @LO-24 @should
   Scenario: The clearing cookies repeat the login cookies' security attributes

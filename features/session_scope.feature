@@ -3,11 +3,16 @@ Feature: What a logout revokes
   invalidates the access token presented with it.
 
   @LO-20 @should @needs-refresh-probe
-  Scenario: A second session of the same user stays live
+  Scenario Outline: A second session of the same user stays live: <body kind>
     Given a user with a live session
     And the same user has a second live session
-    When the client logs out with its session cookies
+    When the client logs out with its session cookies and the body <body>
     Then the probe accepts the second session's refresh token
+
+    Examples:
+      | body kind                | body                                   |
+      | an empty object          | {}                                     |
+      | a request to end them all | {"everywhere":true,"allDevices":true} |
 
   @LO-27 @should @needs-access-probe
   Scenario: The presented access token is no longer accepted

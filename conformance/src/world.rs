@@ -103,6 +103,8 @@ pub struct LogoutWorld {
     pub session: Option<Session>,
     /// A second session of the same user (LO-20).
     pub second: Option<Session>,
+    /// A session of another user (LO-08).
+    pub other: Option<Session>,
     /// More sessions (LO-32).
     pub sessions: Vec<Session>,
     /// The answers to the requests under test, in order; the last is "the response".
@@ -125,6 +127,7 @@ impl LogoutWorld {
             plain: None,
             session: None,
             second: None,
+            other: None,
             sessions: Vec::new(),
             answers: Vec::new(),
             transcript: Vec::new(),

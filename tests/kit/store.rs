@@ -14,6 +14,8 @@ use logout_server::{
 /// How `remove_refresh` misbehaves.
 #[derive(Debug, Clone, Copy)]
 pub enum Removal {
+    /// Removes the token, as the reference does (for defects that live elsewhere).
+    Honest,
     /// Says it removed the token and leaves it in the store.
     Forgets,
     /// Removes every refresh token of the token's user ("log out everywhere").
@@ -44,6 +46,26 @@ impl MisbehavingStore {
     fn issued(&self) -> std::sync::MutexGuard<'_, HashMap<TokenHash, String>> {
         self.issued.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    /// Removes every refresh token issued to the user of `hash` ("log out everywhere").
+    pub async fn remove_every_session_of(&self, hash: &TokenHash) -> Result<bool, StoreError> {
+        let siblings: Vec<TokenHash> = {
+            let issued = self.issued();
+            let Some(user) = issued.get(hash) else {
+                return Ok(false);
+            };
+            issued
+                .iter()
+                .filter(|(_, u)| *u == user)
+                .map(|(h, _)| *h)
+                .collect()
+        };
+        let mut removed = false;
+        for sibling in siblings {
+            removed |= self.inner.remove_refresh(&sibling).await?;
+        }
+        Ok(removed)
+    }
 }
 
 #[async_trait]
@@ -67,25 +89,9 @@ impl TokenStore for MisbehavingStore {
 
     async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError> {
         match self.removal {
+            Removal::Honest => self.inner.remove_refresh(hash).await,
             Removal::Forgets => Ok(true),
-            Removal::EveryTokenOfTheUser => {
-                let siblings: Vec<TokenHash> = {
-                    let issued = self.issued();
-                    let Some(user) = issued.get(hash) else {
-                        return Ok(false);
-                    };
-                    issued
-                        .iter()
-                        .filter(|(_, u)| *u == user)
-                        .map(|(h, _)| *h)
-                        .collect()
-                };
-                let mut removed = false;
-                for sibling in siblings {
-                    removed |= self.inner.remove_refresh(&sibling).await?;
-                }
-                Ok(removed)
-            }
+            Removal::EveryTokenOfTheUser => self.remove_every_session_of(hash).await,
             Removal::ReadThenDelete { window } => {
                 if self
                     .inner

@@ -237,8 +237,6 @@ catalogue! {
 
     /// `const token = req.body.refreshToken ?? req.cookies.refreshToken` (for a mobile
     /// client): the body's token is revoked, and the cookie's session lives on.
-    #[ignore = "SUITE DEFECT (false pass): LO-08 checks only the answer to a body naming a \
-                refreshToken, never that the cookie's session ended; see the report"]
     body_token_wins {
         what: "revokes the body's refreshToken instead of the cookie's when the body names one",
         declares: ["LO-08"],
@@ -305,6 +303,13 @@ catalogue! {
         build: || reference_over(MisbehavingStore::new(Removal::EveryTokenOfTheUser)),
     }
 
+    /// A "log out of all devices" option read from the body of the same endpoint.
+    everywhere_flag_obeyed {
+        what: "ends every session of the user when the body says {\"everywhere\": true}",
+        declares: ["LO-20"],
+        build: everywhere_flag_obeyed,
+    }
+
     // ---- Indistinguishable answers (LO-22) ----
 
     /// Two code paths that clear the cookies differently (`res.clearCookie` vs
@@ -325,6 +330,14 @@ catalogue! {
         build: || rewrite_logout(|r| {
             r.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         }),
+    }
+
+    /// `never_cache` on the success branch only: the early return for a token that is
+    /// not live answers without it.
+    no_store_only_when_live {
+        what: "sends Cache-Control: no-store only when a live session ended",
+        declares: ["LO-23"],
+        build: || answer_logout(no_store_only_when_live),
     }
 
     /// Express `res.clearCookie(name)` without the options login used.
@@ -625,4 +638,46 @@ fn access_token_stays_valid() -> Routes {
         noting,
     )
     .boxed()
+}
+
+fn everywhere_flag_obeyed() -> Routes {
+    let store = Arc::new(MisbehavingStore::new(Removal::Honest));
+    let state = AppState::with_store(Config::for_conformance(), store.clone());
+    let handler = move |state: AppState, headers: HeaderMap, body: BodyStream| {
+        let store = store.clone();
+        async move {
+            let bytes = read_body(body).await;
+            let everywhere = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("everywhere")?.as_bool())
+                == Some(true);
+            if everywhere {
+                for token in &PresentedTokens::from_headers(&headers).refresh {
+                    let _ = store.remove_every_session_of(&hash_bytes(token)).await;
+                }
+            }
+            reference_logout(state, headers, body_of(bytes)).await
+        }
+    };
+    answer(&state, Method::POST, LOGOUT, handler, reference(&state)).boxed()
+}
+
+async fn no_store_only_when_live(
+    state: AppState,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> Response {
+    let mut live = false;
+    for token in &PresentedTokens::from_headers(&headers).refresh {
+        let session = state
+            .store()
+            .refresh_session(&hash_bytes(token), SystemTime::now())
+            .await;
+        live |= matches!(session, Ok(Some(_)));
+    }
+    let mut response = reference_logout(state, headers, body).await;
+    if !live {
+        response.headers_mut().remove(CACHE_CONTROL);
+    }
+    response
 }

@@ -12,7 +12,8 @@ use crate::world::{Body, Cookies, LogoutWorld, Request};
 
 #[when("the client logs out with its session cookies")]
 async fn with_session_cookies(world: &mut LogoutWorld) {
-    let request = Request::logout(&world.target(), Cookies::Jar);
+    let mut request = Request::logout(&world.target(), Cookies::Jar);
+    request.label = "logout with the session cookies".into();
     world.send_under_test(request).await;
 }
 
@@ -24,6 +25,21 @@ async fn with_body(world: &mut LogoutWorld, body: String) {
     } else {
         Body::json(&body)
     };
+    world.send_under_test(request).await;
+}
+
+#[when(
+    "the client logs out with its session cookies and a body naming the other user's refresh token"
+)]
+async fn with_body_naming_another_token(world: &mut LogoutWorld) {
+    let target = world.target();
+    let Some(other) = world.other.clone() else {
+        could_not_run("the scenario opened no session of another user");
+    };
+    let body = serde_json::json!({ target.profile.cookies.refresh.clone(): other.refresh });
+    let mut request = Request::logout(&target, Cookies::Jar);
+    request.label = "logout whose body names another user's token".into();
+    request.body = Body::json(&body.to_string());
     world.send_under_test(request).await;
 }
 
@@ -61,7 +77,8 @@ async fn presenting(world: &mut LogoutWorld, kind: String) {
             None => could_not_run("no expired token was minted"),
         },
     };
-    let request = Request::logout(&target, refresh_cookie(world, &token));
+    let mut request = Request::logout(&target, refresh_cookie(world, &token));
+    request.label = format!("logout presenting {kind} refresh token");
     world.send_under_test(request).await;
 }
 
@@ -75,7 +92,8 @@ async fn again(world: &mut LogoutWorld) {
 
 #[when("the client logs out without any Cookie header")]
 async fn without_cookies(world: &mut LogoutWorld) {
-    let request = Request::logout(&world.target(), Cookies::None);
+    let mut request = Request::logout(&world.target(), Cookies::None);
+    request.label = "logout without a Cookie header".into();
     world.send_under_test(request).await;
 }
 

@@ -24,6 +24,12 @@ async fn a_second_session(world: &mut LogoutWorld) {
     world.second = Some(second.unwrap_or_else(|e| could_not_run(e)));
 }
 
+#[given("another user with a live session")]
+async fn another_user(world: &mut LogoutWorld) {
+    let other = open_session(world, None, Cookies::None).await;
+    world.other = Some(other.unwrap_or_else(|e| could_not_run(e)));
+}
+
 #[given(regex = r"^(\d+) live sessions of one user$")]
 async fn many_sessions(world: &mut LogoutWorld, count: usize) {
     let mut user = None;
@@ -103,12 +109,17 @@ fn session_token(world: &LogoutWorld, which: &str) -> String {
     token.unwrap_or_else(|| could_not_run("login set no access token cookie to probe"))
 }
 
-#[then("the probe accepts the second session's refresh token")]
-async fn probe_second(world: &mut LogoutWorld) {
-    let Some(second) = world.second.clone() else {
-        could_not_run("the scenario opened no second session");
+#[then(regex = r"^the probe accepts the (second session's|other user's) refresh token$")]
+async fn probe_second(world: &mut LogoutWorld, whose: String) {
+    let session = if whose.starts_with("second") {
+        world.second.clone()
+    } else {
+        world.other.clone()
     };
-    expect_probe(world, "refresh", &second.refresh, true).await;
+    let Some(session) = session else {
+        could_not_run(format!("the scenario opened no {whose} session"));
+    };
+    expect_probe(world, "refresh", &session.refresh, true).await;
 }
 
 /// Probes a token and ends the step unless the probe says `live`.
