@@ -379,6 +379,18 @@ catalogue! {
         },
     }
 
+    /// Express `router.all("/auth/logout", logout)`: every method logs out.
+    any_method_logs_out {
+        what: "logs out on GET, PUT and DELETE /auth/logout as well as POST",
+        declares: ["LO-25"],
+        build: || {
+            let state = reference_state();
+            let get = answer(&state, Method::GET, LOGOUT, reference_logout, reference(&state));
+            let put = answer(&state, Method::PUT, LOGOUT, reference_logout, get);
+            answer(&state, Method::DELETE, LOGOUT, reference_logout, put).boxed()
+        },
+    }
+
     // ---- CORS (LO-26) ----
 
     /// `cors({ origin: "*", credentials: true })`.

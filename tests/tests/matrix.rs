@@ -3,10 +3,10 @@
 
 use conformance_tests::harness::{expected_status, matrix, outcome};
 use conformance_tests::{Case, harness::Outcome};
-use logout_conformance::{Catalogue, Grade};
+use logout_conformance::{Catalogue, Grade, ScenarioStatus, Suite};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_must_and_should_clause_is_caught_by_a_broken_target() {
+async fn every_must_and_should_clause_and_scenario_is_caught_by_a_broken_target() {
     let broken = crate::broken::all();
     let benign = crate::benign::all();
     let mut names: Vec<&str> = broken.iter().chain(&benign).map(|c| c.name).collect();
@@ -45,6 +45,30 @@ async fn every_must_and_should_clause_is_caught_by_a_broken_target() {
     assert!(
         uncaught.is_empty(),
         "no broken target is caught on {uncaught:?}"
+    );
+
+    // Finer than clauses: every MUST and SHOULD scenario (each outline row) must have
+    // been seen failing against some broken target, or it is a check that cannot fail.
+    let suite = Suite::embedded().expect("built-in features");
+    let never_failed: Vec<String> = suite
+        .scenarios
+        .iter()
+        .filter(|s| s.grade != Grade::Info)
+        .filter(|s| {
+            !rows[..broken.len()].iter().any(|(_, outcome)| {
+                outcome.as_ref().is_ok_and(|report| {
+                    report
+                        .scenarios()
+                        .any(|r| r.key == s.key && r.status == ScenarioStatus::Failed)
+                })
+            })
+        })
+        .map(|s| format!("{} {} ({})", s.clause, s.name, s.key))
+        .collect();
+    assert!(
+        never_failed.is_empty(),
+        "no broken target fails these scenarios:\n  {}",
+        never_failed.join("\n  ")
     );
     assert!(
         broken.len() >= 20,
