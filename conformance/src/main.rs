@@ -26,8 +26,9 @@ const HARNESS_ERROR: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(name = "logout-conformance", version)]
 struct Cli {
-    /// Base URL of the implementation under test (http only). Without it (and without
-    /// --image), the embedded reference server is started on 127.0.0.1 and tested.
+    /// Base URL of the implementation under test (http only). Without it and without
+    /// --image, the profile's `base_url` is tested, or else the embedded reference
+    /// server, started on 127.0.0.1.
     #[arg(long, value_name = "URL", conflicts_with = "image")]
     target: Option<String>,
 

@@ -73,9 +73,9 @@ pub struct RunReport {
     pub target: String,
     pub strict: bool,
     pub verdict: Verdict,
-    pub clauses: Vec<ClauseResult>,
-    #[serde(skip)]
+    #[serde(rename = "wall_time_ms", serialize_with = "verdict::millis")]
     pub wall_time: Duration,
+    pub clauses: Vec<ClauseResult>,
 }
 
 impl RunReport {
@@ -230,8 +230,8 @@ pub async fn run(
         target: target.base.to_string(),
         strict: options.strict,
         verdict: verdict::verdict(&clauses, options.strict),
-        clauses,
         wall_time: started.elapsed(),
+        clauses,
     })
 }
 

@@ -1,5 +1,5 @@
 //! The detection matrix: every broken target and benign variant against every MUST and
-//! SHOULD clause. `cargo test -p conformance-tests matrix -- --nocapture` prints it.
+//! SHOULD clause, printed in `cargo test`'s output.
 
 use conformance_tests::harness::{expected_status, matrix, outcome};
 use conformance_tests::{Case, harness::Outcome};
@@ -22,10 +22,13 @@ async fn every_must_and_should_clause_and_scenario_is_caught_by_a_broken_target(
     for case in broken.iter().chain(&benign) {
         rows.push((*case, outcome(case).await));
     }
-    println!(
-        "\nDetection matrix (F failed, W warned, . passed, - not run)\n\n{}",
+    // Straight to the process's stdout, past libtest's capture: `cargo test` shows the
+    // matrix in its output without --nocapture.
+    let text = format!(
+        "\nDetection matrix (F failed, W warned, . passed, - not run)\n\n{}\n",
         matrix(&rows)
     );
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
 
     let uncaught: Vec<&str> = Catalogue::get()
         .clauses

@@ -72,7 +72,8 @@ async fn start_on_port_3000() -> Binary {
         );
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     }
-    let server = Binary::start(&["--addr=127.0.0.1", "--port=3000"]).await;
+    // No address flags: the defaults must be the spec's 127.0.0.1:3000.
+    let server = Binary::start(&[]).await;
     assert_eq!(server.url, "http://127.0.0.1:3000");
     server
 }
