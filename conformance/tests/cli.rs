@@ -9,23 +9,8 @@ use std::time::SystemTime;
 use logout_server::{AppState, Config, RunningServer};
 use warp::Filter as _;
 
-const BIN: &str = env!("CARGO_BIN_EXE_logout-conformance");
-
-async fn cli(args: &[&str]) -> Output {
-    let output = tokio::process::Command::new(BIN)
-        .args(args)
-        .output()
-        .await
-        .expect("the CLI starts");
-    println!(
-        "$ logout-conformance {}\n--- exit {:?}\n{}{}",
-        args.join(" "),
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
+mod common;
+use common::{BIN, cli, free_port};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
@@ -100,11 +85,8 @@ async fn no_target_tests_the_embedded_server_and_writes_every_report() {
 
 #[tokio::test]
 async fn an_unreachable_target_is_a_harness_error_naming_the_url() {
-    // Bind and drop a listener so the port is known to be closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    // Nothing listens on a port just released.
+    let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
     let out = cli(&["--target", &url, "--timeout", "2"]).await;
     assert_eq!(out.status.code(), Some(2));

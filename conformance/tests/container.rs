@@ -5,7 +5,9 @@
 
 use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_logout-conformance");
+mod common;
+use common::{cli, free_port};
+
 const IMAGE: &str = "logout-server:latest";
 const PROFILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -41,13 +43,6 @@ async fn docker_ready() -> bool {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
 /// Runs the CLI against the image on a free port, with extra container variables;
 /// returns its output and the port variable that identifies the run's container.
 async fn run_image(env: &[&str], extra: &[&str]) -> (Output, String) {
@@ -72,19 +67,7 @@ async fn run_image(env: &[&str], extra: &[&str]) -> (Output, String) {
         args.extend(["--container-env", var]);
     }
     args.extend(extra);
-    let output = tokio::process::Command::new(BIN)
-        .args(&args)
-        .output()
-        .await
-        .expect("the CLI starts");
-    println!(
-        "$ logout-conformance {}\n--- exit {:?}\n{}{}",
-        args.join(" "),
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output, port_env)
+    (cli(&args).await, port_env)
 }
 
 /// Asserts that no container the kit started for this run is left, in any state. Tests
@@ -167,11 +150,7 @@ async fn a_missing_image_is_a_clear_harness_error() {
     if !docker_ready().await {
         return;
     }
-    let out = tokio::process::Command::new(BIN)
-        .args(["--image", "logout-conformance-test/never-built:nope"])
-        .output()
-        .await
-        .expect("the CLI starts");
+    let out = cli(&["--image", "logout-conformance-test/never-built:nope"]).await;
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not present locally"), "{stderr}");
