@@ -31,28 +31,101 @@ fn case(s: &ScenarioResult, strict: bool) -> TestCase {
         .flatten()
         .collect::<Vec<_>>()
         .join("\n");
-    let mut case = match s.status {
-        ScenarioStatus::Passed => TestCase::success(&name, time),
-        ScenarioStatus::Failed if s.grade == Grade::Should && !strict => {
-            let mut case = TestCase::success(&name, time);
-            case.set_system_out(&format!("WARNING (SHOULD clause, not --strict): {detail}"));
-            case
+    let warning = s.grade == Grade::Should && !strict;
+    let (mut case, output) = match s.status {
+        ScenarioStatus::Passed => (TestCase::success(&name, time), None),
+        // An INFO scenario only observes; its steps never fail the target.
+        ScenarioStatus::Failed if s.grade == Grade::Info => {
+            (TestCase::success(&name, time), Some(detail))
         }
-        ScenarioStatus::Failed if s.grade == Grade::Info => TestCase::success(&name, time),
-        ScenarioStatus::Failed => TestCase::failure(&name, time, "clause broken", &reason),
-        ScenarioStatus::Error => TestCase::error(&name, time, "could not run", &reason),
-        ScenarioStatus::NotRun => TestCase::skipped(&name),
+        ScenarioStatus::Failed if warning => (
+            TestCase::success(&name, time),
+            Some(format!("WARNING (SHOULD clause, not --strict): {detail}")),
+        ),
+        ScenarioStatus::Failed => (
+            TestCase::failure(&name, time, "clause broken", &reason),
+            Some(detail),
+        ),
+        ScenarioStatus::Error => (
+            TestCase::error(&name, time, "could not run", &reason),
+            Some(detail),
+        ),
+        ScenarioStatus::NotRun => (TestCase::skipped(&name), Some(format!("not run: {reason}"))),
     };
     case.set_classname(&s.clause);
-    if matches!(s.status, ScenarioStatus::Failed | ScenarioStatus::Error) && s.grade != Grade::Info
-    {
-        case.set_system_out(&detail);
-    }
-    if s.status == ScenarioStatus::NotRun {
-        case.set_system_out(&format!("not run: {reason}"));
-    }
-    if !s.observations.is_empty() {
-        case.set_system_out(&s.observations.join("\n"));
+    let output = match (output, s.observations.is_empty()) {
+        (output, true) => output,
+        (None, false) => Some(s.observations.join("\n")),
+        (Some(out), false) => Some(format!("{}\n{out}", s.observations.join("\n"))),
+    };
+    if let Some(output) = output {
+        case.set_system_out(&output);
     }
     case
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::ScenarioKey;
+
+    fn scenario(grade: Grade, status: ScenarioStatus) -> ScenarioResult {
+        ScenarioResult {
+            key: ScenarioKey {
+                file: "features/x.feature".into(),
+                line: 3,
+            },
+            name: "s".into(),
+            clause: "LO-23".into(),
+            grade,
+            status,
+            reason: Some("expected: a\n  actual:   b".into()),
+            step: Some("Then x (line 5)".into()),
+            transcript: Some("HTTP".into()),
+            observations: Vec::new(),
+            duration: std::time::Duration::ZERO,
+        }
+    }
+
+    fn xml(case: TestCase) -> String {
+        let mut suite = TestSuiteBuilder::new("t");
+        suite.add_testcase(case);
+        let report = ReportBuilder::new().add_testsuite(suite.build()).build();
+        let mut out = Vec::new();
+        report.write_xml(&mut out).expect("xml");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn failures_errors_warnings_and_skips_stay_apart() {
+        let must = xml(case(&scenario(Grade::Must, ScenarioStatus::Failed), false));
+        assert!(
+            must.contains("<failure") && must.contains("[LO-23 MUST]"),
+            "{must}"
+        );
+        let error = xml(case(&scenario(Grade::Must, ScenarioStatus::Error), false));
+        assert!(
+            error.contains("<error") && !error.contains("<failure"),
+            "{error}"
+        );
+        let warned = xml(case(
+            &scenario(Grade::Should, ScenarioStatus::Failed),
+            false,
+        ));
+        assert!(
+            !warned.contains("<failure") && warned.contains("WARNING"),
+            "{warned}"
+        );
+        assert!(
+            warned.contains("actual:"),
+            "the warning keeps its detail: {warned}"
+        );
+        let strict = xml(case(&scenario(Grade::Should, ScenarioStatus::Failed), true));
+        assert!(strict.contains("<failure"), "{strict}");
+        let skipped = xml(case(&scenario(Grade::Must, ScenarioStatus::NotRun), false));
+        assert!(
+            skipped.contains("<skipped") && skipped.contains("not run:"),
+            "{skipped}"
+        );
+    }
 }
