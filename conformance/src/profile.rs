@@ -54,6 +54,13 @@ pub struct CookieNames {
     pub refresh: String,
 }
 
+impl CookieNames {
+    /// Both cookies of the contract, access first: the ones login sets and logout clears.
+    pub fn both(&self) -> [&str; 2] {
+        [&self.access, &self.refresh]
+    }
+}
+
 impl Default for CookieNames {
     fn default() -> Self {
         Self {

@@ -109,10 +109,8 @@ fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>, RawError> {
     let mut body = Vec::new();
     loop {
         match httparse::parse_chunk_size(rest) {
-            Ok(httparse::Status::Complete((start, 0))) => {
-                let _trailers = start;
-                return Ok(body);
-            }
+            // The last chunk; trailers, if any, are not the contract's business.
+            Ok(httparse::Status::Complete((_, 0))) => return Ok(body),
             Ok(httparse::Status::Complete((start, size))) => {
                 let size = usize::try_from(size)
                     .map_err(|_| RawError::Invalid("chunk too large".into()))?;

@@ -135,11 +135,6 @@ impl Target {
         result
     }
 
-    /// Whether a store fault is switched on.
-    pub fn store_fault_is_on(&self) -> bool {
-        self.fault_on.load(Ordering::SeqCst)
-    }
-
     /// A client with this run's settings: no redirects, a time limit per request.
     pub fn client(
         &self,

@@ -24,10 +24,7 @@ fn all_alike(world: &mut LogoutWorld, _count: String) {
         could_not_run("no answers to compare");
     };
     let target = world.target();
-    let names = [
-        target.profile.cookies.access.as_str(),
-        target.profile.cookies.refresh.as_str(),
-    ];
+    let names = target.profile.cookies.both();
     let shape = |r: &ResponseRecord| {
         (
             r.status,

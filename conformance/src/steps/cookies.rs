@@ -11,10 +11,7 @@ use crate::world::LogoutWorld;
 #[then("both cookies are cleared")]
 fn both_cleared(world: &mut LogoutWorld) {
     let target = world.target();
-    let names = [
-        target.profile.cookies.access.as_str(),
-        target.profile.cookies.refresh.as_str(),
-    ];
+    let names = target.profile.cookies.both();
     let response = world.response().clone();
     let set_cookies = response.set_cookies();
     let mut problems: Vec<String> = names
@@ -55,10 +52,7 @@ fn carries_exactly(world: &mut LogoutWorld, first: String, second: String) {
         .filter_map(|a| a.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())))
         .collect();
     let mut problems = Vec::new();
-    for name in [
-        &target.profile.cookies.access,
-        &target.profile.cookies.refresh,
-    ] {
+    for name in target.profile.cookies.both() {
         let cookie = clearing_cookie(&response, name);
         let Some(cookie) = cookie else {
             problems.push(format!("no single Set-Cookie header for {name}"));
@@ -96,11 +90,8 @@ fn repeats_attributes(world: &mut LogoutWorld) {
         .filter_map(|h| SetCookie::parse(h))
         .collect();
     let mut problems = Vec::new();
-    for name in [
-        &target.profile.cookies.access,
-        &target.profile.cookies.refresh,
-    ] {
-        let Some(set) = login.iter().find(|c| &c.name == name) else {
+    for name in target.profile.cookies.both() {
+        let Some(set) = login.iter().find(|c| c.name == name) else {
             continue;
         };
         let Some(cleared) = clearing_cookie(&response, name) else {

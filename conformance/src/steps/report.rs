@@ -12,13 +12,13 @@ use crate::world::LogoutWorld;
 fn cookies_on_error(world: &mut LogoutWorld) {
     let target = world.target();
     let response = world.response().clone();
-    let problems: Vec<String> = [
-        &target.profile.cookies.access,
-        &target.profile.cookies.refresh,
-    ]
-    .iter()
-    .flat_map(|name| clearing_problems(&response.set_cookies(), name))
-    .collect();
+    let problems: Vec<String> = target
+        .profile
+        .cookies
+        .both()
+        .iter()
+        .flat_map(|name| clearing_problems(&response.set_cookies(), name))
+        .collect();
     let note = if problems.is_empty() {
         format!(
             "with a failing store the answer ({}) clears both cookies",
