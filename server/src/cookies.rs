@@ -18,9 +18,13 @@ pub const ACCESS_COOKIE: &str = "accessToken";
 /// The session's cookie.
 pub const REFRESH_COOKIE: &str = "refreshToken";
 
-/// At most this many values of each cookie are taken from one request, so a header packed
-/// with thousands of `refreshToken=` pairs cannot turn into thousands of store calls.
-pub const MAX_VALUES_PER_COOKIE: usize = 8;
+/// The most `Cookie` bytes a logout reads: 8 KiB (8192 bytes), the header-block size LO-11
+/// lets a server refuse with 431. Logout bounds its work by bytes, not by a count of
+/// values: within this limit every presented value is revoked (LO-13), so a header packed
+/// with `refreshToken=` pairs costs at most a few hundred store calls; beyond it the
+/// logout refuses outright (431) and revokes nothing, never 200 with a session left alive.
+/// See [`cookie_bytes`] for what is counted.
+pub const MAX_COOKIE_BYTES: usize = 8 * 1024;
 
 /// Clearing values: the epoch as `Expires` (as the logout document shows, LO-03), no
 /// `Max-Age`, and the same `Path`, `HttpOnly`, `SameSite` (and `Secure`) as login set, so
@@ -66,9 +70,9 @@ pub fn append_clearing_cookies(response: &mut Response, secure: bool) {
 /// The session cookie values a request presented, as raw bytes. `Debug` shows counts only.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct PresentedTokens {
-    /// Every `accessToken` value, in order (at most [`MAX_VALUES_PER_COOKIE`]).
+    /// Every non-empty `accessToken` value, in order, duplicates included (no cap).
     pub access: Vec<Vec<u8>>,
-    /// Every `refreshToken` value, in order (at most [`MAX_VALUES_PER_COOKIE`]).
+    /// Every non-empty `refreshToken` value, in order, duplicates included (no cap).
     pub refresh: Vec<Vec<u8>>,
 }
 
@@ -82,7 +86,10 @@ impl fmt::Debug for PresentedTokens {
 }
 
 impl PresentedTokens {
-    /// Reads every `Cookie` header of a request (HTTP/2 may send several).
+    /// Reads every `Cookie` header of a request (HTTP/2 may send several) and keeps every
+    /// non-empty value of the two cookies: there is no count cap, so a caller that must
+    /// bound its work checks [`cookie_bytes`] against [`MAX_COOKIE_BYTES`] first, as logout
+    /// does.
     pub fn from_headers(headers: &HeaderMap) -> Self {
         let mut tokens = Self::default();
         for header in headers.get_all(COOKIE) {
@@ -92,13 +99,19 @@ impl PresentedTokens {
                     b"refreshToken" => &mut tokens.refresh,
                     _ => continue,
                 };
-                if !value.is_empty() && list.len() < MAX_VALUES_PER_COOKIE {
+                if !value.is_empty() {
                     list.push(value.to_vec());
                 }
             }
         }
         tokens
     }
+}
+
+/// The size of a request's cookies: the bytes of every `Cookie` header value, summed (the
+/// header names, `: ` and line ends are not counted).
+pub fn cookie_bytes(headers: &HeaderMap) -> usize {
+    headers.get_all(COOKIE).iter().map(HeaderValue::len).sum()
 }
 
 /// The `name=value` pairs of one `Cookie` header, split on `;`, trimmed, with one pair of
@@ -156,17 +169,30 @@ mod tests {
     }
 
     #[test]
-    fn duplicates_and_several_headers_are_all_kept_up_to_the_cap() {
+    fn duplicates_and_several_headers_are_all_kept_without_a_cap() {
         let tokens = presented(&[b"refreshToken=one; refreshToken=two", b"refreshToken=three"]);
         assert_eq!(
             tokens.refresh,
             vec![b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]
         );
-        let many = "refreshToken=x;".repeat(100);
-        assert_eq!(
-            presented(&[many.as_bytes()]).refresh.len(),
-            MAX_VALUES_PER_COOKIE
+        let many = "refreshToken=x; accessToken=y;".repeat(100);
+        let tokens = presented(&[many.as_bytes(), b"refreshToken=last"]);
+        assert_eq!(tokens.refresh.len(), 101);
+        assert_eq!(tokens.access.len(), 100);
+        assert_eq!(tokens.refresh.last().unwrap(), b"last");
+    }
+
+    #[test]
+    fn cookie_bytes_sums_every_cookie_header_value() {
+        assert_eq!(cookie_bytes(&HeaderMap::new()), 0);
+        let mut headers = HeaderMap::new();
+        headers.append(COOKIE, HeaderValue::from_static("a=b"));
+        headers.append(COOKIE, HeaderValue::from_static("refreshToken=xyz"));
+        headers.append(
+            warp::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain"),
         );
+        assert_eq!(cookie_bytes(&headers), 3 + 16);
     }
 
     #[test]

@@ -64,6 +64,10 @@ pub enum ApiError {
     /// 415 when a JSON endpoint receives another content type.
     #[error("Content-Type must be application/json")]
     UnsupportedMediaType,
+    /// 431 from logout when the request's `Cookie` headers exceed
+    /// [`crate::cookies::MAX_COOKIE_BYTES`].
+    #[error("Cookie header too large")]
+    CookieHeaderTooLarge,
     /// 500 with `public` as the message; `cause` is only logged.
     #[error("{public}")]
     Internal {
@@ -95,6 +99,7 @@ impl ApiError {
             Self::LengthRequired => StatusCode::LENGTH_REQUIRED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::CookieHeaderTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -6,34 +6,45 @@ use warp::http::header::HeaderMap;
 use warp::reply::Response;
 
 use crate::body::{self, BodyStream, DRAIN_CAP};
-use crate::cookies::{self, PresentedTokens};
+use crate::cookies::{self, MAX_COOKIE_BYTES, PresentedTokens};
 use crate::error::ApiError;
 use crate::respond;
 use crate::sessions;
 use crate::state::AppState;
 
-/// POST /auth/logout — clears both cookies, always 200 unless the store fails.
+/// POST /auth/logout — clears both cookies, always 200 unless the store fails or the
+/// `Cookie` headers are over 8 KiB.
 ///
 /// - Removes every presented `refreshToken` from the store and revokes every presented
-///   `accessToken`; other sessions of the user stay live (LO-20, LO-27).
+///   `accessToken`, however many values the header repeats, live first, last or among
+///   garbage (LO-13); other sessions of the user stay live (LO-20, LO-27).
 /// - Live, unknown, removed, expired, missing or malformed tokens all get the same answer
 ///   (LO-05, LO-07, LO-11, LO-22): 200 `{"message":"Logged out successfully"}`, the two
 ///   clearing cookies, `Cache-Control: no-store`. Removing a token that is already gone
 ///   is not an error, so concurrent logouts all succeed (LO-10).
 /// - The body and its `Content-Type` are ignored: the body is read and dropped (up to
 ///   [`DRAIN_CAP`] bytes), never parsed (LO-08, LO-21).
+/// - The work is bounded by bytes, not by a count of values: `Cookie` headers whose
+///   values together exceed [`MAX_COOKIE_BYTES`] (8192 bytes) answer 431
+///   `{"error":"Cookie header too large"}` with `Cache-Control: no-store` and revoke
+///   nothing, an honest refusal rather than a 200 that leaves a session alive (LO-11
+///   allows 431 over 8 KiB; LO-13). That answer clears the cookies too, as the 500 does.
 /// - A failing store answers 500 `{"error":"Error logging out"}` (LO-09), the cause only in
 ///   the log. That answer clears the cookies too (LO-30 leaves it open): the client wants
 ///   to be logged out, and dropping its copies of the tokens can only help.
 pub async fn logout(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
     body::discard(body, DRAIN_CAP).await;
-    let presented = PresentedTokens::from_headers(&headers);
-    let mut response = match sessions::revoke(state.store().as_ref(), &presented).await {
-        Ok(()) => respond::json(
-            StatusCode::OK,
-            &json!({ "message": "Logged out successfully" }),
-        ),
-        Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
+    let mut response = if cookies::cookie_bytes(&headers) > MAX_COOKIE_BYTES {
+        ApiError::CookieHeaderTooLarge.into_response()
+    } else {
+        let presented = PresentedTokens::from_headers(&headers);
+        match sessions::revoke(state.store().as_ref(), &presented).await {
+            Ok(()) => respond::json(
+                StatusCode::OK,
+                &json!({ "message": "Logged out successfully" }),
+            ),
+            Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
+        }
     };
     cookies::append_clearing_cookies(&mut response, state.config().secure_cookies);
     response
