@@ -58,3 +58,42 @@ Feature: Logging out without a valid token
       | non-UTF-8 bytes         | refreshToken={bytes ff fe c3 28}                                 |
       | a duplicated cookie     | refreshToken=unknown-one; refreshToken=unknown-two              |
       | a 4 KiB value           | refreshToken={4096 × "a"}                                       |
+
+  # A user who comes back after the access token expired clicks logout: the stale access
+  # token must not make an auth layer refuse the logout and leave the session live. The
+  # first step shows the target logs out at all; if it does not, LO-01 is the defect.
+  @LO-12 @must @needs-refresh-probe
+  Scenario Outline: A stale access token does not block logout: <access> access token
+    Given the target logs out another live session, or the clause is blocked
+    And a user with a live session
+    And the probe accepts the refresh token
+    When the client logs out presenting its refresh token and <access> access token
+    Then the response is the documented success
+    And the probe rejects the refresh token
+
+    Examples:
+      | access             |
+      | a garbage          |
+      | an already-revoked |
+
+  # Browsers send a cookie twice when it exists at two paths or domains, and an attacker
+  # can toss in a same-name cookie: the logout must end the live session whichever value
+  # comes first.
+  @LO-13 @must @needs-refresh-probe
+  Scenario Outline: Every refresh token presented is revoked: <presented>
+    Given the target logs out another live session, or the clause is blocked
+    And a user with a live session
+    When the client logs out presenting <presented>
+    Then the probe rejects every live refresh token presented
+
+    Examples:
+      | presented                                 |
+      | an unknown refresh token, then its own    |
+      | its own refresh token, then a garbage one |
+
+  @LO-13 @must @needs-refresh-probe
+  Scenario: A dozen live refresh tokens in one header are all revoked
+    Given the target logs out another live session, or the clause is blocked
+    And 12 live sessions of one user
+    When the client logs out presenting every session's refresh token, with garbage between
+    Then the probe rejects every live refresh token presented

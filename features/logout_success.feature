@@ -3,6 +3,11 @@ Feature: Logging out a live session
   answers 200 with the documented body, clears both cookies the way the document shows,
   and removes the refresh token from its store.
 
+  "Then the logout succeeded, or the clause is blocked" is a precondition, not a check
+  of the scenario's clause: the logout must be accepted (any 2xx) for the rest to mean
+  anything. When it is refused, the clause is not judged here and the refusal counts
+  against LO-01.
+
   @LO-01 @must
   Scenario: A live session logs out with 200 and the documented body
     Given a user with a live session
@@ -15,17 +20,20 @@ Feature: Logging out a live session
   Scenario: A live session's logout clears both cookies
     Given a user with a live session
     When the client logs out with its session cookies
-    Then both cookies are cleared
+    Then the logout succeeded, or the clause is blocked
+    And both cookies are cleared
 
   @LO-03 @must
   Scenario: The clearing headers show the epoch date and Path=/
     Given a user with a live session
     When the client logs out with its session cookies
-    Then each clearing header carries exactly "Expires=Thu, 01 Jan 1970 00:00:00 GMT" and "Path=/"
+    Then the logout succeeded, or the clause is blocked
+    And each clearing header carries exactly "Expires=Thu, 01 Jan 1970 00:00:00 GMT" and "Path=/"
 
   @LO-04 @must @needs-refresh-probe
   Scenario: The refresh token is gone from the store after the logout
     Given a user with a live session
     And the probe accepts the refresh token
     When the client logs out with its session cookies
-    Then the probe rejects the refresh token
+    Then the logout succeeded, or the clause is blocked
+    And the probe rejects the refresh token

@@ -2,17 +2,21 @@ Feature: The request body is ignored
   The document says no request body is required and that the body is ignored, since
   authentication relies only on cookies.
 
+  # Each body is compared with the answer the same target gives the body {} (the
+  # document's own example), so a target whose every answer is wrong in the same way
+  # fails LO-01, not this clause.
   @LO-08 @must
   Scenario Outline: The body does not change the answer: <body kind>
     Given a user with a live session
+    And another user with a live session
+    When the other user logs out with the body {}
+    Then the logout succeeded, or the clause is blocked
     When the client logs out with its session cookies and the body <body>
-    Then the response is the documented success
-    And both cookies are cleared
+    Then the answer is the same as the other user's
 
     Examples:
-      | body kind          | body                                              |
-      | an empty object    | {}                                                |
-      | an empty body      | (empty)                                           |
+      | body kind           | body                                              |
+      | an empty body       | (empty)                                           |
       | another JSON object | {"refreshToken":"someone-else","everywhere":true} |
 
   @LO-08 @must @needs-refresh-probe
@@ -24,10 +28,13 @@ Feature: The request body is ignored
     And the probe accepts the other user's refresh token
 
   @LO-21 @should
-  Scenario Outline: An unusual body is ignored, never a 500: <body kind>
+  Scenario Outline: A body that is not a JSON object is ignored: <body kind>
     Given a user with a live session
+    And another user with a live session
+    When the other user logs out with the body {}
+    Then the logout succeeded, or the clause is blocked
     When the client logs out with its session cookies and the body <body>
-    Then the response status is 200
+    Then the answer is the same as the other user's
 
     Examples:
       | body kind        | body      |

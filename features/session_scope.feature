@@ -7,7 +7,8 @@ Feature: What a logout revokes
     Given a user with a live session
     And the same user has a second live session
     When the client logs out with its session cookies and the body <body>
-    Then the probe accepts the second session's refresh token
+    Then the logout succeeded, or the clause is blocked
+    And the probe accepts the second session's refresh token
 
     Examples:
       | body kind                | body                                   |
@@ -19,4 +20,5 @@ Feature: What a logout revokes
     Given a user with a live session
     And the probe accepts the access token
     When the client logs out with its session cookies
-    Then the probe rejects the access token
+    Then the logout succeeded, or the clause is blocked
+    And the probe rejects the access token

@@ -28,6 +28,7 @@ pub use harness::{Case, assert_case, outcome};
 ///     wrong_path {
 ///         what: "clears both cookies with Path=/auth",
 ///         declares: ["LO-02", "LO-03"],
+///         blocks: [],          // optional: clauses it keeps from being judged
 ///         build: || rewrite_logout(|r| ...),
 ///     }
 /// }
@@ -39,6 +40,7 @@ macro_rules! catalogue {
         $name:ident {
             what: $what:expr,
             declares: [$($id:expr),* $(,)?],
+            $(blocks: [$($blocked:expr),* $(,)?],)?
             build: $build:expr $(,)?
         }
     )*) => {
@@ -49,6 +51,7 @@ macro_rules! catalogue {
                     name: stringify!($name),
                     what: $what,
                     declares: &[$($id),*],
+                    blocks: &[$($($blocked),*)?],
                     build: $build,
                 }
             ),*]

@@ -18,6 +18,10 @@ mod benign;
 #[path = "tests/matrix.rs"]
 mod matrix;
 
+// The reports: one root cause once, every format agreeing, secrets masked by value.
+#[path = "tests/reports.rs"]
+mod reports;
+
 // The suite's own sanity: nothing ran, undefined steps, missing capabilities.
 #[path = "tests/sanity.rs"]
 mod sanity;

@@ -105,6 +105,11 @@ pub struct Clause {
     pub source: String,
     #[serde(default)]
     pub needs: Vec<Capability>,
+    /// Clauses whose checks this clause's own text demands (LO-05 "answers as LO-01"):
+    /// such a check failing in this clause's scenarios fails this clause too, under the
+    /// other clause's root cause.
+    #[serde(default)]
+    pub demands: Vec<String>,
 }
 
 /// All clauses, in catalogue order.
@@ -153,5 +158,14 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), n, "duplicate clause IDs");
         assert!(n >= 22, "catalogue has only {n} clauses");
+        for clause in &c.clauses {
+            for d in &clause.demands {
+                assert!(
+                    c.clause(d).is_some() && d != &clause.id,
+                    "{} demands {d}, which is not another clause",
+                    clause.id
+                );
+            }
+        }
     }
 }

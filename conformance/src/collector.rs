@@ -3,25 +3,29 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, gherkin, parser, writer};
 
+use crate::check::{Cause, StepEnd};
 use crate::features::{ScenarioKey, Suite, display_path};
-use crate::verdict::{COULD_NOT_RUN, ScenarioResult, ScenarioStatus};
+use crate::verdict::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 use crate::world::LogoutWorld;
 
 /// What is known of a scenario while it runs.
 #[derive(Debug, Default)]
 struct Running {
-    started: Option<Instant>,
+    started: Option<SystemTime>,
     duration: Duration,
     finished: bool,
     status: Option<ScenarioStatus>,
     reason: Option<String>,
+    cause: Option<Cause>,
     step: Option<String>,
     transcript: Option<String>,
+    step_started: Option<SystemTime>,
+    steps: Vec<StepResult>,
 }
 
 /// Collects scenario results from cucumber's events. Clones share one state, so the
@@ -68,6 +72,14 @@ impl Collector {
     }
 }
 
+/// A SHOULD clause broken is a warning, in every report.
+fn graded(status: ScenarioStatus, grade: crate::catalogue::Grade) -> ScenarioStatus {
+    match (status, grade) {
+        (ScenarioStatus::Failed, crate::catalogue::Grade::Should) => ScenarioStatus::Warned,
+        (status, _) => status,
+    }
+}
+
 impl State {
     fn results(&self) -> Vec<ScenarioResult> {
         let mut out: Vec<ScenarioResult> = self
@@ -76,7 +88,7 @@ impl State {
             .filter_map(|(key, r)| {
                 let info = self.suite.scenario(key)?;
                 let (status, reason) = match (r.finished, r.status) {
-                    (_, Some(status)) => (status, r.reason.clone()),
+                    (_, Some(status)) => (graded(status, info.grade), r.reason.clone()),
                     (true, None) => (ScenarioStatus::Passed, None),
                     (false, None) => (
                         ScenarioStatus::Error,
@@ -90,10 +102,13 @@ impl State {
                     grade: info.grade,
                     status,
                     reason,
+                    root_cause: r.cause.clone(),
                     step: r.step.clone(),
                     transcript: r.transcript.clone(),
+                    evidence: Vec::new(),
                     observations: Vec::new(),
                     duration: r.duration,
+                    steps: r.steps.clone(),
                 })
             })
             .collect();
@@ -106,6 +121,7 @@ impl State {
         feature: &gherkin::Feature,
         scenario: &gherkin::Scenario,
         event: Scenario<LogoutWorld>,
+        at: SystemTime,
     ) {
         let key = ScenarioKey {
             file: display_path(feature),
@@ -113,31 +129,37 @@ impl State {
         };
         let running = self.running.entry(key.clone()).or_default();
         match event {
-            Scenario::Started => running.started = Some(Instant::now()),
+            Scenario::Started => running.started = Some(at),
             Scenario::Step(step, ev) | Scenario::Background(step, ev) => match ev {
+                Step::Started => running.step_started = Some(at),
+                Step::Passed(..) => running.end_step(&step, StepStatus::Passed, None, at),
                 Step::Failed(_, _, world, error) => {
-                    let (status, reason) = classify(&error);
-                    record(running, status, reason, Some(&step), world.as_deref());
+                    let ended = classify(&error);
+                    let status = ended.status;
+                    let message = ended.reason.clone();
+                    record(running, ended, Some(&step), world.as_deref());
+                    running.end_step(&step, StepStatus::Ended(status), Some(message), at);
                 }
-                Step::Skipped => record(
-                    running,
-                    ScenarioStatus::Error,
-                    "this step matches no step definition".into(),
-                    Some(&step),
-                    None,
-                ),
-                Step::Started | Step::Passed(..) => {}
+                Step::Skipped => {
+                    let ended = Ended::error("this step matches no step definition");
+                    let message = ended.reason.clone();
+                    record(running, ended, Some(&step), None);
+                    let status = StepStatus::Ended(ScenarioStatus::Error);
+                    running.end_step(&step, status, Some(message), at);
+                }
             },
             Scenario::Hook(kind, event::Hook::Failed(world, info)) => record(
                 running,
-                ScenarioStatus::Error,
-                format!("the {kind} hook failed: {}", payload_text(&info)),
+                Ended::error(format!("the {kind} hook failed: {}", payload_text(&info))),
                 None,
                 world.as_deref(),
             ),
             Scenario::Finished => {
                 running.finished = true;
-                running.duration = running.started.map(|s| s.elapsed()).unwrap_or_default();
+                running.duration = running
+                    .started
+                    .and_then(|s| at.duration_since(s).ok())
+                    .unwrap_or_default();
                 if self.progress {
                     self.print_progress(&key);
                 }
@@ -150,28 +172,70 @@ impl State {
         let (Some(info), Some(running)) = (self.suite.scenario(key), self.running.get(key)) else {
             return;
         };
-        let mark = match running.status {
-            None => "ok  ",
-            Some(ScenarioStatus::Failed) => "FAIL",
-            Some(_) => "ERR ",
-        };
-        println!("  {mark} {:<6} {key}  {}", info.clause, info.name);
+        let status = running
+            .status
+            .map_or(ScenarioStatus::Passed, |s| graded(s, info.grade));
+        println!(
+            "  {:<7} {:<6} {key}  {}",
+            status.mark(),
+            info.clause,
+            info.name
+        );
+    }
+}
+
+impl Running {
+    fn end_step(
+        &mut self,
+        step: &gherkin::Step,
+        status: StepStatus,
+        message: Option<String>,
+        at: SystemTime,
+    ) {
+        let duration = self
+            .step_started
+            .take()
+            .and_then(|s| at.duration_since(s).ok())
+            .unwrap_or_default();
+        self.steps.push(StepResult {
+            line: step.position.line,
+            status,
+            duration,
+            message,
+        });
+    }
+}
+
+/// How a step ended the scenario.
+struct Ended {
+    status: ScenarioStatus,
+    reason: String,
+    cause: Option<Cause>,
+}
+
+impl Ended {
+    fn error(reason: impl Into<String>) -> Self {
+        Self {
+            status: ScenarioStatus::Error,
+            reason: reason.into(),
+            cause: None,
+        }
     }
 }
 
 /// Keeps the first problem of a scenario: later ones are consequences.
 fn record(
     running: &mut Running,
-    status: ScenarioStatus,
-    reason: String,
+    ended: Ended,
     step: Option<&gherkin::Step>,
     world: Option<&LogoutWorld>,
 ) {
     if running.status.is_some() {
         return;
     }
-    running.status = Some(status);
-    running.reason = Some(reason);
+    running.status = Some(ended.status);
+    running.reason = Some(ended.reason);
+    running.cause = ended.cause;
     running.step = step.map(|s| {
         format!(
             "{} {} (line {})",
@@ -183,22 +247,26 @@ fn record(
     running.transcript = world.map(|w| format!("{w:?}"));
 }
 
-/// A failed step is the target's failure, unless the step said the check could not run
-/// or no step definition matched.
-fn classify(error: &StepError) -> (ScenarioStatus, String) {
+/// What a step's panic says: the steps end with a [`StepEnd`]; anything else is a
+/// defect of the harness, never the target's failure.
+fn classify(error: &StepError) -> Ended {
     match error {
-        StepError::Panic(info) => {
-            let text = payload_text(info);
-            match text.strip_prefix(COULD_NOT_RUN) {
-                Some(rest) => (ScenarioStatus::Error, rest.to_owned()),
-                None => (ScenarioStatus::Failed, text),
-            }
-        }
-        StepError::NotFound => (
-            ScenarioStatus::Error,
-            "this step matches no step definition".into(),
-        ),
-        StepError::AmbiguousMatch(e) => (ScenarioStatus::Error, e.to_string()),
+        StepError::Panic(info) => match info.downcast_ref::<StepEnd>() {
+            Some(StepEnd::Failed { cause, message }) => Ended {
+                status: ScenarioStatus::Failed,
+                reason: message.clone(),
+                cause: Some(cause.clone()),
+            },
+            Some(StepEnd::Blocked { cause, message }) => Ended {
+                status: ScenarioStatus::Blocked,
+                reason: format!("blocked by {}: {message}", cause.clause),
+                cause: Some(cause.clone()),
+            },
+            Some(StepEnd::CouldNotRun(message)) => Ended::error(message.clone()),
+            None => Ended::error(format!("the harness failed: {}", payload_text(info))),
+        },
+        StepError::NotFound => Ended::error("this step matches no step definition"),
+        StepError::AmbiguousMatch(e) => Ended::error(e.to_string()),
     }
 }
 
@@ -206,7 +274,7 @@ fn payload_text(info: &event::Info) -> String {
     info.downcast_ref::<String>()
         .cloned()
         .or_else(|| info.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "the step panicked".into())
+        .unwrap_or_else(|| "a panic without a message".into())
 }
 
 impl writer::Writer<LogoutWorld> for Collector {
@@ -218,8 +286,11 @@ impl writer::Writer<LogoutWorld> for Collector {
         _: &Self::Cli,
     ) {
         let mut state = self.state();
-        let event = match event {
-            Ok(event) => event.into_inner(),
+        let (event, at) = match event {
+            Ok(event) => {
+                let at = event.at;
+                (event.into_inner(), at)
+            }
             Err(e) => {
                 state.parse_errors.push(e.to_string());
                 return;
@@ -228,7 +299,7 @@ impl writer::Writer<LogoutWorld> for Collector {
         if let Cucumber::Feature(feature, ev) = event {
             match ev {
                 Feature::Scenario(sc, ev) | Feature::Rule(_, Rule::Scenario(sc, ev)) => {
-                    state.scenario(&feature, &sc, ev.event);
+                    state.scenario(&feature, &sc, ev.event, at);
                 }
                 Feature::Started | Feature::Finished | Feature::Rule(..) => {}
             }

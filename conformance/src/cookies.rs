@@ -89,53 +89,45 @@ pub enum Expiry {
     Unreadable(String),
 }
 
-/// Every way the clearing of one cookie falls short of "cleared" (LO-02); empty when
-/// it is cleared.
-pub fn clearing_problems(set_cookies: &[String], name: &str) -> Vec<String> {
+/// What in the raw headers explains why a browser would keep cookie `name`; empty when
+/// nothing does. Only an explanation: the jar ([`survivors_in_jar`]) decides LO-02. A
+/// browser applies the headers in order, so the last one for the name counts.
+pub fn clearing_notes(set_cookies: &[String], name: &str) -> Vec<String> {
     let parsed: Vec<SetCookie> = set_cookies
         .iter()
         .filter_map(|h| SetCookie::parse(h))
         .collect();
-    let own: Vec<&SetCookie> = parsed.iter().filter(|c| c.name == name).collect();
-    let mut problems = Vec::new();
-    match own.as_slice() {
-        [] => {
-            let folded = set_cookies
-                .iter()
-                .any(|h| h.contains(&format!(", {name}=")) || h.contains(&format!(",{name}=")));
-            problems.push(if folded {
-                format!("{name} is folded into another Set-Cookie header; each cookie needs a header of its own")
-            } else {
-                format!("no Set-Cookie header clears {name}")
-            });
-        }
-        [cookie] => {
-            if !cookie.value.is_empty() {
-                problems.push(format!("{name} is set to a value, not emptied"));
-            }
-            if cookie.attr("path") != Some("/") {
-                problems.push(format!(
-                    "{name} has {}, not Path=/ (a browser keeps the cookie login set on /)",
-                    cookie
-                        .attr("path")
-                        .map_or("no Path".to_owned(), |p| format!("Path={p}"))
-                ));
-            }
-            match cookie.expiry() {
-                Expiry::Past => {}
-                Expiry::Future => problems.push(format!("{name} expires in the future")),
-                Expiry::Session => problems.push(format!(
-                    "{name} has neither Expires nor Max-Age, so it lives on as a session cookie"
-                )),
-                Expiry::Unreadable(a) => problems.push(format!("{name} has an unreadable {a}")),
-            }
-        }
-        many => problems.push(format!(
-            "{} Set-Cookie headers for {name}; the contract has one per cookie",
-            many.len()
-        )),
+    let Some(cookie) = parsed.iter().rev().find(|c| c.name == name) else {
+        let folded = set_cookies
+            .iter()
+            .any(|h| h.contains(&format!(", {name}=")) || h.contains(&format!(",{name}=")));
+        return vec![if folded {
+            format!("{name} is folded into another Set-Cookie header; browsers do not split it")
+        } else {
+            format!("no Set-Cookie header clears {name}")
+        }];
+    };
+    let mut notes = Vec::new();
+    if !matches!(cookie.value.as_str(), "" | "\"\"") {
+        notes.push(format!("{name} is set to a value"));
     }
-    problems
+    if cookie.attr("path").is_none_or(|p| p != "/") {
+        notes.push(format!(
+            "{name} has {}, not Path=/ (a browser keeps the cookie login set on /)",
+            cookie
+                .attr("path")
+                .map_or("no Path".to_owned(), |p| format!("Path={p}"))
+        ));
+    }
+    match cookie.expiry() {
+        Expiry::Past => {}
+        Expiry::Future => notes.push(format!("{name} expires in the future")),
+        Expiry::Session => notes.push(format!(
+            "{name} has neither Expires nor Max-Age, so it lives on as a session cookie"
+        )),
+        Expiry::Unreadable(a) => notes.push(format!("{name} has an unreadable {a}")),
+    }
+    notes
 }
 
 /// Applies the login answer's and then the logout answer's `Set-Cookie` headers to a
@@ -186,18 +178,54 @@ mod tests {
     }
 
     #[test]
-    fn clearing_problems_name_the_defect() {
+    fn clearing_notes_explain_what_a_browser_keeps() {
         let good = vec![format!("a=; Path=/; Expires={EPOCH}")];
-        assert!(clearing_problems(&good, "a").is_empty());
-        assert!(clearing_problems(&["a=; Path=/; Max-Age=0".into()], "a").is_empty());
-        let wrong_path = clearing_problems(&[format!("a=; Path=/auth; Expires={EPOCH}")], "a");
+        assert!(clearing_notes(&good, "a").is_empty());
+        assert!(clearing_notes(&["a=; Path=/; Max-Age=0".into()], "a").is_empty());
+        let django = format!("a=\"\"; expires={EPOCH}; Max-Age=0; Path=/");
+        assert!(clearing_notes(&[django], "a").is_empty());
+        let wrong_path = clearing_notes(&[format!("a=; Path=/auth; Expires={EPOCH}")], "a");
         assert!(wrong_path[0].contains("Path=/auth"), "{wrong_path:?}");
-        let folded = clearing_problems(&[format!("b=; Path=/; Expires={EPOCH}, a=; Path=/")], "a");
+        let folded = clearing_notes(&[format!("b=; Path=/; Expires={EPOCH}, a=; Path=/")], "a");
         assert!(folded[0].contains("folded"), "{folded:?}");
-        let positive =
-            clearing_problems(&[format!("a=; Path=/; Expires={EPOCH}; Max-Age=60")], "a");
+        let positive = clearing_notes(&[format!("a=; Path=/; Expires={EPOCH}; Max-Age=60")], "a");
         assert!(positive[0].contains("future"), "{positive:?}");
-        assert!(clearing_problems(&["a=; Path=/".into()], "a")[0].contains("session cookie"));
+        assert!(clearing_notes(&["a=; Path=/".into()], "a")[0].contains("session cookie"));
+    }
+
+    #[test]
+    fn the_jar_drops_every_spelling_of_a_deletion() {
+        let url = Url::parse("http://127.0.0.1:3000/auth/login").expect("url");
+        let out = Url::parse("http://127.0.0.1:3000/auth/logout").expect("url");
+        let login = vec![
+            "a=1234; Path=/; Max-Age=900; HttpOnly".to_owned(),
+            "b=5678; Path=/; Max-Age=900; HttpOnly".to_owned(),
+        ];
+        let spellings = [
+            // Django's delete_cookie.
+            vec![
+                format!("a=\"\"; expires={EPOCH}; Max-Age=0; Path=/"),
+                format!("b=\"\"; expires={EPOCH}; Max-Age=0; Path=/"),
+            ],
+            // Each clearing header twice.
+            vec![
+                format!("a=; Path=/; Expires={EPOCH}"),
+                format!("a=; Path=/; Expires={EPOCH}"),
+                format!("b=; Path=/; Expires={EPOCH}"),
+                format!("b=; Path=/; Expires={EPOCH}"),
+            ],
+            // Attribute names in lower case, Max-Age=0 alone.
+            vec![
+                "a=; path=/; max-age=0".into(),
+                "b=; PATH=/; MAX-AGE=0".into(),
+            ],
+        ];
+        for cleared in spellings {
+            assert!(
+                survivors_in_jar(&url, &login, &out, &cleared, &["a", "b"]).is_empty(),
+                "{cleared:?}"
+            );
+        }
     }
 
     #[test]

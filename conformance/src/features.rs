@@ -73,7 +73,7 @@ pub enum FeatureError {
 }
 
 /// Where a scenario stands: its file and line (an outline row has the row's line).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct ScenarioKey {
     pub file: String,
     pub line: usize,

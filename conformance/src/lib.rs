@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod catalogue;
+pub mod check;
 pub mod collector;
 pub mod container;
 pub mod cookies;
@@ -17,7 +18,9 @@ pub mod features;
 pub mod profile;
 pub mod raw;
 pub mod report;
+pub mod root_cause;
 pub mod runner;
+pub mod secrets;
 mod steps;
 pub mod subject;
 pub mod target;

@@ -2,19 +2,21 @@
 //! cucumber, and judge every clause.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
-use cucumber::{World as _, WriterExt as _, cli, gherkin, parser, writer};
+use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
 use serde::Serialize;
 
+use crate::catalogue::Catalogue;
+use crate::check::{Evidence, Judged};
 use crate::collector::Collector;
 use crate::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
+use crate::root_cause::{self, RootCause};
 use crate::steps;
 use crate::target::{Target, TargetError};
 use crate::verdict::{self, ClauseResult, ScenarioResult, ScenarioStatus, Verdict};
@@ -75,6 +77,8 @@ pub struct RunReport {
     pub verdict: Verdict,
     #[serde(rename = "wall_time_ms", serialize_with = "verdict::millis")]
     pub wall_time: Duration,
+    /// Each defect once, with every clause it failed or blocked.
+    pub root_causes: Vec<RootCause>,
     pub clauses: Vec<ClauseResult>,
 }
 
@@ -121,35 +125,36 @@ pub async fn run(
     }
 
     let collector = Collector::new(suite.clone(), options.progress);
-    let json_out: Box<dyn Write> = match &options.cucumber_json {
-        Some(path) => Box::new(
+    // Created now, so that an unwritable path is known before the run; written after.
+    let cucumber_json = match &options.cucumber_json {
+        Some(path) => Some((
+            path.clone(),
             std::fs::File::create(path).map_err(|source| RunError::Write {
                 path: path.clone(),
                 source,
             })?,
-        ),
-        None => Box::new(std::io::sink()),
+        )),
+        None => None,
     };
-    let observations: Arc<Mutex<HashMap<ScenarioKey, Vec<String>>>> = Arc::default();
+    let leftovers: Arc<Mutex<HashMap<ScenarioKey, Leftovers>>> = Arc::default();
     let fault_errors: Arc<Mutex<Vec<String>>> = Arc::default();
 
     let before_target = target.clone();
+    let before_suite = suite.clone();
     let after_target = target.clone();
-    let after_notes = observations.clone();
+    let after_notes = leftovers.clone();
     let after_errors = fault_errors.clone();
     let selected: HashSet<ScenarioKey> = to_run.iter().cloned().collect();
     LogoutWorld::cucumber::<&str>()
         .with_parser(Preparsed)
-        .with_writer(
-            collector
-                .clone()
-                .tee::<LogoutWorld, _>(writer::Json::for_tee(json_out))
-                .fail_on_skipped()
-                .normalized(),
-        )
+        .with_writer(collector.clone().fail_on_skipped().normalized())
         .max_concurrent_scenarios(options.concurrency)
-        .before(move |_, _, _, world| {
-            world.bind(before_target.clone());
+        .before(move |feature, _, scenario, world| {
+            let key = ScenarioKey {
+                file: display_path(feature),
+                line: scenario.position.line,
+            };
+            world.bind(before_target.clone(), judged(&before_suite, &key));
             Box::pin(async {})
         })
         .after(move |feature, _, scenario, _, world| {
@@ -160,7 +165,7 @@ pub async fn run(
                 file: display_path(feature),
                 line: scenario.position.line,
             };
-            let seen = world.map(|w| std::mem::take(&mut w.observations));
+            let seen = world.map(Leftovers::take);
             Box::pin(async move {
                 if let Some(seen) = seen {
                     notes
@@ -205,7 +210,7 @@ pub async fn run(
     if ran.is_empty() {
         return Err(RunError::NothingRan(String::new()));
     }
-    let notes = observations.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut notes = leftovers.lock().unwrap_or_else(PoisonError::into_inner);
     for key in &to_run {
         let Some(info) = suite.scenario(key) else {
             continue;
@@ -213,7 +218,13 @@ pub async fn run(
         match ran.iter().find(|r| &r.key == key) {
             Some(result) => {
                 let mut result = result.clone();
-                result.observations = notes.get(key).cloned().unwrap_or_default();
+                if let Some(left) = notes.remove(key) {
+                    result.observations = left.observations;
+                    result.evidence = left.evidence;
+                    if result.transcript.is_none() {
+                        result.transcript = left.transcript;
+                    }
+                }
                 results.push(result);
             }
             None => {
@@ -226,13 +237,53 @@ pub async fn run(
     }
     let profile = &target.profile;
     let clauses = verdict::clauses(&results, &|id| profile.waives(id));
-    Ok(RunReport {
+    let mut report = RunReport {
         target: target.base.to_string(),
         strict: options.strict,
         verdict: verdict::verdict(&clauses, options.strict),
         wall_time: started.elapsed(),
+        root_causes: root_cause::group(&clauses),
         clauses,
-    })
+    };
+    target.secrets.mask_report(&mut report);
+    if let Some((path, file)) = cucumber_json {
+        crate::report::cucumber::write(&suite, &report, file)
+            .map_err(|source| RunError::Write { path, source })?;
+    }
+    Ok(report)
+}
+
+/// What a scenario's world leaves for the report when it ends.
+#[derive(Debug, Default)]
+struct Leftovers {
+    observations: Vec<String>,
+    evidence: Vec<Evidence>,
+    /// The exchanges, when the scenario found evidence for other clauses.
+    transcript: Option<String>,
+}
+
+impl Leftovers {
+    fn take(world: &mut LogoutWorld) -> Self {
+        let evidence = std::mem::take(&mut world.evidence);
+        Self {
+            observations: std::mem::take(&mut world.observations),
+            transcript: (!evidence.is_empty()).then(|| format!("{world:?}")),
+            evidence,
+        }
+    }
+}
+
+/// The scenario's clause and what its text demands.
+fn judged(suite: &Suite, key: &ScenarioKey) -> Judged {
+    let clause = suite
+        .scenario(key)
+        .map(|s| s.clause.clone())
+        .unwrap_or_default();
+    let demands = Catalogue::get()
+        .clause(&clause)
+        .map(|c| c.demands.clone())
+        .unwrap_or_default();
+    Judged { clause, demands }
 }
 
 /// Splits the scenarios into those to run and those that are not run, with the reason.
@@ -281,7 +332,7 @@ fn why_not_run(
 /// opened is one clear configuration error rather than every scenario failing.
 async fn preflight_session(target: &Arc<Target>) -> Result<(), TargetError> {
     let mut world = LogoutWorld::blank();
-    world.bind(target.clone());
+    world.bind(target.clone(), Judged::default());
     steps::open_session(&mut world, None, Cookies::None)
         .await
         .map(drop)

@@ -9,6 +9,7 @@ use reqwest::Url;
 
 use crate::action::{self, ActionError};
 use crate::profile::Profile;
+use crate::secrets::Secrets;
 
 /// Problems with the target itself, found before any scenario runs.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +36,8 @@ pub struct Target {
     pub profile: Profile,
     /// The time limit of each request.
     pub timeout: Duration,
+    /// Every credential seen so far, to mask in every output.
+    pub secrets: Secrets,
     run_id: String,
     counter: AtomicU64,
     fault_on: AtomicBool,
@@ -66,6 +69,7 @@ impl Target {
             base,
             profile,
             timeout,
+            secrets: Secrets::default(),
             run_id,
             counter: AtomicU64::new(0),
             fault_on: AtomicBool::new(false),

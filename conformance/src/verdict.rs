@@ -10,31 +10,58 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::catalogue::{Catalogue, Grade};
+use crate::check::{Cause, Evidence};
 use crate::features::{ScenarioInfo, ScenarioKey};
-
-/// The prefix that marks a step panic as "could not run" rather than "failed".
-pub const COULD_NOT_RUN: &str = "could not run: ";
-
-/// Ends the step: the target broke the clause. `message` says expected vs actual.
-pub fn fail(message: impl std::fmt::Display) -> ! {
-    panic!("{message}")
-}
-
-/// Ends the step: the check could not be made.
-pub fn could_not_run(message: impl std::fmt::Display) -> ! {
-    panic!("{COULD_NOT_RUN}{message}")
-}
 
 /// How one scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScenarioStatus {
     Passed,
+    /// The target broke the scenario's MUST clause.
     Failed,
+    /// The target broke the scenario's SHOULD clause (a failure under `--strict`).
+    Warned,
+    /// A precondition failed: the clause was not judged in this scenario.
+    Blocked,
     /// The scenario started but its check could not be made.
     Error,
     /// The scenario did not start: waived, not selected, or a capability is missing.
     NotRun,
+}
+
+impl ScenarioStatus {
+    /// The word the console's progress line and failure headings use.
+    pub fn mark(self) -> &'static str {
+        match self {
+            ScenarioStatus::Passed => "PASS",
+            ScenarioStatus::Failed => "FAIL",
+            ScenarioStatus::Warned => "WARN",
+            ScenarioStatus::Blocked => "BLOCKED",
+            ScenarioStatus::Error => "ERROR",
+            ScenarioStatus::NotRun => "SKIP",
+        }
+    }
+}
+
+/// How one step of a scenario ended, for step-level reports (cucumber JSON).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepResult {
+    /// The step's line in its feature file.
+    pub line: usize,
+    pub status: StepStatus,
+    pub duration: Duration,
+    /// Why it ended the scenario.
+    pub message: Option<String>,
+}
+
+/// A step's own outcome: the step that ended the scenario carries the scenario's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    Passed,
+    Ended(ScenarioStatus),
+    /// Not reached: an earlier step ended the scenario.
+    Skipped,
 }
 
 /// One scenario's result.
@@ -46,20 +73,28 @@ pub struct ScenarioResult {
     #[serde(skip)]
     pub grade: Grade,
     pub status: ScenarioStatus,
-    /// Why it failed, could not run or was not run.
+    /// Why it failed, was blocked, could not run or was not run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// The step that failed, as written, with its line.
+    /// The root cause of a failure or a blockage: the clause whose check failed, and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<Cause>,
+    /// The step that ended it, as written, with its line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
-    /// The HTTP exchanges, masked, when it failed or could not run.
+    /// The HTTP exchanges, masked, when it did not pass or found evidence.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<String>,
-    /// What an INFO scenario found.
+    /// Failed checks of other clauses seen here; they count for those clauses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// What the scenario noted: an INFO scenario's findings, or a harmless oddity.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub observations: Vec<String>,
     #[serde(serialize_with = "millis")]
     pub duration: Duration,
+    #[serde(skip)]
+    pub steps: Vec<StepResult>,
 }
 
 impl ScenarioResult {
@@ -72,10 +107,13 @@ impl ScenarioResult {
             grade: info.grade,
             status: ScenarioStatus::NotRun,
             reason: Some(reason),
+            root_cause: None,
             step: None,
             transcript: None,
+            evidence: Vec::new(),
             observations: Vec::new(),
             duration: Duration::ZERO,
+            steps: Vec::new(),
         }
     }
 }
@@ -93,6 +131,8 @@ pub enum ClauseStatus {
     Failed,
     /// A SHOULD clause broken (a failure under `--strict`).
     Warned,
+    /// Not judged: a precondition of its scenarios failed; the root cause says where.
+    Blocked,
     NotRun,
     /// Excluded by the user in the profile.
     Waived,
@@ -106,11 +146,26 @@ impl ClauseStatus {
             ClauseStatus::Passed => "passed",
             ClauseStatus::Failed => "FAILED",
             ClauseStatus::Warned => "warned",
+            ClauseStatus::Blocked => "BLOCKED",
             ClauseStatus::NotRun => "not run",
             ClauseStatus::Waived => "waived",
             ClauseStatus::Info => "info",
         }
     }
+}
+
+/// A failed check of a clause seen in a scenario of another clause.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceFrom {
+    pub scenario: ScenarioKey,
+    /// The scenario's name and clause.
+    pub name: String,
+    pub clause: String,
+    pub root_cause: Cause,
+    pub message: String,
+    /// The scenario's HTTP exchanges, masked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
 }
 
 /// One clause's result.
@@ -120,9 +175,16 @@ pub struct ClauseResult {
     pub grade: Grade,
     pub title: String,
     pub status: ClauseStatus,
-    /// The first failure, why it was not run, or what an INFO clause found.
+    /// The first failure, what blocked it, why it was not run, or what an INFO clause
+    /// found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The root causes of its failure or blockage.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub root_causes: Vec<Cause>,
+    /// Its checks that failed in other clauses' scenarios.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<EvidenceFrom>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
@@ -134,7 +196,7 @@ pub enum Verdict {
     Conformant,
     /// A MUST clause failed (with `--strict`, or a SHOULD clause warned).
     NonConformant,
-    /// Nothing failed, but a clause that counts was not run and not waived.
+    /// Nothing failed, but a clause that counts was not run (or blocked) and not waived.
     Incomplete,
 }
 
@@ -147,9 +209,19 @@ impl Verdict {
             Verdict::Incomplete => 3,
         }
     }
+
+    /// As the reports write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Conformant => "conformant",
+            Verdict::NonConformant => "non-conformant",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
 }
 
-/// Groups scenario results by clause, in catalogue order.
+/// Groups scenario results by clause, in catalogue order, and judges each clause on its
+/// own scenarios and on the evidence other scenarios found for it.
 pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec<ClauseResult> {
     Catalogue::get()
         .clauses
@@ -160,13 +232,20 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
                 .filter(|r| r.clause == clause.id)
                 .cloned()
                 .collect();
+            let evidence = evidence_for(&clause.id, results);
             let (status, reason) = if waived(&clause.id) {
                 (
                     ClauseStatus::Waived,
                     Some("waived in the profile".to_owned()),
                 )
             } else {
-                judge(clause.grade, &scenarios)
+                judge(clause.grade, &scenarios, &evidence)
+            };
+            let root_causes = match status {
+                ClauseStatus::Failed | ClauseStatus::Warned | ClauseStatus::Blocked => {
+                    root_causes_of(&scenarios, &evidence)
+                }
+                _ => Vec::new(),
             };
             ClauseResult {
                 id: clause.id.clone(),
@@ -174,13 +253,55 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
                 title: clause.title.clone(),
                 status,
                 reason,
+                root_causes,
+                evidence,
                 scenarios,
             }
         })
         .collect()
 }
 
-fn judge(grade: Grade, scenarios: &[ScenarioResult]) -> (ClauseStatus, Option<String>) {
+/// Every failed check of clause `id` in other clauses' scenarios: evidence they noted,
+/// and preconditions of `id` that blocked them.
+fn evidence_for(id: &str, results: &[ScenarioResult]) -> Vec<EvidenceFrom> {
+    let mut out = Vec::new();
+    for r in results.iter().filter(|r| r.clause != id) {
+        let from = |cause: &Cause, message: &str| EvidenceFrom {
+            scenario: r.key.clone(),
+            name: r.name.clone(),
+            clause: r.clause.clone(),
+            root_cause: cause.clone(),
+            message: message.to_owned(),
+            transcript: r.transcript.clone(),
+        };
+        for e in r.evidence.iter().filter(|e| e.cause.clause == id) {
+            out.push(from(&e.cause, &e.message));
+        }
+        if r.status == ScenarioStatus::Blocked
+            && let Some(cause) = r.root_cause.as_ref().filter(|c| c.clause == id)
+        {
+            out.push(from(cause, r.reason.as_deref().unwrap_or_default()));
+        }
+    }
+    out
+}
+
+fn root_causes_of(scenarios: &[ScenarioResult], evidence: &[EvidenceFrom]) -> Vec<Cause> {
+    let mut causes: Vec<Cause> = scenarios
+        .iter()
+        .filter_map(|s| s.root_cause.clone())
+        .chain(evidence.iter().map(|e| e.root_cause.clone()))
+        .collect();
+    causes.sort();
+    causes.dedup();
+    causes
+}
+
+fn judge(
+    grade: Grade,
+    scenarios: &[ScenarioResult],
+    evidence: &[EvidenceFrom],
+) -> (ClauseStatus, Option<String>) {
     let with = |status: ScenarioStatus| scenarios.iter().filter(move |s| s.status == status);
     let first_reason = |status| with(status).find_map(|s| s.reason.clone());
     if scenarios.is_empty() {
@@ -190,40 +311,56 @@ fn judge(grade: Grade, scenarios: &[ScenarioResult]) -> (ClauseStatus, Option<St
         );
     }
     if grade == Grade::Info {
-        let notes: Vec<String> = scenarios
-            .iter()
-            .flat_map(|s| match s.status {
-                ScenarioStatus::Passed => s.observations.clone(),
-                _ => vec![format!(
-                    "{}: {}",
-                    s.name,
-                    s.reason.clone().unwrap_or_else(|| "not observed".into())
-                )],
-            })
-            .collect();
-        let status = if with(ScenarioStatus::Passed).next().is_some() {
-            ClauseStatus::Info
-        } else {
-            ClauseStatus::NotRun
-        };
-        return (status, Some(notes.join("; ")));
+        return judge_info(scenarios);
     }
-    if with(ScenarioStatus::Failed).next().is_some() {
-        let status = if grade == Grade::Must {
-            ClauseStatus::Failed
-        } else {
-            ClauseStatus::Warned
-        };
-        return (status, first_reason(ScenarioStatus::Failed));
+    let broken = match grade {
+        Grade::Must => ClauseStatus::Failed,
+        _ => ClauseStatus::Warned,
+    };
+    if let Some(reason) =
+        first_reason(ScenarioStatus::Failed).or_else(|| first_reason(ScenarioStatus::Warned))
+    {
+        return (broken, Some(reason));
+    }
+    if let Some(e) = evidence.first() {
+        return (
+            broken,
+            Some(format!(
+                "seen in {} ({} scenario {:?}): {}",
+                e.scenario, e.clause, e.name, e.message
+            )),
+        );
     }
     if let Some(reason) = first_reason(ScenarioStatus::Error) {
         return (ClauseStatus::NotRun, Some(reason));
     }
+    if let Some(blocked) = with(ScenarioStatus::Blocked).next() {
+        let by = blocked
+            .root_cause
+            .as_ref()
+            .map_or_else(String::new, |c| format!(" by {}", c.clause));
+        return (
+            ClauseStatus::Blocked,
+            Some(format!(
+                "not judged: blocked{by} in {} of {} scenarios: {}",
+                with(ScenarioStatus::Blocked).count(),
+                scenarios.len(),
+                blocked.reason.clone().unwrap_or_default()
+            )),
+        );
+    }
     let passed = with(ScenarioStatus::Passed).count();
     let not_run: Vec<&ScenarioResult> = with(ScenarioStatus::NotRun).collect();
+    let notes: Vec<String> = scenarios
+        .iter()
+        .flat_map(|s| s.observations.iter().cloned())
+        .collect();
     match (passed, not_run.first()) {
         (0, first) => (ClauseStatus::NotRun, first.and_then(|s| s.reason.clone())),
-        (_, None) => (ClauseStatus::Passed, None),
+        (_, None) => (
+            ClauseStatus::Passed,
+            (!notes.is_empty()).then(|| format!("note: {}", notes.join("; "))),
+        ),
         (_, Some(first)) => (
             ClauseStatus::Passed,
             Some(format!(
@@ -236,128 +373,48 @@ fn judge(grade: Grade, scenarios: &[ScenarioResult]) -> (ClauseStatus, Option<St
     }
 }
 
-/// The verdict over all clauses.
+fn judge_info(scenarios: &[ScenarioResult]) -> (ClauseStatus, Option<String>) {
+    let notes: Vec<String> = scenarios
+        .iter()
+        .flat_map(|s| match s.status {
+            ScenarioStatus::Passed => s.observations.clone(),
+            _ => vec![format!(
+                "{}: {}",
+                s.name,
+                s.reason.clone().unwrap_or_else(|| "not observed".into())
+            )],
+        })
+        .collect();
+    let any = |status| scenarios.iter().any(|s| s.status == status);
+    let status = if any(ScenarioStatus::Passed) {
+        ClauseStatus::Info
+    } else if any(ScenarioStatus::Blocked) {
+        ClauseStatus::Blocked
+    } else {
+        ClauseStatus::NotRun
+    };
+    (status, Some(notes.join("; ")))
+}
+
+/// The verdict over all clauses. A blocked clause that counts is never conformant: its
+/// root cause is a failure of another clause, or at least the run is incomplete.
 pub fn verdict(clauses: &[ClauseResult], strict: bool) -> Verdict {
     let counts = |c: &&ClauseResult| c.grade == Grade::Must || (strict && c.grade == Grade::Should);
-    let broken = clauses
-        .iter()
-        .filter(counts)
-        .any(|c| matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned));
-    if broken {
-        return Verdict::NonConformant;
+    let any = |statuses: &[ClauseStatus]| {
+        clauses
+            .iter()
+            .filter(counts)
+            .any(|c| statuses.contains(&c.status))
+    };
+    if any(&[ClauseStatus::Failed, ClauseStatus::Warned]) {
+        Verdict::NonConformant
+    } else if any(&[ClauseStatus::NotRun, ClauseStatus::Blocked]) {
+        Verdict::Incomplete
+    } else {
+        Verdict::Conformant
     }
-    if clauses
-        .iter()
-        .filter(counts)
-        .any(|c| c.status == ClauseStatus::NotRun)
-    {
-        return Verdict::Incomplete;
-    }
-    Verdict::Conformant
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn result(clause: &str, grade: Grade, status: ScenarioStatus) -> ScenarioResult {
-        ScenarioResult {
-            key: ScenarioKey {
-                file: "f".into(),
-                line: 1,
-            },
-            name: "s".into(),
-            clause: clause.into(),
-            grade,
-            status,
-            reason: Some(format!("{status:?}")),
-            step: None,
-            transcript: None,
-            observations: vec!["seen".into()],
-            duration: Duration::ZERO,
-        }
-    }
-
-    fn all_passed() -> Vec<ScenarioResult> {
-        Catalogue::get()
-            .clauses
-            .iter()
-            .map(|c| result(&c.id, c.grade, ScenarioStatus::Passed))
-            .collect()
-    }
-
-    fn status_of(results: &[ScenarioResult], id: &str) -> ClauseStatus {
-        let clauses = clauses(results, &|_| false);
-        clauses
-            .iter()
-            .find(|c| c.id == id)
-            .map(|c| c.status)
-            .expect("clause")
-    }
-
-    #[test]
-    fn verdicts_follow_grades_and_strictness() {
-        let mut results = all_passed();
-        assert_eq!(
-            verdict(&clauses(&results, &|_| false), true),
-            Verdict::Conformant
-        );
-
-        results.push(result("LO-23", Grade::Should, ScenarioStatus::Failed));
-        assert_eq!(status_of(&results, "LO-23"), ClauseStatus::Warned);
-        assert_eq!(
-            verdict(&clauses(&results, &|_| false), false),
-            Verdict::Conformant
-        );
-        assert_eq!(
-            verdict(&clauses(&results, &|_| false), true),
-            Verdict::NonConformant
-        );
-
-        results.push(result("LO-05", Grade::Must, ScenarioStatus::Failed));
-        assert_eq!(status_of(&results, "LO-05"), ClauseStatus::Failed);
-        assert_eq!(
-            verdict(&clauses(&results, &|_| false), false),
-            Verdict::NonConformant
-        );
-    }
-
-    #[test]
-    fn a_must_clause_not_run_is_incomplete_unless_waived() {
-        let mut results = all_passed();
-        results.retain(|r| r.clause != "LO-09");
-        results.push(result("LO-09", Grade::Must, ScenarioStatus::NotRun));
-        assert_eq!(status_of(&results, "LO-09"), ClauseStatus::NotRun);
-        assert_eq!(
-            verdict(&clauses(&results, &|_| false), false),
-            Verdict::Incomplete
-        );
-        let waived = clauses(&results, &|id| id == "LO-09");
-        assert_eq!(verdict(&waived, false), Verdict::Conformant);
-    }
-
-    #[test]
-    fn a_check_that_could_not_run_is_never_a_pass() {
-        let mut results = all_passed();
-        results.push(result("LO-04", Grade::Must, ScenarioStatus::Error));
-        assert_eq!(status_of(&results, "LO-04"), ClauseStatus::NotRun);
-        assert_eq!(
-            verdict(&clauses(&results, &|_| false), false),
-            Verdict::Incomplete
-        );
-    }
-
-    #[test]
-    fn a_partly_run_clause_passes_and_says_what_was_not_run() {
-        let mut results = all_passed();
-        results.push(result("LO-05", Grade::Must, ScenarioStatus::NotRun));
-        let clauses = clauses(&results, &|_| false);
-        let lo05 = clauses.iter().find(|c| c.id == "LO-05").expect("clause");
-        assert_eq!(lo05.status, ClauseStatus::Passed);
-        assert!(
-            lo05.reason.as_deref().unwrap_or("").contains("1 of 2"),
-            "{:?}",
-            lo05.reason
-        );
-    }
-}
+#[path = "verdict_tests.rs"]
+mod tests;

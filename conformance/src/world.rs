@@ -9,9 +9,9 @@ use std::time::Instant;
 use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
+use crate::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 use crate::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
 use crate::target::Target;
-use crate::verdict::{could_not_run, fail};
 
 /// A session the scenario opened by logging in.
 #[derive(Debug, Clone)]
@@ -105,6 +105,8 @@ pub struct LogoutWorld {
     pub second: Option<Session>,
     /// A session of another user (LO-08).
     pub other: Option<Session>,
+    /// A session the target has logged out, to show that it logs out at all.
+    pub control: Option<Session>,
     /// More sessions (LO-32).
     pub sessions: Vec<Session>,
     /// The answers to the requests under test, in order; the last is "the response".
@@ -115,6 +117,10 @@ pub struct LogoutWorld {
     pub expired_token: Option<String>,
     /// What INFO scenarios found, for the report.
     pub observations: Vec<String>,
+    /// The scenario's clause and the clauses its text demands.
+    judged: Judged,
+    /// Failed checks of other clauses, for those clauses.
+    pub evidence: Vec<Evidence>,
 }
 
 impl LogoutWorld {
@@ -128,19 +134,84 @@ impl LogoutWorld {
             session: None,
             second: None,
             other: None,
+            control: None,
             sessions: Vec::new(),
             answers: Vec::new(),
             transcript: Vec::new(),
             expired_token: None,
             observations: Vec::new(),
+            judged: Judged::default(),
+            evidence: Vec::new(),
         }
     }
 
-    /// Binds the world to the run's target; the runner does this before each scenario.
-    pub fn bind(&mut self, target: Arc<Target>) {
+    /// Binds the world to the run's target and the scenario's clause; the runner does
+    /// this before each scenario.
+    pub fn bind(&mut self, target: Arc<Target>, judged: Judged) {
         self.browser = Some(target.client(Some(self.jar.clone())));
         self.plain = Some(target.client(None));
         self.target = Some(target);
+        self.judged = judged;
+    }
+
+    /// The scenario's own clause.
+    pub fn clause(&self) -> String {
+        self.judged.clause.clone()
+    }
+
+    /// Judges a check that belongs to clause `home`: a failure ends the scenario when
+    /// its clause owns the check, and is evidence for `home` otherwise.
+    pub fn check(&mut self, home: &str, outcome: Result<(), Problem>) {
+        let Err(problem) = outcome else { return };
+        let cause = Cause {
+            clause: home.to_owned(),
+            key: problem.key.clone(),
+        };
+        if self.judged.owns(home) {
+            end(StepEnd::Failed {
+                cause,
+                message: problem.message(),
+            });
+        }
+        self.evidence.push(Evidence {
+            cause,
+            message: problem.message(),
+        });
+    }
+
+    /// Judges a check of the scenario's own clause.
+    pub fn check_own(&self, outcome: Result<(), Problem>) {
+        if let Err(problem) = outcome {
+            self.fail_own(problem);
+        }
+    }
+
+    /// Records a failed check of `home` as evidence for it, without ending the scenario
+    /// whatever clause the scenario is about (re-checks made while setting up).
+    pub fn corroborate(&mut self, home: &str, outcome: Result<(), Problem>) {
+        if let Err(problem) = outcome {
+            self.evidence.push(Evidence {
+                cause: Cause {
+                    clause: home.to_owned(),
+                    key: problem.key.clone(),
+                },
+                message: problem.message(),
+            });
+        }
+    }
+
+    /// A precondition of the scenario: when it fails, the scenario's clause is not
+    /// judged here (blocked by `home`), and the failure is evidence for `home`.
+    pub fn precondition(&mut self, home: &str, outcome: Result<(), Problem>) {
+        if let Err(problem) = outcome {
+            end(StepEnd::Blocked {
+                cause: Cause {
+                    clause: home.to_owned(),
+                    key: problem.key.clone(),
+                },
+                message: problem.message(),
+            });
+        }
     }
 
     /// The run's target.
@@ -161,18 +232,32 @@ impl LogoutWorld {
         }
     }
 
-    /// The answer to the last request under test.
-    pub fn response(&self) -> &ResponseRecord {
+    /// The answer to the last request under test, or the problem that there is none.
+    pub fn answer(&self) -> Result<ResponseRecord, Problem> {
         let Some(last) = self.answers.last() else {
             could_not_run("no request was sent before this check");
         };
-        match &last.response {
-            Ok(r) => r,
-            Err(e) => fail(format!(
-                "expected: an HTTP answer to the {}\n  actual:   no answer: {e}",
-                last.label
-            )),
-        }
+        last.response
+            .clone()
+            .map_err(|e| no_answer(&last.label, &e))
+    }
+
+    /// The answer to the last request under test; no answer fails the scenario's own
+    /// clause.
+    pub fn response(&self) -> ResponseRecord {
+        self.answer()
+            .unwrap_or_else(|problem| self.fail_own(problem))
+    }
+
+    /// Ends the step: the scenario's own clause is broken.
+    pub fn fail_own(&self, problem: Problem) -> ! {
+        end(StepEnd::Failed {
+            cause: Cause {
+                clause: self.clause(),
+                key: problem.key.clone(),
+            },
+            message: problem.message(),
+        })
     }
 
     /// Records a note for the report (INFO clauses).
@@ -201,7 +286,16 @@ impl LogoutWorld {
             _ => None,
         };
         let exchange = send(&client, &target, &request, jar_cookie).await;
+        target.secrets.learn_exchange(&exchange, false);
         self.transcript.push(exchange.clone());
+        exchange
+    }
+
+    /// Sends a setup request (register, log in): everything token-like in its answer is
+    /// a secret.
+    pub async fn send_setup(&mut self, request: Request) -> Exchange {
+        let exchange = self.send(request).await;
+        self.target().secrets.learn_exchange(&exchange, true);
         exchange
     }
 
@@ -219,6 +313,15 @@ impl LogoutWorld {
             None => could_not_run("the scenario was not bound to a target"),
         }
     }
+}
+
+/// The problem of a request that got no HTTP answer.
+pub fn no_answer(label: &str, error: &str) -> Problem {
+    Problem::new(
+        "no answer",
+        format!("an HTTP answer to the {label}"),
+        format!("no answer: {error}"),
+    )
 }
 
 /// Sends one request with `client` and records the exchange. `jar_cookie` is what the

@@ -1,6 +1,7 @@
 //! Running the suite against a catalogue entry and judging the result against what the
-//! entry declares: exactly the declared clauses fail (MUST) or warn (SHOULD), every other
-//! MUST and SHOULD clause passes, every INFO clause reports.
+//! entry declares: exactly the declared clauses fail (MUST) or warn (SHOULD), exactly the
+//! clauses it blocks are blocked, every other MUST and SHOULD clause passes, every INFO
+//! clause reports — and every failure and blockage names its root cause.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -23,6 +24,8 @@ pub struct Case {
     pub what: &'static str,
     /// The clauses it must fail (MUST) or warn (SHOULD); empty for a benign variant.
     pub declares: &'static [&'static str],
+    /// The clauses its defect keeps from being judged (a refused logout blocks LO-04).
+    pub blocks: &'static [&'static str],
     /// Its routes.
     pub build: fn() -> Routes,
 }
@@ -90,14 +93,16 @@ pub async fn outcome(case: &Case) -> Outcome {
     .clone()
 }
 
-/// What a clause must show for a case: its grade's "broken" status if declared, else
-/// passed (INFO clauses: info).
-pub fn expected_status(grade: Grade, declared: bool) -> ClauseStatus {
-    match (grade, declared) {
-        (Grade::Info, _) => ClauseStatus::Info,
-        (Grade::Must, true) => ClauseStatus::Failed,
-        (Grade::Should, true) => ClauseStatus::Warned,
-        (_, false) => ClauseStatus::Passed,
+/// What a clause must show for a case: its grade's "broken" status if declared,
+/// blocked if the case blocks it, else passed (INFO clauses: info).
+pub fn expected_status(grade: Grade, declared: bool, blocked: bool) -> ClauseStatus {
+    match (grade, declared, blocked) {
+        (Grade::Info, _, true) => ClauseStatus::Blocked,
+        (Grade::Info, ..) => ClauseStatus::Info,
+        (Grade::Must, true, _) => ClauseStatus::Failed,
+        (Grade::Should, true, _) => ClauseStatus::Warned,
+        (_, false, true) => ClauseStatus::Blocked,
+        (_, false, false) => ClauseStatus::Passed,
     }
 }
 
@@ -105,10 +110,10 @@ pub fn expected_status(grade: Grade, declared: bool) -> ClauseStatus {
 pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
     let catalogue = Catalogue::get();
     let mut problems = Vec::new();
-    for id in case.declares {
+    for id in case.declares.iter().chain(case.blocks) {
         match catalogue.clause(id) {
             None => problems.push(format!("declares {id}, which is not a clause")),
-            Some(c) if c.grade == Grade::Info => {
+            Some(c) if c.grade == Grade::Info && case.declares.contains(id) => {
                 problems.push(format!("declares {id}, an INFO clause, which never fails"));
             }
             Some(_) => {}
@@ -118,7 +123,19 @@ pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
     let mut missing = Vec::new();
     for clause in &report.clauses {
         let declared = case.declares.contains(&clause.id.as_str());
-        let wanted = expected_status(clause.grade, declared);
+        let blocked = case.blocks.contains(&clause.id.as_str());
+        let wanted = expected_status(clause.grade, declared, blocked);
+        let broken = matches!(
+            clause.status,
+            ClauseStatus::Failed | ClauseStatus::Warned | ClauseStatus::Blocked
+        );
+        if broken && clause.root_causes.is_empty() {
+            problems.push(format!(
+                "{} {} names no root cause",
+                clause.id,
+                clause.status.label()
+            ));
+        }
         if clause.status == wanted {
             continue;
         }
@@ -135,7 +152,7 @@ pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
             wanted.label(),
             first_failed_step(clause),
         );
-        if declared {
+        if declared || blocked {
             missing.push(line);
         } else {
             unexpected.push(line);
@@ -174,20 +191,22 @@ pub async fn assert_case(case: &Case) {
     let problems = discrepancies(case, &report);
     assert!(
         problems.is_empty(),
-        "target `{}` ({})\n  declares: [{}]\n  the suite's results differ:\n    {}",
+        "target `{}` ({})\n  declares: [{}], blocks: [{}]\n  the suite's results differ:\n    {}",
         case.name,
         case.what,
         case.declares.join(", "),
+        case.blocks.join(", "),
         problems.join("\n    ")
     );
 }
 
-/// One letter per clause status: `F` failed, `W` warned, `.` passed, `-` not run,
-/// `i` info, `w` waived.
+/// One letter per clause status: `F` failed, `W` warned, `B` blocked, `.` passed,
+/// `-` not run, `i` info, `w` waived.
 pub fn letter(status: ClauseStatus) -> char {
     match status {
         ClauseStatus::Failed => 'F',
         ClauseStatus::Warned => 'W',
+        ClauseStatus::Blocked => 'B',
         ClauseStatus::Passed => '.',
         ClauseStatus::NotRun => '-',
         ClauseStatus::Info => 'i',

@@ -15,8 +15,9 @@ use serde_json::json;
 use warp::Filter as _;
 use warp::Reply as _;
 use warp::http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ALLOW, CACHE_CONTROL,
-    CONTENT_LENGTH, CONTENT_TYPE, EXPIRES, HeaderMap, HeaderValue, PRAGMA, SET_COOKIE,
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ALLOW, CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, EXPIRES,
+    HeaderMap, HeaderValue, PRAGMA, SET_COOKIE,
 };
 use warp::http::{Method, StatusCode};
 use warp::reply::Response;
@@ -181,6 +182,59 @@ catalogue! {
             secure_cookies: true,
             ..Config::for_conformance()
         })).boxed(),
+    }
+
+    /// Django's `response.delete_cookie(name, samesite=…)`: a quoted empty value, a
+    /// lower-case `expires`, `Max-Age=0`. Every browser deletes the cookie (LO-02), and
+    /// it carries the epoch and `Path=/` that LO-03 asks for.
+    django_delete_cookie {
+        what: "clears with name=\"\"; expires=<epoch>; HttpOnly; Max-Age=0; Path=/; SameSite=Strict",
+        declares: [],
+        build: || rewrite_logout(|r| map_set_cookies(r, |c| {
+            let name = c.split('=').next().unwrap_or_default();
+            format!(
+                "{name}=\"\"; expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=0; Path=/; SameSite=Strict"
+            )
+        })),
+    }
+
+    /// A TypeScript library whose cookie helper and framework both clear: every clearing
+    /// header is sent twice, which a browser applies twice to the same effect.
+    duplicated_clearing_headers {
+        what: "sends each clearing Set-Cookie header twice",
+        declares: [],
+        build: || rewrite_logout(|r| {
+            let cookies = set_cookies(r);
+            replace_set_cookies(r, cookies.iter().chain(&cookies).cloned());
+        }),
+    }
+
+    /// PHP's `setcookie(name, "")`: the value `deleted` with an expiry in the past. A
+    /// browser drops it; the value of a deleted cookie does not matter.
+    value_deleted {
+        what: "clears with the value `deleted` and the epoch Expires",
+        declares: [],
+        build: || rewrite_logout(|r| map_set_cookies(r, |c| c.replacen("=;", "=deleted;", 1))),
+    }
+
+    /// A CORS layer configured with one fixed origin sends it to every origin: a page on
+    /// another origin cannot read the answer, since the header names someone else.
+    cors_fixed_origin {
+        what: "sends Access-Control-Allow-Origin: <the allowed origin> to every Origin",
+        declares: [],
+        build: || rewrite(reference(&reference_state()), |head, r| {
+            if head.origin().is_some() {
+                let headers = r.headers_mut();
+                headers.insert(
+                    ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("http://localhost:5173"),
+                );
+                headers.insert(
+                    ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                    HeaderValue::from_static("true"),
+                );
+            }
+        }).boxed(),
     }
 
     /// A load balancer's stickiness cookie (AWS ALB `AWSALB`), new on every answer:

@@ -1,10 +1,11 @@
 //! The broken targets: each breaks one behaviour the way implementers in Express, Django,
 //! Spring, Go or Rust commonly do, and declares the clauses the suite must catch it on.
 //!
-//! Several clauses share checks: "the documented success" (200, JSON, the documented body)
-//! is checked by LO-01, LO-05…08, LO-10, LO-11 and the CORS logout of LO-26, and "both
-//! cookies cleared" by LO-02, LO-05…08 and LO-11. A defect in either therefore breaks all
-//! of those; such declarations say so in a comment.
+//! Every check belongs to one clause. A clause whose own text demands another's answer
+//! (LO-05…07, LO-10, LO-11, LO-12 "answer as LO-01"; LO-05…07 and LO-11 "both cookies
+//! cleared") fails with it, under that clause's root cause; such declarations say so in a
+//! comment. Clauses whose text a defect leaves intact pass, or — when the defect keeps a
+//! precondition from holding (a refused logout) — are declared as blocked.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -42,8 +43,8 @@ catalogue! {
     /// cleared on the router's path, and the browser keeps the one login set on `/`.
     wrong_path {
         what: "clears both cookies with Path=/auth instead of Path=/",
-        // Every clause that checks "both cookies cleared" sees the wrong Path.
-        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-08", "LO-11"],
+        // Every clause whose text demands "both cookies cleared" sees the wrong Path.
+        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-11"],
         build: || rewrite_logout(|r| map_set_cookies(r, |c| c.replace("Path=/;", "Path=/auth;"))),
     }
 
@@ -57,9 +58,9 @@ catalogue! {
     /// A hand-rolled `headers.set("Set-Cookie", cookies.join(", "))`.
     folded_set_cookie {
         what: "folds both clearing cookies into one Set-Cookie header with a comma",
-        // The second cookie has no header of its own: every "both cookies cleared" check,
-        // LO-03's per-cookie check and LO-24's per-cookie attributes all miss it.
-        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-08", "LO-11", "LO-24"],
+        // A browser does not split the folded header, so the second cookie stays: every
+        // clause demanding "both cookies cleared", LO-03 and LO-24 miss its header.
+        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-11", "LO-24"],
         build: || rewrite_logout(|r| {
             let folded = set_cookies(r).join(", ");
             replace_set_cookies(r, [folded]);
@@ -71,7 +72,7 @@ catalogue! {
         what: "clears the refresh cookie only, not the access cookie",
         // No header clears accessToken: every "both cookies cleared" check, LO-03 and
         // LO-24 (which looks for the access cookie's clearing header) fail.
-        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-08", "LO-11", "LO-24"],
+        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-11", "LO-24"],
         build: || rewrite_logout(|r| {
             let kept: Vec<String> = set_cookies(r)
                 .into_iter()
@@ -86,17 +87,8 @@ catalogue! {
     emptied_without_expiry {
         what: "empties both cookies without any Expires or Max-Age",
         // Every "both cookies cleared" check, and LO-03's Expires.
-        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-08", "LO-11"],
+        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-11"],
         build: || rewrite_logout(|r| map_set_cookies(r, |c| c.replace(&format!("; {EPOCH}"), ""))),
-    }
-
-    /// PHP's `setcookie(name, "")` habit of writing `deleted` as the value.
-    value_deleted {
-        what: "clears with the value `deleted` instead of an empty value",
-        // Every "both cookies cleared" check wants an empty value; LO-03 looks at
-        // Expires and Path only.
-        declares: ["LO-02", "LO-05", "LO-06", "LO-07", "LO-08", "LO-11"],
-        build: || rewrite_logout(|r| map_set_cookies(r, |c| c.replacen("=;", "=deleted;", 1))),
     }
 
     /// PHP `setcookie(name, "", 1)`: a Netscape-style date one second after the epoch.
@@ -114,7 +106,7 @@ catalogue! {
         what: "clears with the login's Max-Age=900 and a future Expires",
         // A positive Max-Age keeps both cookies alive for every "both cookies cleared"
         // check, and the Expires is not the epoch (LO-03).
-        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-08", "LO-11"],
+        declares: ["LO-02", "LO-03", "LO-05", "LO-06", "LO-07", "LO-11"],
         build: || rewrite_logout(|r| map_set_cookies(r, |c| {
             c.replace(EPOCH, "Max-Age=900; Expires=Fri, 01 Jan 2100 00:00:00 GMT")
         })),
@@ -125,8 +117,9 @@ catalogue! {
     /// Express `res.send(JSON.stringify(body))`: the body is JSON, the type is HTML.
     html_content_type {
         what: "answers the 200 as text/html",
-        // Every "documented success" check wants application/json.
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-08", "LO-10", "LO-11", "LO-26"],
+        // Every clause demanding the documented answer; LO-08 and LO-21 compare answers
+        // with each other, and all are alike.
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12"],
         build: || rewrite_logout(|r| {
             if r.status() == StatusCode::OK {
                 r.headers_mut()
@@ -138,8 +131,8 @@ catalogue! {
     /// A message of the implementer's own wording.
     wrong_message {
         what: "answers 200 {\"message\":\"Logout successful\"}",
-        // Every "documented success" check compares the body.
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-08", "LO-10", "LO-11", "LO-26"],
+        // Every clause demanding the documented answer compares the body.
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12"],
         build: || rewrite_logout(|r| {
             if r.status() == StatusCode::OK {
                 set_json(r, StatusCode::OK, &json!({ "message": "Logout successful" }));
@@ -150,8 +143,9 @@ catalogue! {
     /// Spring `ResponseEntity.noContent().build()`.
     no_content_204 {
         what: "answers 204 with no body instead of 200",
-        // Every "documented success" check, and LO-21, which wants 200.
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-08", "LO-10", "LO-11", "LO-21", "LO-26"],
+        // Every clause demanding the documented answer. A 204 is still a success, so
+        // nothing is blocked, and every body gets the same 204 (LO-08, LO-21 pass).
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12"],
         build: || rewrite_logout(|r| {
             if r.status() == StatusCode::OK {
                 *r.status_mut() = StatusCode::NO_CONTENT;
@@ -167,8 +161,9 @@ catalogue! {
     unknown_token_401 {
         what: "answers 401 without clearing cookies when the refresh token is not in the store",
         // Unknown, garbage, removed (LO-05, LO-06), an unmatched quote (LO-11), 15 of 16
-        // concurrent logouts (LO-10) and the unknown/removed answers of LO-22.
-        declares: ["LO-05", "LO-06", "LO-10", "LO-11", "LO-22"],
+        // concurrent logouts (LO-10), the unknown/removed answers of LO-22, and an
+        // unknown value before the live one (LO-13: the live session survives).
+        declares: ["LO-05", "LO-06", "LO-10", "LO-11", "LO-13", "LO-22"],
         build: || answer_logout(unknown_token_401),
     }
 
@@ -191,9 +186,9 @@ catalogue! {
     /// before asking the store.
     malformed_token_400 {
         what: "answers 400 when the refresh token is not 43 base64url characters",
-        // The garbage token of LO-05 and the unmatched quote, non-UTF-8 bytes and 4 KiB
-        // value of LO-11.
-        declares: ["LO-05", "LO-11"],
+        // The garbage token of LO-05, the unmatched quote, non-UTF-8 bytes and 4 KiB
+        // value of LO-11, and a garbage value beside the live one (LO-13).
+        declares: ["LO-05", "LO-11", "LO-13"],
         build: || answer_logout(malformed_token_400),
     }
 
@@ -215,8 +210,42 @@ catalogue! {
     /// A cookie map that refuses duplicate names, and a handler that dies on it.
     duplicate_cookie_drops_connection {
         what: "drops the connection when refreshToken is sent twice",
-        declares: ["LO-11"],
+        // LO-13's live value beside another survives the dropped request.
+        declares: ["LO-11", "LO-13"],
         build: || answer_logout(duplicate_cookie_drops_connection),
+    }
+
+    // ---- Refused logouts, stale access tokens, duplicated cookies (LO-01, LO-12, LO-13) ----
+
+    /// A CSRF middleware (a TypeScript auth library's `Origin` check) refuses every
+    /// logout before the handler runs. One defect: it fails LO-01 and the clauses whose
+    /// own text demands the documented answer, and blocks every clause that needs a
+    /// logout to have happened — none of them may pass.
+    refuses_every_logout_403 {
+        what: "answers 403 {\"error\":\"Forbidden\"} to every logout and revokes nothing",
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11"],
+        blocks: [
+            "LO-02", "LO-03", "LO-04", "LO-08", "LO-09", "LO-12", "LO-13",
+            "LO-20", "LO-21", "LO-22", "LO-23", "LO-24", "LO-27", "LO-30",
+        ],
+        build: || answer_logout(refuses_every_logout_403),
+    }
+
+    /// dj-rest-auth / flask-jwt-extended: the auth middleware validates the access token
+    /// before the logout view runs, and answers 401 for an expired or revoked one: the
+    /// user who comes back later cannot log out, and the refresh token stays live.
+    stale_access_token_401 {
+        what: "answers 401 when an access token is presented that is not live",
+        declares: ["LO-12"],
+        build: || answer_logout(stale_access_token_401),
+    }
+
+    /// `req.cookies.refreshToken` from a parser that keeps the first value: a tossed
+    /// cookie ahead of the live one is revoked instead, and the answer is 200.
+    first_value_only {
+        what: "revokes only the first refreshToken value of the Cookie header",
+        declares: ["LO-13"],
+        build: || answer_logout(first_value_only),
     }
 
     // ---- The body (LO-08, LO-21) ----
@@ -235,6 +264,19 @@ catalogue! {
         build: || answer_logout(malformed_json_400),
     }
 
+    /// A strict body schema (zod `z.object({}).strict()`, a DRF serializer rejecting
+    /// unknown fields) on an endpoint whose body should be ignored: only an empty body
+    /// or `{}` gets through.
+    strict_body_schema_400 {
+        what: "answers 400 to any body but empty or {}",
+        // The body is not ignored (LO-08, LO-21). LO-20's logout with
+        // {"everywhere":true} is refused, so LO-20 is not judged there, and that refusal
+        // of a live session's logout counts against LO-01.
+        declares: ["LO-01", "LO-08", "LO-21"],
+        blocks: ["LO-20"],
+        build: || answer_logout(strict_body_schema_400),
+    }
+
     /// `const token = req.body.refreshToken ?? req.cookies.refreshToken` (for a mobile
     /// client): the body's token is revoked, and the cookie's session lives on.
     body_token_wins {
@@ -248,8 +290,8 @@ catalogue! {
     /// The delete call was never awaited, or deleted from the wrong table.
     token_left_in_store {
         what: "leaves the refresh token in the store",
-        // LO-10 also probes that the token is gone after its concurrent logouts.
-        declares: ["LO-04", "LO-10"],
+        // LO-10 and LO-12 demand LO-04's revocation; LO-13 probes every token presented.
+        declares: ["LO-04", "LO-10", "LO-12", "LO-13"],
         build: || reference_over(MisbehavingStore::new(Removal::Forgets)),
     }
 
@@ -257,7 +299,8 @@ catalogue! {
     /// cookies presented, only the access token is revoked.
     access_revoked_instead_of_refresh {
         what: "revokes only the access token when both cookies are presented",
-        declares: ["LO-04"],
+        // LO-12 presents both cookies too (with a stale access token).
+        declares: ["LO-04", "LO-12"],
         build: || answer_logout(access_revoked_instead_of_refresh),
     }
 
@@ -439,6 +482,45 @@ fn error(status: StatusCode, message: &str) -> Response {
     json(status, &json!({ "error": message }))
 }
 
+/// An answer as a CSRF middleware writes it: JSON, no cookies, no cache headers.
+async fn refuses_every_logout_403(_: AppState, _: HeaderMap, _: BodyStream) -> Response {
+    let mut response = warp::reply::json(&json!({ "error": "Forbidden" })).into_response();
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
+}
+
+async fn stale_access_token_401(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let presented = PresentedTokens::from_headers(&headers);
+    let now = SystemTime::now();
+    for token in &presented.access {
+        // A failing store falls through to the handler's own 500.
+        let live = state.store().access_session(&hash_bytes(token), now).await;
+        if matches!(live, Ok(None)) {
+            return error(StatusCode::UNAUTHORIZED, "Token is invalid or expired");
+        }
+    }
+    reference_logout(state, headers, body).await
+}
+
+async fn first_value_only(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let presented = PresentedTokens::from_headers(&headers);
+    let Some(first) = presented.refresh.first() else {
+        return reference_logout(state, headers, body).await;
+    };
+    let mut changed = headers.clone();
+    changed.remove(COOKIE);
+    let mut pairs: Vec<Vec<u8>> = presented
+        .access
+        .iter()
+        .map(|v| [b"accessToken=".as_slice(), v].concat())
+        .collect();
+    pairs.push([b"refreshToken=".as_slice(), first].concat());
+    if let Ok(cookie) = HeaderValue::from_bytes(&pairs.join(b"; ".as_slice())) {
+        changed.insert(COOKIE, cookie);
+    }
+    reference_logout(state, changed, body).await
+}
+
 async fn unknown_token_401(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
     let presented = PresentedTokens::from_headers(&headers);
     if let Some(token) = presented.refresh.first()
@@ -558,6 +640,21 @@ async fn empty_body_400(state: AppState, headers: HeaderMap, body: BodyStream) -
         return error(StatusCode::BAD_REQUEST, "Required request body is missing");
     }
     reference_logout(state, headers, body_of(bytes)).await
+}
+
+async fn strict_body_schema_400(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let bytes = read_body(body).await;
+    let verdict = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        _ if bytes.is_empty() => None,
+        Ok(serde_json::Value::Object(map)) if map.is_empty() => None,
+        Ok(serde_json::Value::Object(_)) => Some("Unrecognized key(s) in object"),
+        Ok(_) => Some("Expected object"),
+        Err(_) => Some("Unexpected end of JSON input"),
+    };
+    match verdict {
+        Some(message) => error(StatusCode::BAD_REQUEST, message),
+        None => reference_logout(state, headers, body_of(bytes)).await,
+    }
 }
 
 async fn malformed_json_400(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {

@@ -1,7 +1,8 @@
 //! JUnit XML (`--junit FILE`): one test case per scenario, named with its clause.
 //! A broken clause is a `<failure>`, a check that could not run is an `<error>`, a
-//! scenario that was not run is `<skipped>`. A SHOULD failure is a failure only under
-//! `--strict`; otherwise it is reported in the case's output as a warning.
+//! scenario that was blocked or not run is `<skipped>` with the reason. A SHOULD failure
+//! (warned) is a failure only under `--strict`; otherwise it is a passing case whose
+//! output starts with `WARNING`.
 
 use std::path::Path;
 
@@ -31,20 +32,23 @@ fn case(s: &ScenarioResult, strict: bool) -> TestCase {
         .flatten()
         .collect::<Vec<_>>()
         .join("\n");
-    let warning = s.grade == Grade::Should && !strict;
     let (mut case, output) = match s.status {
         ScenarioStatus::Passed => (TestCase::success(&name, time), None),
         // An INFO scenario only observes; its steps never fail the target.
         ScenarioStatus::Failed if s.grade == Grade::Info => {
             (TestCase::success(&name, time), Some(detail))
         }
-        ScenarioStatus::Failed if warning => (
+        ScenarioStatus::Warned if !strict => (
             TestCase::success(&name, time),
             Some(format!("WARNING (SHOULD clause, not --strict): {detail}")),
         ),
-        ScenarioStatus::Failed => (
+        ScenarioStatus::Failed | ScenarioStatus::Warned => (
             TestCase::failure(&name, time, "clause broken", &reason),
             Some(detail),
+        ),
+        ScenarioStatus::Blocked => (
+            TestCase::skipped(&name),
+            Some(format!("not judged: {reason}\n{detail}")),
         ),
         ScenarioStatus::Error => (
             TestCase::error(&name, time, "could not run", &reason),
@@ -53,10 +57,20 @@ fn case(s: &ScenarioResult, strict: bool) -> TestCase {
         ScenarioStatus::NotRun => (TestCase::skipped(&name), Some(format!("not run: {reason}"))),
     };
     case.set_classname(&s.clause);
-    let output = match (output, s.observations.is_empty()) {
+    let notes: Vec<String> = s
+        .observations
+        .iter()
+        .cloned()
+        .chain(
+            s.evidence
+                .iter()
+                .map(|e| format!("evidence for {}: {}", e.cause, e.message)),
+        )
+        .collect();
+    let output = match (output, notes.is_empty()) {
         (output, true) => output,
-        (None, false) => Some(s.observations.join("\n")),
-        (Some(out), false) => Some(format!("{}\n{out}", s.observations.join("\n"))),
+        (None, false) => Some(notes.join("\n")),
+        (Some(out), false) => Some(format!("{}\n{out}", notes.join("\n"))),
     };
     if let Some(output) = output {
         case.set_system_out(&output);
@@ -80,10 +94,13 @@ mod tests {
             grade,
             status,
             reason: Some("expected: a\n  actual:   b".into()),
+            root_cause: None,
             step: Some("Then x (line 5)".into()),
             transcript: Some("HTTP".into()),
+            evidence: Vec::new(),
             observations: Vec::new(),
             duration: std::time::Duration::ZERO,
+            steps: Vec::new(),
         }
     }
 
@@ -109,7 +126,7 @@ mod tests {
             "{error}"
         );
         let warned = xml(case(
-            &scenario(Grade::Should, ScenarioStatus::Failed),
+            &scenario(Grade::Should, ScenarioStatus::Warned),
             false,
         ));
         assert!(
@@ -120,8 +137,13 @@ mod tests {
             warned.contains("actual:"),
             "the warning keeps its detail: {warned}"
         );
-        let strict = xml(case(&scenario(Grade::Should, ScenarioStatus::Failed), true));
+        let strict = xml(case(&scenario(Grade::Should, ScenarioStatus::Warned), true));
         assert!(strict.contains("<failure"), "{strict}");
+        let blocked = xml(case(&scenario(Grade::Must, ScenarioStatus::Blocked), false));
+        assert!(
+            blocked.contains("<skipped") && blocked.contains("not judged"),
+            "{blocked}"
+        );
         let skipped = xml(case(&scenario(Grade::Must, ScenarioStatus::NotRun), false));
         assert!(
             skipped.contains("<skipped") && skipped.contains("not run:"),

@@ -1,6 +1,8 @@
-//! Renderings of a run's results: the console table, the clause-level JSON report and
-//! JUnit XML. (Cucumber's own JSON format is written by cucumber during the run.)
+//! Renderings of a run's results: the console, the clause-level JSON report, JUnit XML
+//! and cucumber's JSON format. All four apply one status mapping (see the README's
+//! "Reading a verdict"): passed, failed, warned, blocked, not run, info.
 
 pub mod console;
+pub mod cucumber;
 pub mod json;
 pub mod junit;

@@ -1,28 +1,68 @@
-//! Comparing answers with each other (LO-22).
+//! Comparing answers with each other: one answer for every token state (LO-22), and a
+//! body that changes nothing (LO-08, LO-21).
 
 use cucumber::then;
 
+use crate::check::{Problem, could_not_run};
 use crate::cookies::SetCookie;
-use crate::exchange::ResponseRecord;
-use crate::verdict::{could_not_run, fail};
-use crate::world::LogoutWorld;
+use crate::exchange::{Exchange, ResponseRecord};
+use crate::world::{LogoutWorld, no_answer};
 
 #[then(regex = r"^all (\w+) responses have the same status, body and clearing cookies$")]
 fn all_alike(world: &mut LogoutWorld, _count: String) {
-    let answers: Vec<(&str, &ResponseRecord)> = world
-        .answers
-        .iter()
-        .map(|e| match &e.response {
-            Ok(r) => (e.label.as_str(), r),
-            Err(err) => fail(format!(
-                "expected: an answer to the {}\n  actual:   none: {err}",
-                e.label
-            )),
-        })
-        .collect();
+    let answers = answered(world, &world.answers);
     let Some(((first_label, first), rest)) = answers.split_first() else {
         could_not_run("no answers to compare");
     };
+    let differences: Vec<String> = rest
+        .iter()
+        .flat_map(|(label, answer)| differences(world, label, answer, first))
+        .collect();
+    if let Some(key) = differences.first() {
+        world.fail_own(Problem::new(
+            key.clone(),
+            format!("the same answer as the {first_label}"),
+            differences.join("\n            "),
+        ));
+    }
+}
+
+/// The last answer against the one before it: the same logout with another body must
+/// get the same answer.
+#[then("the answer is the same as the other user's")]
+fn same_as_before(world: &mut LogoutWorld) {
+    let answers = answered(world, &world.answers);
+    let [.., (before_label, before), (label, answer)] = answers.as_slice() else {
+        could_not_run("fewer than two answers to compare");
+    };
+    let differences = differences(world, label, answer, before);
+    if let Some(key) = differences.first() {
+        world.fail_own(Problem::new(
+            key.clone(),
+            format!("the same answer as the {before_label}"),
+            differences.join("\n            "),
+        ));
+    }
+}
+
+/// Every answer with its label; a request without an answer fails the own clause.
+fn answered(world: &LogoutWorld, exchanges: &[Exchange]) -> Vec<(String, ResponseRecord)> {
+    exchanges
+        .iter()
+        .map(|e| match &e.response {
+            Ok(r) => (e.label.clone(), r.clone()),
+            Err(err) => world.fail_own(no_answer(&e.label, err)),
+        })
+        .collect()
+}
+
+/// How `answer` differs from `reference` in status, body and the contract's cookies.
+fn differences(
+    world: &LogoutWorld,
+    label: &str,
+    answer: &ResponseRecord,
+    reference: &ResponseRecord,
+) -> Vec<String> {
     let target = world.target();
     let names = target.profile.cookies.both();
     let shape = |r: &ResponseRecord| {
@@ -32,30 +72,22 @@ fn all_alike(world: &mut LogoutWorld, _count: String) {
             clearing_cookies(r, &names),
         )
     };
-    let reference = shape(first);
+    let (theirs, ours) = (shape(answer), shape(reference));
     let mut differences = Vec::new();
-    for (label, answer) in rest {
-        let other = shape(answer);
-        if other.0 != reference.0 {
-            differences.push(format!("{label}: status {} vs {}", other.0, reference.0));
-        }
-        if other.1 != reference.1 {
-            differences.push(format!("{label}: body {} vs {}", other.1, reference.1));
-        }
-        if other.2 != reference.2 {
-            differences.push(format!(
-                "{label}: clearing cookies [{}] vs [{}]",
-                other.2.join(" | "),
-                reference.2.join(" | ")
-            ));
-        }
+    if theirs.0 != ours.0 {
+        differences.push(format!("{label}: status {} vs {}", theirs.0, ours.0));
     }
-    if !differences.is_empty() {
-        fail(format!(
-            "expected: the same answer as the {first_label}\n  actual:   {}",
-            differences.join("\n            ")
+    if theirs.1 != ours.1 {
+        differences.push(format!("{label}: body {} vs {}", theirs.1, ours.1));
+    }
+    if theirs.2 != ours.2 {
+        differences.push(format!(
+            "{label}: clearing cookies [{}] vs [{}]",
+            theirs.2.join(" | "),
+            ours.2.join(" | ")
         ));
     }
+    differences
 }
 
 /// The contract's cookies an answer sets, normalised: attribute names in lower case,

@@ -1,23 +1,27 @@
-//! Checks on the clearing cookies, strictly as written and as a browser applies them.
+//! Checks on the clearing cookies: as a browser applies them (LO-02), and as written
+//! (LO-03's exact form, LO-24's attributes).
 
 use cucumber::then;
 
-use crate::cookies::{SetCookie, clearing_problems, survivors_in_jar};
+use crate::check::Problem;
+use crate::cookies::{SetCookie, clearing_notes, survivors_in_jar};
 use crate::exchange::ResponseRecord;
-use crate::steps::mismatch;
-use crate::verdict::fail;
 use crate::world::LogoutWorld;
 
+/// The clause whose check "both cookies are cleared" is.
+const CLEARED: &str = "LO-02";
+
+/// The jar's verdict decides: how the deletion is spelled is LO-03's business. The raw
+/// headers only explain a failure.
 #[then("both cookies are cleared")]
 fn both_cleared(world: &mut LogoutWorld) {
     let target = world.target();
     let names = target.profile.cookies.both();
-    let response = world.response().clone();
-    let set_cookies = response.set_cookies();
-    let mut problems: Vec<String> = names
-        .iter()
-        .flat_map(|name| clearing_problems(&set_cookies, name))
-        .collect();
+    let answer = match world.answer() {
+        Ok(answer) => answer,
+        Err(problem) => return world.check(CLEARED, Err(problem)),
+    };
+    let set_cookies = answer.set_cookies();
     let session = world.session();
     let logout_url = target.url(&target.profile.logout.path);
     let left = survivors_in_jar(
@@ -27,62 +31,77 @@ fn both_cleared(world: &mut LogoutWorld) {
         &set_cookies,
         &names,
     );
-    if !left.is_empty() {
-        problems.push(format!(
-            "a browser's cookie jar still holds {} after applying this answer",
-            left.join(" and ")
-        ));
+    if left.is_empty() {
+        return;
     }
-    if !problems.is_empty() {
-        fail(format!(
-            "expected: one Set-Cookie per cookie clearing {} (empty value, Path=/, expiry in the past)\n  actual:   {}\n  Set-Cookie headers received: {}",
-            names.join(" and "),
-            problems.join("; "),
-            received(&response)
-        ));
-    }
+    let notes: Vec<String> = names
+        .iter()
+        .flat_map(|name| clearing_notes(&set_cookies, name))
+        .collect();
+    let why = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join("; "))
+    };
+    let problem = Problem::new(
+        format!("a browser keeps {}", left.join(" and ")),
+        format!(
+            "a browser holding the login cookies holds neither {} after this answer",
+            names.join(" nor ")
+        ),
+        format!(
+            "it still holds {}{why}\n  Set-Cookie headers received: {}",
+            left.join(" and "),
+            received(&answer)
+        ),
+    );
+    world.check(CLEARED, Err(problem));
 }
 
 #[then(regex = r#"^each clearing header carries exactly "(.+)" and "(.+)"$"#)]
 fn carries_exactly(world: &mut LogoutWorld, first: String, second: String) {
     let target = world.target();
-    let response = world.response().clone();
+    let response = world.response();
     let wanted: Vec<(String, String)> = [first, second]
         .iter()
         .filter_map(|a| a.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())))
         .collect();
     let mut problems = Vec::new();
     for name in target.profile.cookies.both() {
-        let cookie = clearing_cookie(&response, name);
-        let Some(cookie) = cookie else {
-            problems.push(format!("no single Set-Cookie header for {name}"));
-            continue;
-        };
-        for (attr, value) in &wanted {
-            match cookie.attr(attr) {
-                Some(v) if v == value => {}
-                Some(v) => problems.push(format!("{name} has {attr}={v}")),
-                None => problems.push(format!("{name} has no {attr}")),
+        let headers = clearing_headers(&response, name);
+        if headers.is_empty() {
+            problems.push(format!("no Set-Cookie header for {name}"));
+        }
+        // A clearing header sent twice is fine if each copy carries the form.
+        for cookie in headers {
+            for (attr, value) in &wanted {
+                match cookie.attr(attr) {
+                    Some(v) if v == value => {}
+                    Some(v) => problems.push(format!("{name} has {attr}={v}")),
+                    None => problems.push(format!("{name} has no {attr}")),
+                }
             }
         }
     }
-    if !problems.is_empty() {
+    problems.dedup();
+    if let Some(first) = problems.first() {
         let expected: Vec<String> = wanted.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        mismatch(
+        world.fail_own(Problem::new(
+            first.clone(),
             format!("both clearing headers carry {}", expected.join(" and ")),
             format!(
                 "{}\n  Set-Cookie headers received: {}",
                 problems.join("; "),
                 received(&response)
             ),
-        );
+        ));
     }
 }
 
 #[then("each clearing cookie repeats the HttpOnly, SameSite and Secure attributes that login set")]
 fn repeats_attributes(world: &mut LogoutWorld) {
     let target = world.target();
-    let response = world.response().clone();
+    let response = world.response();
     let login: Vec<SetCookie> = world
         .session()
         .login_set_cookies
@@ -94,52 +113,59 @@ fn repeats_attributes(world: &mut LogoutWorld) {
         let Some(set) = login.iter().find(|c| c.name == name) else {
             continue;
         };
-        let Some(cleared) = clearing_cookie(&response, name) else {
-            problems.push(format!("no single Set-Cookie header clears {name}"));
-            continue;
-        };
-        for flag in ["HttpOnly", "Secure"] {
-            if set.has(flag) && !cleared.has(flag) {
-                problems.push(format!(
-                    "{name}: login set {flag}, the clearing cookie lacks it"
-                ));
-            }
+        let cleared = clearing_headers(&response, name);
+        if cleared.is_empty() {
+            problems.push(format!("no Set-Cookie header clears {name}"));
         }
-        if let Some(same_site) = set.attr("SameSite") {
-            match cleared.attr("SameSite") {
-                Some(v) if v.eq_ignore_ascii_case(same_site) => {}
-                Some(v) => problems.push(format!(
-                    "{name}: login set SameSite={same_site}, the clearing cookie has SameSite={v}"
-                )),
-                None => problems.push(format!(
-                    "{name}: login set SameSite={same_site}, the clearing cookie has none"
-                )),
-            }
+        for cleared in cleared {
+            problems.extend(missing_attributes(name, set, &cleared));
         }
     }
-    if !problems.is_empty() {
-        mismatch(
+    problems.dedup();
+    if let Some(first) = problems.first() {
+        world.fail_own(Problem::new(
+            first.clone(),
             "the clearing cookies repeat the login cookies' HttpOnly, SameSite and Secure",
             format!(
                 "{}\n  Set-Cookie headers received: {}",
                 problems.join("; "),
                 received(&response)
             ),
-        );
+        ));
     }
 }
 
-/// The one `Set-Cookie` header of a cookie, if there is exactly one.
-pub(crate) fn clearing_cookie(response: &ResponseRecord, name: &str) -> Option<SetCookie> {
-    let mut all = response
+fn missing_attributes(name: &str, set: &SetCookie, cleared: &SetCookie) -> Vec<String> {
+    let mut problems = Vec::new();
+    for flag in ["HttpOnly", "Secure"] {
+        if set.has(flag) && !cleared.has(flag) {
+            problems.push(format!(
+                "{name}: login set {flag}, the clearing cookie lacks it"
+            ));
+        }
+    }
+    if let Some(same_site) = set.attr("SameSite") {
+        match cleared.attr("SameSite") {
+            Some(v) if v.eq_ignore_ascii_case(same_site) => {}
+            Some(v) => problems.push(format!(
+                "{name}: login set SameSite={same_site}, the clearing cookie has SameSite={v}"
+            )),
+            None => problems.push(format!(
+                "{name}: login set SameSite={same_site}, the clearing cookie has none"
+            )),
+        }
+    }
+    problems
+}
+
+/// Every `Set-Cookie` header of the answer for cookie `name`.
+pub(crate) fn clearing_headers(response: &ResponseRecord, name: &str) -> Vec<SetCookie> {
+    response
         .set_cookies()
         .into_iter()
         .filter_map(|h| SetCookie::parse(&h))
-        .filter(|c| c.name == name);
-    match (all.next(), all.next()) {
-        (Some(one), None) => Some(one),
-        _ => None,
-    }
+        .filter(|c| c.name == name)
+        .collect()
 }
 
 fn received(response: &ResponseRecord) -> String {

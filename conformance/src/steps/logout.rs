@@ -4,10 +4,11 @@ use std::time::Instant;
 
 use cucumber::when;
 
+use crate::check::could_not_run;
 use crate::exchange::{Exchange, RequestRecord};
 use crate::raw;
+use crate::steps::session::session_cookies;
 use crate::steps::unknown_token;
-use crate::verdict::could_not_run;
 use crate::world::{Body, Cookies, LogoutWorld, Request};
 
 #[when("the client logs out with its session cookies")]
@@ -79,6 +80,86 @@ async fn presenting(world: &mut LogoutWorld, kind: String) {
     };
     let mut request = Request::logout(&target, refresh_cookie(world, &token));
     request.label = format!("logout presenting {kind} refresh token");
+    world.send_under_test(request).await;
+}
+
+#[when(regex = r"^the other user logs out with the body (.+)$")]
+async fn other_user_with_body(world: &mut LogoutWorld, body: String) {
+    let Some(other) = world.other.clone() else {
+        could_not_run("the scenario opened no session of another user");
+    };
+    let cookies = Cookies::Header(session_cookies(world, &other));
+    let mut request = Request::logout(&world.target(), cookies);
+    request.label = format!("logout of the other user with the body {body}");
+    request.body = Body::json(&body);
+    world.send_under_test(request).await;
+}
+
+/// LO-12: the refresh token is live, the access token beside it is not.
+#[when(
+    regex = r"^the client logs out presenting its refresh token and (a garbage|an already-revoked) access token$"
+)]
+async fn with_stale_access(world: &mut LogoutWorld, kind: String) {
+    let target = world.target();
+    let access = if kind == "a garbage" {
+        "!!garbage.not-a-token!!".to_owned()
+    } else {
+        let revoked = world.control.as_ref().and_then(|c| c.access.clone());
+        revoked.unwrap_or_else(|| {
+            could_not_run(
+                "no revoked access token: the scenario needs \"Given the target logs out \
+                 another live session\" on a target whose login sets an access cookie",
+            )
+        })
+    };
+    let names = &target.profile.cookies;
+    let cookie = format!(
+        "{}={access}; {}={}",
+        names.access,
+        names.refresh,
+        world.session().refresh
+    );
+    let mut request = Request::logout(&target, Cookies::Header(cookie));
+    request.label = format!("logout with the live refresh token and {kind} access token");
+    world.send_under_test(request).await;
+}
+
+/// LO-13: the live refresh token beside another value of the same cookie.
+#[when(
+    regex = r"^the client logs out presenting (an unknown refresh token, then its own|its own refresh token, then a garbage one)$"
+)]
+async fn beside_another_value(world: &mut LogoutWorld, order: String) {
+    let live = world.session().refresh.clone();
+    let values = if order.starts_with("an unknown") {
+        [unknown_token(), live]
+    } else {
+        [live, "!!garbage.not-a-token!!".to_owned()]
+    };
+    let name = world.target().profile.cookies.refresh.clone();
+    let cookie = format!("{name}={}; {name}={}", values[0], values[1]);
+    let mut request = Request::logout(&world.target(), Cookies::Header(cookie));
+    request.label = format!("logout presenting {order}");
+    world.send_under_test(request).await;
+}
+
+/// LO-13: every session's refresh token in one header, a garbage value between each.
+#[when("the client logs out presenting every session's refresh token, with garbage between")]
+async fn many_values(world: &mut LogoutWorld) {
+    if world.sessions.is_empty() {
+        could_not_run("the scenario opened no sessions");
+    }
+    let name = world.target().profile.cookies.refresh.clone();
+    let cookie = world
+        .sessions
+        .iter()
+        .map(|s| format!("{name}={}; {name}=garbage", s.refresh))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut request = Request::logout(&world.target(), Cookies::Header(cookie));
+    request.label = format!(
+        "logout presenting {} live refresh tokens with garbage between",
+        world.sessions.len()
+    );
     world.send_under_test(request).await;
 }
 

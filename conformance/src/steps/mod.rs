@@ -13,13 +13,6 @@ pub use session::open_session;
 
 use std::hash::BuildHasher as _;
 
-use crate::verdict::fail;
-
-/// Ends the step with an aligned expected/actual pair.
-pub(crate) fn mismatch(expected: impl std::fmt::Display, actual: impl std::fmt::Display) -> ! {
-    fail(format!("expected: {expected}\n  actual:   {actual}"))
-}
-
 /// A well-formed token the target never issued: 43 URL-safe characters, the length of a
 /// 256-bit token.
 pub(crate) fn unknown_token() -> String {

@@ -3,9 +3,9 @@
 use cucumber::{given, then};
 
 use crate::action;
+use crate::check::{Problem, could_not_run};
 use crate::profile::HttpRequest;
-use crate::steps::mismatch;
-use crate::verdict::could_not_run;
+use crate::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
 use crate::world::{Body, Cookies, LogoutWorld, Request, Session};
 
 #[given("a user with a live session")]
@@ -42,6 +42,41 @@ async fn many_sessions(world: &mut LogoutWorld, count: usize) {
     }
 }
 
+/// A control: the target logs out a fresh session of its own. A target that refuses
+/// every logout (a CSRF check, a misrouted path) blocks the scenario's clause instead of
+/// failing it, and the refusal is evidence for LO-01. The control session's access token
+/// is then one the target has revoked (LO-12).
+#[given("the target logs out another live session, or the clause is blocked")]
+async fn control_logout(world: &mut LogoutWorld) {
+    let session = open_session(world, None, Cookies::None)
+        .await
+        .unwrap_or_else(|e| could_not_run(e));
+    let target = world.target();
+    let mut request = Request::logout(&target, Cookies::Header(session_cookies(world, &session)));
+    request.label = "control: logout of another live session".into();
+    let exchange = world.send(request).await;
+    let answer = exchange
+        .response
+        .clone()
+        .map_err(|e| crate::world::no_answer(&exchange.label, &e));
+    world.precondition(DOCUMENTED_ANSWER, answer.clone().and_then(|r| accepted(&r)));
+    if let Ok(answer) = answer {
+        world.corroborate(DOCUMENTED_ANSWER, success_problem(&answer));
+    }
+    world.control = Some(session);
+}
+
+/// Both cookies of a session as one `Cookie` header, as a browser sends them.
+pub(crate) fn session_cookies(world: &LogoutWorld, session: &Session) -> String {
+    let target = world.target();
+    let names = &target.profile.cookies;
+    let mut pairs = vec![format!("{}={}", names.refresh, session.refresh)];
+    if let Some(access) = &session.access {
+        pairs.insert(0, format!("{}={access}", names.access));
+    }
+    pairs.join("; ")
+}
+
 #[given("an expired refresh token minted by the target")]
 async fn an_expired_token(world: &mut LogoutWorld) {
     let target = world.target();
@@ -51,6 +86,11 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     let output = action::run(&target, &source.source)
         .await
         .unwrap_or_else(|e| could_not_run(format!("minting an expired session: {e}")));
+    for set_cookie in &output.set_cookies {
+        if let Some((_, value)) = set_cookie.split(';').next().and_then(|p| p.split_once('=')) {
+            target.secrets.learn(value);
+        }
+    }
     let name = &target.profile.cookies.refresh;
     let from_cookie = output
         .set_cookies
@@ -75,13 +115,23 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     if token.is_empty() {
         could_not_run("the expired-session source gave an empty token");
     }
+    target.secrets.learn(&token);
     world.expired_token = Some(token);
 }
 
+/// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
+/// or LO-27 (access), wherever it is made; "accepts" is the scenario's own.
 #[then(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
 async fn probe_finds(world: &mut LogoutWorld, verdict: String, which: String) {
     let token = session_token(world, &which);
-    expect_probe(world, &which, &token, verdict == "accepts").await;
+    let live = verdict == "accepts";
+    let outcome = expect_probe(world, &which, &token, live).await;
+    let home = match (live, which.as_str()) {
+        (true, _) => world.clause(),
+        (false, "refresh") => "LO-04".to_owned(),
+        (false, _) => "LO-27".to_owned(),
+    };
+    world.check(&home, outcome);
 }
 
 /// Before the request under test, the probe must see the session as it is: a probe that
@@ -111,33 +161,81 @@ fn session_token(world: &LogoutWorld, which: &str) -> String {
 
 #[then(regex = r"^the probe accepts the (second session's|other user's) refresh token$")]
 async fn probe_second(world: &mut LogoutWorld, whose: String) {
-    let session = if whose.starts_with("second") {
-        world.second.clone()
+    let (session, home) = if whose.starts_with("second") {
+        (world.second.clone(), "LO-20")
     } else {
-        world.other.clone()
+        (world.other.clone(), "LO-08")
     };
     let Some(session) = session else {
         could_not_run(format!("the scenario opened no {whose} session"));
     };
-    expect_probe(world, "refresh", &session.refresh, true).await;
+    let outcome = expect_probe(world, "refresh", &session.refresh, true).await;
+    world.check(home, outcome);
 }
 
-/// Probes a token and ends the step unless the probe says `live`.
-pub(crate) async fn expect_probe(world: &mut LogoutWorld, which: &str, token: &str, live: bool) {
-    let alive = probe(world, which, token).await;
-    if alive != live {
-        let word = |l: bool| {
-            if l {
-                "accepted (live)"
-            } else {
-                "rejected (gone)"
-            }
-        };
-        mismatch(
-            format!("the probe finds the {which} token {}", word(live)),
-            format!("it is {}", word(alive)),
+/// LO-13: every live refresh token the logout presented is gone, whatever else the
+/// header carried beside it.
+#[then("the probe rejects every live refresh token presented")]
+async fn probe_rejects_all(world: &mut LogoutWorld) {
+    let mut tokens: Vec<String> = world.sessions.iter().map(|s| s.refresh.clone()).collect();
+    if let Some(session) = &world.session {
+        tokens.push(session.refresh.clone());
+    }
+    if tokens.is_empty() {
+        could_not_run("the scenario opened no session");
+    }
+    let mut live = 0;
+    for token in &tokens {
+        if probe(world, "refresh", token).await {
+            live += 1;
+        }
+    }
+    if live > 0 {
+        world.check(
+            "LO-13",
+            Err(Problem::new(
+                "a presented live refresh token survives",
+                format!(
+                    "all {} live refresh tokens presented are gone",
+                    tokens.len()
+                ),
+                format!(
+                    "{live} of them still live (answer: {})",
+                    world
+                        .answer()
+                        .map_or_else(|p| p.actual, |r| format!("status {}", r.status))
+                ),
+            )),
         );
     }
+}
+
+/// Probes a token: the problem when the probe does not say `live`.
+pub(crate) async fn expect_probe(
+    world: &mut LogoutWorld,
+    which: &str,
+    token: &str,
+    live: bool,
+) -> Result<(), Problem> {
+    let alive = probe(world, which, token).await;
+    if alive == live {
+        return Ok(());
+    }
+    let word = |l: bool| {
+        if l {
+            "accepted (live)"
+        } else {
+            "rejected (gone)"
+        }
+    };
+    Err(Problem::new(
+        format!(
+            "the {which} token is {}",
+            if alive { "still live" } else { "gone" }
+        ),
+        format!("the probe finds the {which} token {}", word(live)),
+        format!("it is {}", word(alive)),
+    ))
 }
 
 /// Whether the liveness probe accepts a token, sent as its cookie alone.
@@ -199,8 +297,9 @@ pub async fn open_session(
             let password = format!("pw-{}", super::unknown_token());
             let name = format!("Conformance {id}");
             let request = profile.register.request();
+            target.secrets.learn(&password);
             let exchange = world
-                .send(setup_request(
+                .send_setup(setup_request(
                     "register a user",
                     &request,
                     &name,
@@ -215,7 +314,8 @@ pub async fn open_session(
     let request = profile.login.request();
     let mut login = setup_request("log in", &request, "", &email, &password);
     login.cookies = jar;
-    let exchange = world.send(login).await;
+    target.secrets.learn(&password);
+    let exchange = world.send_setup(login).await;
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
     let set_cookies = response.set_cookies();
     let value_of = |name: &str| {

@@ -3,7 +3,7 @@
 
 use cucumber::given;
 
-use crate::verdict::could_not_run;
+use crate::check::could_not_run;
 use crate::world::LogoutWorld;
 
 #[given("the token store is failing")]

@@ -1,0 +1,197 @@
+//! Every secret the kit saw during a run, masked by value wherever it appears.
+//!
+//! Masking by name (a `refreshToken` cookie, a `password` field) misses what a stack
+//! returns under other names: a JWT in a JSON body, a cookie called `jwt-auth`, an
+//! `x-auth-token` header. So the run remembers every value that could be a credential —
+//! each `Set-Cookie` value, token-like values in the answers to setup requests (login,
+//! register, minted sessions), every password and `Authorization` value it sent — and
+//! replaces each one in every output.
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, PoisonError};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::exchange::{Exchange, ResponseRecord};
+use crate::runner::RunReport;
+
+/// Shorter values are not masked: they could not be secrets worth the name, and masking
+/// them would blot out ordinary text.
+const MIN_SECRET_LEN: usize = 8;
+
+/// The secrets of one run.
+#[derive(Debug, Default)]
+pub struct Secrets {
+    values: Mutex<BTreeSet<String>>,
+}
+
+impl Secrets {
+    /// Remembers a value as secret.
+    pub fn learn(&self, value: &str) {
+        let value = value.trim().trim_matches('"');
+        if value.len() >= MIN_SECRET_LEN {
+            self.lock().insert(value.to_owned());
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
+        self.values.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Learns what an exchange reveals: `Authorization` values it sent, the values of
+    /// the cookies it was given, and, for a setup exchange, every token-like value in
+    /// the answer's headers and JSON body.
+    pub fn learn_exchange(&self, exchange: &Exchange, setup: bool) {
+        for (name, value) in &exchange.request.headers {
+            if name.eq_ignore_ascii_case("authorization") {
+                let value = String::from_utf8_lossy(value);
+                self.learn(&value);
+                if let Some((_, credential)) = value.split_once(' ') {
+                    self.learn(credential);
+                }
+            }
+        }
+        let Ok(response) = &exchange.response else {
+            return;
+        };
+        for set_cookie in response.set_cookies() {
+            let pair = set_cookie.split(';').next().unwrap_or_default();
+            if let Some((_, value)) = pair.split_once('=') {
+                self.learn(value);
+            }
+        }
+        if setup {
+            self.learn_answer(response);
+        }
+    }
+
+    fn learn_answer(&self, response: &ResponseRecord) {
+        for (name, value) in &response.headers {
+            let name = name.to_ascii_lowercase();
+            let credential_header = ["token", "auth", "session", "jwt", "csrf", "key"]
+                .iter()
+                .any(|word| name.contains(word));
+            if credential_header && name != "set-cookie" {
+                let value = String::from_utf8_lossy(value);
+                self.learn(&value);
+                if let Some((_, credential)) = value.split_once(' ') {
+                    self.learn(credential);
+                }
+            }
+        }
+        if let Some(json) = response.json() {
+            self.learn_json(&json);
+        }
+    }
+
+    fn learn_json(&self, value: &serde_json::Value) {
+        match value {
+            serde_json::Value::String(s) if token_like(s) => self.learn(s),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| self.learn_json(v)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| self.learn_json(v)),
+            _ => {}
+        }
+    }
+
+    /// A masker for everything learned so far.
+    pub fn masker(&self) -> Masker {
+        let values: Vec<String> = self.lock().iter().cloned().collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&values)
+            .ok();
+        Masker { values, automaton }
+    }
+
+    /// Masks every text of a report.
+    pub fn mask_report(&self, report: &mut RunReport) {
+        let masker = self.masker();
+        let m = |text: &mut String| *text = masker.mask(text);
+        let o = |text: &mut Option<String>| {
+            if let Some(text) = text {
+                *text = masker.mask(text);
+            }
+        };
+        for cause in &mut report.root_causes {
+            m(&mut cause.message);
+            m(&mut cause.cause.key);
+        }
+        for clause in &mut report.clauses {
+            o(&mut clause.reason);
+            clause.root_causes.iter_mut().for_each(|c| m(&mut c.key));
+            for e in &mut clause.evidence {
+                m(&mut e.message);
+                m(&mut e.root_cause.key);
+                o(&mut e.transcript);
+            }
+            for s in &mut clause.scenarios {
+                o(&mut s.reason);
+                o(&mut s.step);
+                o(&mut s.transcript);
+                if let Some(cause) = &mut s.root_cause {
+                    m(&mut cause.key);
+                }
+                s.observations.iter_mut().for_each(m);
+                for e in &mut s.evidence {
+                    m(&mut e.message);
+                    m(&mut e.cause.key);
+                }
+                s.steps.iter_mut().for_each(|step| o(&mut step.message));
+            }
+        }
+    }
+}
+
+/// Replaces known secrets in text.
+#[derive(Debug)]
+pub struct Masker {
+    values: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Masker {
+    /// `text` with every secret replaced by `«masked, N chars»`.
+    pub fn mask(&self, text: &str) -> String {
+        let Some(automaton) = &self.automaton else {
+            return text.to_owned();
+        };
+        let mut out = String::with_capacity(text.len());
+        automaton.replace_all_with(text, &mut out, |m, _, out| {
+            let len = self.values[m.pattern().as_usize()].chars().count();
+            out.push_str(&format!("«masked, {len} chars»"));
+            true
+        });
+        out
+    }
+}
+
+/// A string that could be a credential: long, no spaces, not an e-mail address.
+fn token_like(s: &str) -> bool {
+    s.len() >= 16 && !s.contains(char::is_whitespace) && !s.contains('@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_learned_value_is_masked_wherever_it_appears() {
+        let secrets = Secrets::default();
+        secrets.learn("eyJhbGciOiJIUzI1NiJ9.payload.sig");
+        secrets.learn("short");
+        secrets.learn_json(&serde_json::json!({
+            "jwt": "abcdefghijklmnopqrstuvwxyz",
+            "user": "someone@example.org-long-enough",
+            "message": "Login successful, welcome back"
+        }));
+        let masker = secrets.masker();
+        let text = "Cookie: jwt-auth=eyJhbGciOiJIUzI1NiJ9.payload.sig; x=short\n\
+                    body {\"token\":\"abcdefghijklmnopqrstuvwxyz\"}";
+        let masked = masker.mask(text);
+        assert!(!masked.contains("payload.sig"), "{masked}");
+        assert!(!masked.contains("abcdefghijklmnopqrstuvwxyz"), "{masked}");
+        assert!(masked.contains("x=short"), "{masked}");
+        assert!(masked.contains("«masked, 32 chars»"), "{masked}");
+        assert_eq!(masker.mask("Login successful"), "Login successful");
+    }
+}
