@@ -1,35 +1,18 @@
 //! A conformance kit for the cookie-based `POST /auth/logout` contract.
-//!
-//! Data flows one way: the feature files ([`features`]) and the clause catalogue
-//! ([`catalogue`]) are run by cucumber ([`runner`], with the [`world`] and its steps)
-//! against a [`target`] described by a [`profile`]; each scenario's result becomes a
-//! clause [`verdict`], and the [`report`] module renders them.
 #![forbid(unsafe_code)]
 
-pub mod action;
-pub mod catalogue;
-pub mod check;
-pub mod collector;
-pub mod container;
-pub mod cookies;
-pub mod embedded;
-pub mod exchange;
-pub mod features;
-pub mod profile;
-pub mod raw;
+pub mod http;
+pub mod plan;
 pub mod report;
-pub mod root_cause;
-pub mod runner;
-pub mod secrets;
-mod steps;
-pub mod subject;
+pub mod run;
 pub mod target;
-pub mod verdict;
-pub mod world;
 
-pub use catalogue::{Catalogue, Grade};
-pub use features::Suite;
-pub use profile::Profile;
-pub use runner::{RunError, RunOptions, RunReport, run};
+pub use plan::{catalogue, features, profile};
+pub use target::{container, embedded, subject};
+
+pub use plan::catalogue::{Catalogue, Grade};
+pub use plan::features::Suite;
+pub use plan::profile::Profile;
+pub use run::runner::{RunError, RunOptions, RunReport, run};
+pub use run::verdict::{self, ClauseStatus, ScenarioStatus, Verdict};
 pub use target::Target;
-pub use verdict::{ClauseStatus, ScenarioStatus, Verdict};

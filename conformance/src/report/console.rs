@@ -5,10 +5,10 @@
 
 use std::fmt::Write as _;
 
-use crate::catalogue::Grade;
-use crate::root_cause::RootCause;
-use crate::runner::RunReport;
-use crate::verdict::{ClauseStatus, ScenarioStatus};
+use crate::plan::catalogue::Grade;
+use crate::run::root_cause::RootCause;
+use crate::run::runner::RunReport;
+use crate::run::verdict::{ClauseStatus, ScenarioStatus};
 
 /// The whole report as text.
 pub fn render(report: &RunReport) -> String {

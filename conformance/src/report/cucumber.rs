@@ -10,9 +10,9 @@ use std::io::Write;
 use cucumber::gherkin;
 use serde_json::{Value, json};
 
-use crate::features::{ScenarioKey, Suite, display_path};
-use crate::runner::RunReport;
-use crate::verdict::{ScenarioResult, ScenarioStatus, StepStatus};
+use crate::plan::features::{ScenarioKey, Suite, display_path};
+use crate::run::runner::RunReport;
+use crate::run::verdict::{ScenarioResult, ScenarioStatus, StepStatus};
 
 /// Writes the report.
 pub fn write(suite: &Suite, report: &RunReport, out: impl Write) -> std::io::Result<()> {

@@ -8,9 +8,9 @@ use std::path::Path;
 
 use junit_report::{Duration as JDuration, ReportBuilder, TestCase, TestSuiteBuilder};
 
-use crate::catalogue::Grade;
-use crate::runner::RunReport;
-use crate::verdict::{ScenarioResult, ScenarioStatus};
+use crate::plan::catalogue::Grade;
+use crate::run::runner::RunReport;
+use crate::run::verdict::{ScenarioResult, ScenarioStatus};
 
 /// Writes the JUnit report.
 pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {
@@ -81,7 +81,7 @@ fn case(s: &ScenarioResult, strict: bool) -> TestCase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::ScenarioKey;
+    use crate::plan::features::ScenarioKey;
 
     fn scenario(grade: Grade, status: ScenarioStatus) -> ScenarioResult {
         ScenarioResult {

@@ -120,7 +120,7 @@ pub struct Catalogue {
 }
 
 /// The catalogue's source text.
-pub const CATALOGUE_TOML: &str = include_str!("../../features/clauses.toml");
+pub const CATALOGUE_TOML: &str = include_str!("../../../features/clauses.toml");
 
 impl Catalogue {
     /// The catalogue compiled into the harness.

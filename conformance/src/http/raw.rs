@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
 
-use crate::exchange::{Header, ResponseRecord};
+use crate::http::exchange::{Header, ResponseRecord};
 
 /// Why a raw request got no answer.
 #[derive(Debug, thiserror::Error)]

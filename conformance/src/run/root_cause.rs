@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::catalogue::Catalogue;
-use crate::check::Cause;
-use crate::features::ScenarioKey;
-use crate::verdict::{ClauseResult, ClauseStatus, ScenarioStatus};
+use crate::plan::catalogue::Catalogue;
+use crate::plan::features::ScenarioKey;
+use crate::run::check::Cause;
+use crate::run::verdict::{ClauseResult, ClauseStatus, ScenarioStatus};
 
 /// A defect and everything it broke or blocked.
 #[derive(Debug, Clone, Serialize)]

@@ -3,7 +3,7 @@
 
 use logout_server::{Config, RunningServer};
 
-use crate::profile::Profile;
+use crate::plan::profile::Profile;
 
 /// The reference server, running, and the profile that describes it.
 pub struct Embedded {

@@ -4,7 +4,7 @@
 
 use std::process::Stdio;
 
-use crate::profile::{Action, HttpRequest};
+use crate::plan::profile::{Action, HttpRequest};
 use crate::target::Target;
 
 /// What an action answered.

@@ -12,8 +12,8 @@ use std::sync::{Mutex, PoisonError};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::exchange::{Exchange, ResponseRecord};
-use crate::runner::RunReport;
+use crate::http::exchange::{Exchange, ResponseRecord};
+use crate::run::runner::RunReport;
 
 /// Shorter values are not masked: they could not be secrets worth the name, and masking
 /// them would blot out ordinary text.

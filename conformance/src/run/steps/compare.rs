@@ -3,10 +3,10 @@
 
 use cucumber::then;
 
-use crate::check::{Problem, could_not_run};
-use crate::cookies::SetCookie;
-use crate::exchange::{Exchange, ResponseRecord};
-use crate::world::{LogoutWorld, no_answer};
+use crate::http::cookies::SetCookie;
+use crate::http::exchange::{Exchange, ResponseRecord};
+use crate::run::check::{Problem, could_not_run};
+use crate::run::world::{LogoutWorld, no_answer};
 
 #[then(regex = r"^all (\w+) responses have the same status, body and clearing cookies$")]
 fn all_alike(world: &mut LogoutWorld, _count: String) {

@@ -1,15 +1,20 @@
 //! The implementation under test: its base URL, its profile, and the state the whole
 //! run shares (fresh user names, a store fault that must be switched off again).
 
+pub mod action;
+pub mod container;
+pub mod embedded;
+pub mod subject;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Url;
 
-use crate::action::{self, ActionError};
-use crate::profile::Profile;
-use crate::secrets::Secrets;
+use crate::http::secrets::Secrets;
+use crate::plan::profile::Profile;
+use action::ActionError;
 
 /// Problems with the target itself, found before any scenario runs.
 #[derive(Debug, thiserror::Error)]

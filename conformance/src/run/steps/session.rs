@@ -2,11 +2,11 @@
 
 use cucumber::{given, then};
 
-use crate::action;
-use crate::check::{Problem, could_not_run};
-use crate::profile::HttpRequest;
-use crate::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
-use crate::world::{Body, Cookies, LogoutWorld, Request, Session};
+use crate::plan::profile::HttpRequest;
+use crate::run::check::{Problem, could_not_run};
+use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
+use crate::run::world::{Body, Cookies, LogoutWorld, Request, Session};
+use crate::target::action;
 
 #[given("a user with a live session")]
 async fn a_live_session(world: &mut LogoutWorld) {
@@ -58,7 +58,7 @@ async fn control_logout(world: &mut LogoutWorld) {
     let answer = exchange
         .response
         .clone()
-        .map_err(|e| crate::world::no_answer(&exchange.label, &e));
+        .map_err(|e| crate::run::world::no_answer(&exchange.label, &e));
     world.precondition(DOCUMENTED_ANSWER, answer.clone().and_then(|r| accepted(&r)));
     if let Ok(answer) = answer {
         world.corroborate(DOCUMENTED_ANSWER, success_problem(&answer));
@@ -95,7 +95,7 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     let from_cookie = output
         .set_cookies
         .iter()
-        .filter_map(|h| crate::cookies::SetCookie::parse(h))
+        .filter_map(|h| crate::http::cookies::SetCookie::parse(h))
         .find(|c| &c.name == name && !c.value.is_empty())
         .map(|c| c.value);
     let token = match (from_cookie, output.status) {
@@ -321,7 +321,7 @@ pub async fn open_session(
     let value_of = |name: &str| {
         set_cookies
             .iter()
-            .filter_map(|h| crate::cookies::SetCookie::parse(h))
+            .filter_map(|h| crate::http::cookies::SetCookie::parse(h))
             .find(|c| c.name == name && !c.value.is_empty())
             .map(|c| c.value)
     };
@@ -386,10 +386,10 @@ fn fill(value: &serde_json::Value, name: &str, email: &str, password: &str) -> s
 }
 
 fn expect_setup<'a>(
-    exchange: &'a crate::exchange::Exchange,
+    exchange: &'a crate::http::exchange::Exchange,
     expected: &[u16],
     what: &str,
-) -> Result<&'a crate::exchange::ResponseRecord, String> {
+) -> Result<&'a crate::http::exchange::ResponseRecord, String> {
     match &exchange.response {
         Ok(r) if expected.contains(&r.status) => Ok(r),
         Ok(r) => Err(format!(
@@ -397,7 +397,7 @@ fn expect_setup<'a>(
             exchange.request.method,
             exchange.request.url,
             r.status,
-            crate::exchange::mask_body(&r.body)
+            crate::http::exchange::mask_body(&r.body)
         )),
         Err(e) => Err(format!(
             "cannot {what}: {} {} got no answer: {e}",

@@ -2,11 +2,11 @@
 
 use cucumber::then;
 
-use crate::catalogue::Capability;
-use crate::check::could_not_run;
-use crate::cookies::{SetCookie, clearing_notes, survivors_in_jar};
-use crate::steps::session::probe;
-use crate::world::LogoutWorld;
+use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
+use crate::plan::catalogue::Capability;
+use crate::run::check::could_not_run;
+use crate::run::steps::session::probe;
+use crate::run::world::LogoutWorld;
 
 #[then("the report says whether the 500 answer clears both cookies")]
 fn cookies_on_error(world: &mut LogoutWorld) {

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, gherkin, parser, writer};
 
-use crate::check::{Cause, StepEnd};
-use crate::features::{ScenarioKey, Suite, display_path};
-use crate::verdict::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
-use crate::world::LogoutWorld;
+use crate::plan::features::{ScenarioKey, Suite, display_path};
+use crate::run::check::{Cause, StepEnd};
+use crate::run::verdict::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
+use crate::run::world::LogoutWorld;
 
 /// What is known of a scenario while it runs.
 #[derive(Debug, Default)]
@@ -73,9 +73,9 @@ impl Collector {
 }
 
 /// A SHOULD clause broken is a warning, in every report.
-fn graded(status: ScenarioStatus, grade: crate::catalogue::Grade) -> ScenarioStatus {
+fn graded(status: ScenarioStatus, grade: crate::plan::catalogue::Grade) -> ScenarioStatus {
     match (status, grade) {
-        (ScenarioStatus::Failed, crate::catalogue::Grade::Should) => ScenarioStatus::Warned,
+        (ScenarioStatus::Failed, crate::plan::catalogue::Grade::Should) => ScenarioStatus::Warned,
         (status, _) => status,
     }
 }

@@ -2,9 +2,9 @@
 
 use cucumber::then;
 
-use crate::check::{Problem, could_not_run};
-use crate::exchange::ResponseRecord;
-use crate::world::LogoutWorld;
+use crate::http::exchange::ResponseRecord;
+use crate::run::check::{Problem, could_not_run};
+use crate::run::world::LogoutWorld;
 
 /// The body the document shows for a successful logout.
 const SUCCESS_BODY: &str = r#"{"message":"Logged out successfully"}"#;
@@ -81,7 +81,7 @@ fn all_documented_success(world: &mut LogoutWorld) {
     for exchange in &world.answers {
         let outcome = match &exchange.response {
             Ok(r) => success_problem(r),
-            Err(e) => Err(crate::world::no_answer(&exchange.label, e)),
+            Err(e) => Err(crate::run::world::no_answer(&exchange.label, e)),
         };
         if let Err(problem) = outcome {
             problems.push((exchange.label.clone(), problem));
@@ -188,7 +188,7 @@ pub(crate) fn success_problem(response: &ResponseRecord) -> Result<(), Problem> 
         actual: format!(
             "{} {}",
             p.actual,
-            crate::exchange::mask_body(&response.body)
+            crate::http::exchange::mask_body(&response.body)
         ),
         ..p
     })?;
@@ -209,7 +209,7 @@ pub(crate) fn accepted(response: &ResponseRecord) -> Result<(), Problem> {
         actual: format!(
             "{} {}",
             p.actual,
-            crate::exchange::mask_body(&response.body)
+            crate::http::exchange::mask_body(&response.body)
         ),
         ..p
     })
@@ -244,7 +244,7 @@ fn body_problem(response: &ResponseRecord, expected: &serde_json::Value) -> Resu
         Some(actual) => format!("body {actual}"),
         None => format!(
             "a body that is not JSON: {}",
-            crate::exchange::mask_body(&response.body)
+            crate::http::exchange::mask_body(&response.body)
         ),
     };
     Err(Problem::new(

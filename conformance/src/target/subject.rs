@@ -1,9 +1,9 @@
 //! What the CLI tests: a URL it is given, the embedded reference server, or a container
 //! started from an image. Whatever the CLI starts, it stops again on every path.
 
-use crate::container::{ContainerError, ContainerSpec, RunningContainer};
-use crate::embedded::Embedded;
-use crate::profile::Profile;
+use crate::plan::profile::Profile;
+use crate::target::container::{ContainerError, ContainerSpec, RunningContainer};
+use crate::target::embedded::Embedded;
 
 /// Log lines of a container shown when its run does not pass.
 const LOG_LINES: usize = 40;

@@ -4,12 +4,12 @@ use std::time::Instant;
 
 use cucumber::when;
 
-use crate::check::could_not_run;
-use crate::exchange::{Exchange, RequestRecord};
-use crate::raw;
-use crate::steps::session::session_cookies;
-use crate::steps::unknown_token;
-use crate::world::{Body, Cookies, LogoutWorld, Request};
+use crate::http::exchange::{Exchange, RequestRecord};
+use crate::http::raw;
+use crate::run::check::could_not_run;
+use crate::run::steps::session::session_cookies;
+use crate::run::steps::unknown_token;
+use crate::run::world::{Body, Cookies, LogoutWorld, Request};
 
 #[when("the client logs out with its session cookies")]
 async fn with_session_cookies(world: &mut LogoutWorld) {
@@ -229,7 +229,7 @@ async fn concurrently(world: &mut LogoutWorld, count: usize) {
         let mut request = request.clone();
         request.label = format!("concurrent logout {}", i + 1);
         let (client, target) = (client.clone(), target.clone());
-        async move { crate::world::send(&client, &target, &request, None).await }
+        async move { crate::run::world::send(&client, &target, &request, None).await }
     });
     for exchange in futures::future::join_all(all).await {
         world.transcript.push(exchange.clone());

@@ -9,50 +9,53 @@ use std::path::{Path, PathBuf};
 use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
 
-use crate::catalogue::{Capability, Catalogue, Grade};
+use crate::plan::catalogue::{Capability, Catalogue, Grade};
 
 /// The feature files of `features/`, compiled in: (file name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "logout_success.feature",
-        include_str!("../../features/logout_success.feature"),
+        include_str!("../../../features/logout_success.feature"),
     ),
     (
         "invalid_tokens.feature",
-        include_str!("../../features/invalid_tokens.feature"),
+        include_str!("../../../features/invalid_tokens.feature"),
     ),
     (
         "request_body.feature",
-        include_str!("../../features/request_body.feature"),
+        include_str!("../../../features/request_body.feature"),
     ),
     (
         "store_failure.feature",
-        include_str!("../../features/store_failure.feature"),
+        include_str!("../../../features/store_failure.feature"),
     ),
     (
         "concurrency.feature",
-        include_str!("../../features/concurrency.feature"),
+        include_str!("../../../features/concurrency.feature"),
     ),
     (
         "session_scope.feature",
-        include_str!("../../features/session_scope.feature"),
+        include_str!("../../../features/session_scope.feature"),
     ),
     (
         "indistinguishable.feature",
-        include_str!("../../features/indistinguishable.feature"),
+        include_str!("../../../features/indistinguishable.feature"),
     ),
     (
         "response_headers.feature",
-        include_str!("../../features/response_headers.feature"),
+        include_str!("../../../features/response_headers.feature"),
     ),
     (
         "methods.feature",
-        include_str!("../../features/methods.feature"),
+        include_str!("../../../features/methods.feature"),
     ),
-    ("cors.feature", include_str!("../../features/cors.feature")),
+    (
+        "cors.feature",
+        include_str!("../../../features/cors.feature"),
+    ),
     (
         "informational.feature",
-        include_str!("../../features/informational.feature"),
+        include_str!("../../../features/informational.feature"),
     ),
 ];
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::catalogue::Capability;
+use crate::plan::catalogue::Capability;
 
 /// Errors in a profile file: each names the file and what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -301,7 +301,10 @@ impl Profile {
             }
         }
         for id in &self.waive {
-            if crate::catalogue::Catalogue::get().clause(id).is_none() {
+            if crate::plan::catalogue::Catalogue::get()
+                .clause(id)
+                .is_none()
+            {
                 return Err(format!("waive names {id:?}, which is not a clause"));
             }
         }
@@ -387,7 +390,7 @@ mod tests {
 
     #[test]
     fn the_shipped_reference_profile_matches_the_built_in_one() {
-        let file = Profile::parse(include_str!("../../profiles/reference-server.toml"))
+        let file = Profile::parse(include_str!("../../../profiles/reference-server.toml"))
             .expect("profiles/reference-server.toml parses");
         assert_eq!(format!("{file:?}"), format!("{:?}", Profile::reference()));
     }

@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::catalogue::{Catalogue, Grade};
-use crate::check::{Cause, Evidence};
-use crate::features::{ScenarioInfo, ScenarioKey};
+use crate::plan::catalogue::{Catalogue, Grade};
+use crate::plan::features::{ScenarioInfo, ScenarioKey};
+use crate::run::check::{Cause, Evidence};
 
 /// How one scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -3,10 +3,10 @@
 
 use cucumber::then;
 
-use crate::check::Problem;
-use crate::cookies::{SetCookie, clearing_notes, survivors_in_jar};
-use crate::exchange::ResponseRecord;
-use crate::world::LogoutWorld;
+use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
+use crate::http::exchange::ResponseRecord;
+use crate::run::check::Problem;
+use crate::run::world::LogoutWorld;
 
 /// The clause whose check "both cookies are cleared" is.
 const CLEARED: &str = "LO-02";
@@ -173,7 +173,7 @@ fn received(response: &ResponseRecord) -> String {
         .headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-        .map(|(n, v)| crate::exchange::mask_header(n, v))
+        .map(|(n, v)| crate::http::exchange::mask_header(n, v))
         .collect();
     if all.is_empty() {
         "none".into()

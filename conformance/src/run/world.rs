@@ -9,8 +9,8 @@ use std::time::Instant;
 use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
-use crate::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
-use crate::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
+use crate::http::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
+use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 use crate::target::Target;
 
 /// A session the scenario opened by logging in.
@@ -381,7 +381,7 @@ pub async fn send(
 }
 
 async fn read(sent: Result<reqwest::Response, reqwest::Error>) -> Result<ResponseRecord, String> {
-    let response = sent.map_err(|e| crate::action::error_chain(&e))?;
+    let response = sent.map_err(|e| crate::target::action::error_chain(&e))?;
     let status = response.status().as_u16();
     let headers: Vec<Header> = response
         .headers()
@@ -391,7 +391,7 @@ async fn read(sent: Result<reqwest::Response, reqwest::Error>) -> Result<Respons
     let body = response
         .bytes()
         .await
-        .map_err(|e| crate::action::error_chain(&e))?
+        .map_err(|e| crate::target::action::error_chain(&e))?
         .to_vec();
     Ok(ResponseRecord {
         status,

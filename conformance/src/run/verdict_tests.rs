@@ -1,5 +1,5 @@
 use super::*;
-use crate::root_cause;
+use crate::run::root_cause;
 
 fn result(clause: &str, grade: Grade, status: ScenarioStatus) -> ScenarioResult {
     ScenarioResult {

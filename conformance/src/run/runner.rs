@@ -12,15 +12,15 @@ use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
 use serde::Serialize;
 
-use crate::catalogue::Catalogue;
-use crate::check::{Evidence, Judged};
-use crate::collector::Collector;
-use crate::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
-use crate::root_cause::{self, RootCause};
-use crate::steps;
+use crate::plan::catalogue::Catalogue;
+use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
+use crate::run::check::{Evidence, Judged};
+use crate::run::collector::Collector;
+use crate::run::root_cause::{self, RootCause};
+use crate::run::steps;
+use crate::run::verdict::{self, ClauseResult, ScenarioResult, ScenarioStatus, Verdict};
+use crate::run::world::{Cookies, LogoutWorld};
 use crate::target::{Target, TargetError};
-use crate::verdict::{self, ClauseResult, ScenarioResult, ScenarioStatus, Verdict};
-use crate::world::{Cookies, LogoutWorld};
 
 /// How to run.
 #[derive(Debug, Clone)]

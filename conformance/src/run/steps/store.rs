@@ -3,8 +3,8 @@
 
 use cucumber::given;
 
-use crate::check::could_not_run;
-use crate::world::LogoutWorld;
+use crate::run::check::could_not_run;
+use crate::run::world::LogoutWorld;
 
 #[given("the token store is failing")]
 async fn store_failing(world: &mut LogoutWorld) {
