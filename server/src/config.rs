@@ -1,11 +1,13 @@
 //! Server settings and the command line that sets them.
 
+use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use clap::Parser;
 use clap::builder::BoolishValueParser;
 
 use crate::password::PasswordCost;
+use crate::redis_db::RedisUrl;
 
 /// Everything a running server needs to know. `Default` is the documented local setup.
 #[derive(Clone, Debug)]
@@ -22,6 +24,41 @@ pub struct Config {
     pub password_cost: PasswordCost,
     /// Largest JSON body accepted by register and login, in bytes.
     pub body_limit: u64,
+    /// Where tokens and users live. Honoured by [`crate::spawn`] and
+    /// [`crate::AppState::connect`]; [`crate::AppState::new`] is always in memory.
+    pub store: StoreConfig,
+}
+
+/// Where the server keeps tokens and users.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StoreConfig {
+    /// In this process: lost on restart, private to one instance.
+    #[default]
+    Memory,
+    /// In a Redis database, shared by every instance that names it: sessions opened on
+    /// one instance can be used and revoked on any other, and users are shared too.
+    Redis(RedisUrl),
+}
+
+impl StoreConfig {
+    /// `memory`, or a `redis://` URL ([`RedisUrl::parse`]).
+    pub fn parse(value: &str) -> Result<Self, String> {
+        if value.trim().eq_ignore_ascii_case("memory") {
+            Ok(Self::Memory)
+        } else {
+            RedisUrl::parse(value).map(Self::Redis)
+        }
+    }
+}
+
+impl fmt::Display for StoreConfig {
+    /// `memory`, or the Redis URL without its password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Memory => f.write_str("memory"),
+            Self::Redis(url) => url.fmt(f),
+        }
+    }
 }
 
 /// The default port of the documented API (`http://localhost:3000`).
@@ -38,6 +75,7 @@ impl Default for Config {
             conformance_hooks: false,
             password_cost: PasswordCost::default(),
             body_limit: DEFAULT_BODY_LIMIT,
+            store: StoreConfig::Memory,
         }
     }
 }
@@ -118,6 +156,22 @@ pub struct Args {
     /// Largest request body accepted by register and login, in bytes (larger: 413).
     #[arg(long, env = "LOGOUT_SERVER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: u64,
+
+    /// Where tokens and users live: `memory` (one process, lost on restart) or
+    /// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (Redis 7.0 or later, no TLS), shared by
+    /// every instance that names it, so a session opened on one can be logged out on any
+    /// other. With Redis the server does not start unless Redis answers within 3 s;
+    /// once running, a Redis outage makes store calls fail with 500 after at most 2 s,
+    /// and the server reconnects by itself when Redis is back.
+    #[arg(
+        long,
+        value_name = "memory|redis://HOST:PORT/DB",
+        env = "LOGOUT_SERVER_STORE",
+        default_value = "memory",
+        hide_env_values = true,
+        value_parser = StoreConfig::parse
+    )]
+    pub store: StoreConfig,
 }
 
 impl Args {
@@ -134,6 +188,7 @@ impl Args {
                 parallelism: PasswordCost::default().parallelism,
             },
             body_limit: self.body_limit,
+            store: self.store,
         }
     }
 }
@@ -178,6 +233,21 @@ mod tests {
         );
         assert_eq!(config.password_cost, PasswordCost::default());
         assert_eq!(config.body_limit, 16 * 1024);
+        assert_eq!(config.store, StoreConfig::Memory);
+    }
+
+    #[test]
+    fn the_store_is_memory_or_a_redis_url() {
+        assert_eq!(
+            parse(&["--store=memory"]).unwrap().store,
+            StoreConfig::Memory
+        );
+        let config = parse(&["--store", "redis://:pw@127.0.0.1:6380/3"]).unwrap();
+        assert_eq!(config.store.to_string(), "redis://127.0.0.1:6380/3");
+        assert!(!format!("{config:?}").contains("pw"), "{config:?}");
+        for bad in ["rediss://127.0.0.1", "postgres://db", "memroy", ""] {
+            assert!(parse(&["--store", bad]).is_err(), "{bad:?} was accepted");
+        }
     }
 
     #[test]
@@ -193,6 +263,7 @@ mod tests {
             "--password-memory-kib=64",
             "--password-iterations=3",
             "--body-limit=100",
+            "--store=redis://127.0.0.1:6379/1",
         ])
         .unwrap();
         assert_eq!(config.addr, "0.0.0.0:0".parse().unwrap());
@@ -210,6 +281,7 @@ mod tests {
             }
         );
         assert_eq!(config.body_limit, 100);
+        assert_eq!(config.store.to_string(), "redis://127.0.0.1:6379/1");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use crate::password::PasswordError;
 use crate::respond;
 use crate::store::StoreError;
 use crate::token::RandomError;
+use crate::users::RegistryError;
 
 /// What went wrong inside the server; logged, never shown.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +21,9 @@ pub enum InternalError {
     /// The token store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The user registry failed.
+    #[error(transparent)]
+    Users(#[from] RegistryError),
     /// Password hashing failed.
     #[error(transparent)]
     Password(#[from] PasswordError),

@@ -4,7 +4,8 @@
 //! - `POST /auth/register`, `POST /auth/login`, `GET /auth/validate-session` and
 //!   `POST /auth/logout`, as `shared/spec` describes them ([`handlers`]);
 //! - the `/__conformance/*` hooks when enabled ([`handlers::hooks`]);
-//! - tokens only in a [`TokenStore`], as SHA-256 hashes ([`store`]).
+//! - tokens only in a [`TokenStore`], as SHA-256 hashes ([`store`]): in memory, or in
+//!   Redis ([`RedisStore`], shared by several instances, users included; [`redis_db`]).
 //!
 //! [`spawn`] runs it in a tokio task; [`routes()`] gives the filter for embedding or for
 //! wrapping in deliberately broken variants ([`spawn_routes`] serves those).
@@ -20,6 +21,7 @@ pub mod error;
 pub mod handlers;
 pub mod password;
 pub mod recover;
+pub mod redis_db;
 pub mod respond;
 pub mod routes;
 pub mod serve;
@@ -31,13 +33,13 @@ pub mod users;
 
 pub use async_trait::async_trait;
 
-pub use config::{Args, Config};
+pub use config::{Args, Config, StoreConfig};
 pub use error::ApiError;
 pub use password::PasswordCost;
 pub use routes::routes;
 pub use serve::{RunningServer, spawn, spawn_routes};
 pub use state::AppState;
 pub use store::{
-    AccessRecord, FaultSwitch, FaultSwitchHandle, MemoryStore, SessionRecord, StoreError,
-    TokenHash, TokenStore,
+    AccessRecord, FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, SessionRecord,
+    StoreError, TokenHash, TokenStore,
 };

@@ -57,8 +57,10 @@ impl Drop for RunningServer {
     }
 }
 
-/// Binds `config.addr` and serves the whole API over a fresh in-memory store, sweeping
-/// expired tokens every minute. Fails (naming the address) if the address cannot be bound.
+/// Binds `config.addr` and serves the whole API over the store `config.store` names
+/// (fresh memory by default), sweeping expired tokens every minute. Fails with a clear
+/// message if the address cannot be bound (naming it) or the store cannot be reached
+/// (naming its URL, password hidden).
 pub async fn spawn(config: Config) -> io::Result<RunningServer> {
     let listener = bind(config.addr).await?;
     if config.conformance_hooks {
@@ -66,7 +68,9 @@ pub async fn spawn(config: Config) -> io::Result<RunningServer> {
             "conformance hooks are ON: anyone who can reach this server can make its token store fail"
         );
     }
-    let state = AppState::new(config);
+    let store = config.store.clone();
+    let state = AppState::connect(config).await.map_err(io::Error::other)?;
+    tracing::info!(%store, "token store ready");
     let sweeper = tokio::spawn(sweep(state.clone()));
     serve(listener, routes(state), Some(sweeper))
 }

@@ -3,9 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, StoreConfig};
 use crate::password::Passwords;
-use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, TokenStore};
+use crate::redis_db::{ConnectError, RedisDb};
+use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, TokenStore};
 use crate::users::Users;
 
 /// The server's shared state; cloning it is cheap.
@@ -23,14 +24,34 @@ struct Inner {
 }
 
 impl AppState {
-    /// State over a fresh in-memory token store.
+    /// State over a fresh in-memory token store and user registry, whatever
+    /// `config.store` says (use [`AppState::connect`] to honour it).
     pub fn new(config: Config) -> Self {
         Self::with_store(config, Arc::new(MemoryStore::new()))
     }
 
-    /// State over any token store. The store is wrapped in a [`FaultSwitch`] so that the
-    /// conformance hooks can make it fail whatever it is.
+    /// State over the backend `config.store` names: memory, or a Redis database (which
+    /// must answer now, see [`RedisDb::connect`]) holding both tokens and users.
+    pub async fn connect(config: Config) -> Result<Self, ConnectError> {
+        match &config.store {
+            StoreConfig::Memory => Ok(Self::new(config)),
+            StoreConfig::Redis(url) => {
+                let db = RedisDb::connect(url).await?;
+                let store = Arc::new(RedisStore::new(db.clone()));
+                Ok(Self::with_backends(config, store, Users::redis(db)))
+            }
+        }
+    }
+
+    /// State over any token store and a fresh in-memory user registry. The store is
+    /// wrapped in a [`FaultSwitch`] so that the conformance hooks can make it fail
+    /// whatever it is.
     pub fn with_store(config: Config, store: Arc<dyn TokenStore>) -> Self {
+        Self::with_backends(config, store, Users::default())
+    }
+
+    /// State over any token store (behind a [`FaultSwitch`]) and user registry.
+    pub fn with_backends(config: Config, store: Arc<dyn TokenStore>, users: Users) -> Self {
         let (store, faults) = FaultSwitch::wrap(store);
         let passwords = Passwords::new(config.password_cost);
         Self {
@@ -38,7 +59,7 @@ impl AppState {
                 config,
                 store: Arc::new(store),
                 faults,
-                users: Users::default(),
+                users,
                 passwords,
             }),
         }
@@ -74,6 +95,7 @@ impl fmt::Debug for AppState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppState")
             .field("config", &self.inner.config)
+            .field("users", &self.inner.users)
             .field("store_failing", &self.inner.faults.is_failing())
             .finish_non_exhaustive()
     }

@@ -3,9 +3,13 @@
 //! Handlers talk to [`TokenStore`] only, so another backend (a database, a cache) can be
 //! added without touching them. A store keeps the SHA-256 hash of each token, never the
 //! token itself: a leaked store cannot be replayed as cookies.
+//!
+//! Two backends: [`MemoryStore`] (the default: one process, lost on restart) and
+//! [`RedisStore`] (`--store redis://…`: shared by every instance using that database).
 
 pub mod fault;
 pub mod memory;
+pub mod redis;
 
 use std::fmt;
 use std::time::SystemTime;
@@ -14,6 +18,7 @@ use async_trait::async_trait;
 
 pub use fault::{FaultSwitch, FaultSwitchHandle};
 pub use memory::MemoryStore;
+pub use redis::RedisStore;
 
 /// The SHA-256 hash of a token's raw bytes: the key under which a store keeps it.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

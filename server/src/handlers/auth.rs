@@ -15,7 +15,7 @@ use crate::error::ApiError;
 use crate::respond;
 use crate::sessions::{self, ACCESS_TTL, REFRESH_TTL};
 use crate::state::AppState;
-use crate::users::{Role, User};
+use crate::users::{InsertError, Role, User};
 
 const REGISTER_ERROR: &str = "Error registering user";
 const LOGIN_ERROR: &str = "Error logging in";
@@ -37,7 +37,8 @@ struct LoginRequest {
 ///
 /// Deviation: missing or blank fields answer **400** `Error registering user`, where the
 /// documentation says 500 with that body. A client's mistake is not a server failure, and
-/// nothing a client sends may produce a 5xx here.
+/// nothing a client sends may produce a 5xx here. A failing user registry (Redis) or
+/// hasher is the 500 `Error registering user`.
 pub async fn register(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
     answer(try_register(&state, &headers, body).await)
 }
@@ -53,7 +54,12 @@ async fn try_register(
     let email = required(request.email, REGISTER_ERROR)?;
     let password = required(request.password, REGISTER_ERROR)?;
     // Checked before hashing to save the work, and again atomically on insert.
-    if state.users().contains(&email) {
+    let taken = state
+        .users()
+        .contains(&email)
+        .await
+        .map_err(|e| ApiError::internal(REGISTER_ERROR, e))?;
+    if taken {
         return Err(ApiError::BadRequest("Email already in use"));
     }
     let password_hash = state
@@ -69,10 +75,10 @@ async fn try_register(
         mfa_enabled: false,
     };
     let profile = user.profile();
-    state
-        .users()
-        .insert(user)
-        .map_err(|_| ApiError::BadRequest("Email already in use"))?;
+    state.users().insert(user).await.map_err(|e| match e {
+        InsertError::EmailInUse => ApiError::BadRequest("Email already in use"),
+        InsertError::Registry(e) => ApiError::internal(REGISTER_ERROR, e),
+    })?;
     Ok(respond::json(StatusCode::CREATED, &profile))
 }
 
@@ -80,7 +86,7 @@ async fn try_register(
 /// cookies; 401 `Invalid credentials`.
 ///
 /// Deviation: missing fields answer **400** `Error logging in` (documented as 500); a
-/// failing store or hasher is the 500 `Error logging in`.
+/// failing store, user registry or hasher is the 500 `Error logging in`.
 pub async fn login(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
     answer(try_login(&state, &headers, body).await)
 }
@@ -94,7 +100,11 @@ async fn try_login(
         json_body(headers, body, state.config().body_limit, LOGIN_ERROR).await?;
     let email = required(request.email, LOGIN_ERROR)?;
     let password = required(request.password, LOGIN_ERROR)?;
-    let user = state.users().get(&email);
+    let user = state
+        .users()
+        .get(&email)
+        .await
+        .map_err(|e| ApiError::internal(LOGIN_ERROR, e))?;
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let verified = state
         .passwords()

@@ -26,7 +26,7 @@ use crate::respond;
 use crate::sessions;
 use crate::state::AppState;
 use crate::token::Token;
-use crate::users::{Role, User};
+use crate::users::{InsertError, Role, User};
 
 const EXPIRED_ERROR: &str = "Error creating expired session";
 
@@ -73,10 +73,10 @@ async fn try_expired_session(state: &AppState) -> Result<Response, ApiError> {
         mfa_enabled: false,
     };
     let user_key = user.key();
-    state
-        .users()
-        .insert(user)
-        .map_err(|_| ApiError::BadRequest(EXPIRED_ERROR))?;
+    state.users().insert(user).await.map_err(|e| match e {
+        InsertError::EmailInUse => ApiError::BadRequest(EXPIRED_ERROR),
+        InsertError::Registry(e) => internal(e.into()),
+    })?;
 
     let expired = SystemTime::now() - Duration::from_secs(60);
     let tokens = sessions::open(state.store().as_ref(), &user_key, expired, expired)

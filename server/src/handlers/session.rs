@@ -43,6 +43,8 @@ async fn try_validate(state: &AppState, headers: &HeaderMap) -> Result<Response,
     let user = state
         .users()
         .get(&user_key)
+        .await
+        .map_err(|e| ApiError::internal(VALIDATE_ERROR, e))?
         .ok_or(ApiError::InvalidSession)?;
 
     let body = json!({ "authenticated": true, "user": user.profile() });
