@@ -31,6 +31,9 @@ fn help_lists_every_flag_with_its_environment_variable() {
         "--password-iterations",
         "--body-limit",
         "[default: 16384]",
+        "--store <memory|redis://HOST:PORT/DB>",
+        "LOGOUT_SERVER_STORE",
+        "[default: memory]",
         "RUST_LOG",
     ] {
         assert!(
@@ -50,6 +53,10 @@ fn bad_flags_are_refused_with_a_clear_error() {
         (&["--cors-origin", "*"], "is not an origin"),
         (&["--password-memory-kib", "1"], "--password-memory-kib"),
         (&["--no-such-flag"], "unexpected argument '--no-such-flag'"),
+        (
+            &["--store", "rediss://cache:6380"],
+            "not built into this server",
+        ),
     ] {
         let output = run(args);
         let stderr = String::from_utf8(output.stderr).unwrap();
@@ -70,6 +77,48 @@ fn a_port_in_use_is_a_clear_error_not_a_panic() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_redis_store_stops_start_up_with_a_clear_error_naming_it() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let url = format!("redis://:hunter2@127.0.0.1:{port}/4");
+    let by_flag = Command::new(env!("CARGO_BIN_EXE_logout-server"))
+        .args(["--port=0", "--store", &url])
+        .output()
+        .unwrap();
+    let by_env = Command::new(env!("CARGO_BIN_EXE_logout-server"))
+        .arg("--port=0")
+        .env("LOGOUT_SERVER_STORE", &url)
+        .output()
+        .unwrap();
+    for output in [by_flag, by_env] {
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cannot connect to Redis at redis://127.0.0.1:{port}/4"
+            )),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("hunter2"), "password leaked: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn the_memory_store_can_be_named_explicitly() {
+    let server = Binary::start(&["--port=0", "--store=memory"]).await;
+    let answer = client()
+        .post(format!("{}/auth/logout", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let (status, _) = server.stop().await;
+    assert!(status.success());
 }
 
 #[tokio::test]

@@ -17,6 +17,10 @@ mod hooks;
 mod login;
 /// POST /auth/logout, clause by clause (LO-01…LO-27).
 mod logout;
+/// A throwaway redis-server for the Redis store tests.
+mod redis_server;
+/// The Redis token store and user registry, outages included.
+mod redis_store;
 /// POST /auth/register.
 mod register;
 /// Unknown paths, wrong methods, oversized input: every rejection is JSON.
