@@ -161,7 +161,7 @@ pub struct Args {
     /// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (Redis 7.0 or later, no TLS), shared by
     /// every instance that names it, so a session opened on one can be logged out on any
     /// other. With Redis the server does not start unless Redis answers within 3 s;
-    /// once running, a Redis outage makes store calls fail with 500 after at most 2 s,
+    /// once running, a Redis outage makes the requests that need it answer 500 within 2 s,
     /// and the server reconnects by itself when Redis is back.
     #[arg(
         long,

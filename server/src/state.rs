@@ -95,7 +95,6 @@ impl fmt::Debug for AppState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppState")
             .field("config", &self.inner.config)
-            .field("users", &self.inner.users)
             .field("store_failing", &self.inner.faults.is_failing())
             .finish_non_exhaustive()
     }

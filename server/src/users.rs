@@ -9,6 +9,7 @@
 //! every user: register on one, log in on another.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{PoisonError, RwLock};
 
 use redis::cmd;
@@ -93,15 +94,23 @@ pub enum InsertError {
 }
 
 /// All registered users.
-#[derive(Debug)]
 pub struct Users {
     backend: Backend,
 }
 
-#[derive(Debug)]
 enum Backend {
     Memory(RwLock<HashMap<String, User>>),
     Redis(RedisDb),
+}
+
+impl fmt::Debug for Users {
+    /// Where users live, never who they are (profiles carry password hashes).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.backend {
+            Backend::Memory(_) => f.write_str("Users(memory)"),
+            Backend::Redis(db) => write!(f, "Users({})", db.url()),
+        }
+    }
 }
 
 impl Default for Users {
