@@ -1,4 +1,16 @@
 //! A conformance kit for the cookie-based `POST /auth/logout` contract.
+//!
+//! The folders follow the data, which flows one way:
+//! - [`plan`]: what to run and against what description — the clause catalogue, the
+//!   feature files that check it, and the target's profile;
+//! - [`target`]: the implementation under test — its endpoint and shared run state, how
+//!   the CLI starts one (URL, embedded reference server, container), and the profile's
+//!   capability actions;
+//! - [`http`]: requests and answers as recorded exchanges, raw requests, cookies, the
+//!   endpoint policy (base URL, time limit, client) and the secrets to mask;
+//! - [`run`](mod@run): cucumber runs the scenarios against the target, and their results become
+//!   clause results, root causes and a verdict, handed back as a [`RunReport`];
+//! - [`report`]: renderings of that report (console, JSON, JUnit, cucumber JSON).
 #![forbid(unsafe_code)]
 
 pub mod http;
@@ -7,12 +19,16 @@ pub mod report;
 pub mod run;
 pub mod target;
 
+// The module paths other crates name.
 pub use plan::{catalogue, features, profile};
 pub use target::{container, embedded, subject};
 
 pub use plan::catalogue::{Catalogue, Grade};
 pub use plan::features::Suite;
 pub use plan::profile::Profile;
-pub use run::runner::{RunError, RunOptions, RunReport, run};
-pub use run::verdict::{self, ClauseStatus, ScenarioStatus, Verdict};
+pub use run::clause::{ClauseResult, ClauseStatus};
+pub use run::outcome::RunReport;
+pub use run::runner::{RunError, RunOptions, run};
+pub use run::scenario::ScenarioStatus;
+pub use run::verdict::Verdict;
 pub use target::Target;

@@ -113,6 +113,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         None => Suite::embedded()?,
     });
     let file_profile = cli.profile.as_deref().map(Profile::load).transpose()?;
+    create_report_files(&cli)?;
     let subject = start_subject(&cli, file_profile.as_ref()).await?;
     let profile = file_profile.unwrap_or_else(|| subject.default_profile());
     let target = match Target::new(
@@ -130,12 +131,11 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         strict: cli.strict,
         tags: cli.tags.clone(),
         progress: true,
-        cucumber_json: cli.json.clone(),
         concurrency: cli.concurrency,
     };
 
     let outcome = tokio::select! {
-        outcome = logout_conformance::run(target.clone(), suite, &options) => Some(outcome),
+        outcome = logout_conformance::run(target.clone(), suite.clone(), &options) => Some(outcome),
         _ = interrupted() => None,
     };
     let Some(outcome) = outcome else {
@@ -150,7 +150,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let logs = if passed { None } else { subject.logs().await };
     stop(subject).await;
     let report = outcome?;
-    write_reports(&cli, &report)?;
+    write_reports(&cli, &suite, &report)?;
     print!("\n{}", report::console::render(&report));
     if let Some(logs) = logs {
         println!("\nlast lines of the container's log:\n{logs}");
@@ -222,13 +222,27 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn write_reports(cli: &Cli, report: &RunReport) -> anyhow::Result<()> {
+/// Creates (or empties) every report file before anything starts, so that an unwritable
+/// path is a harness error before the target is contacted, not a run whose results are
+/// lost at the end.
+fn create_report_files(cli: &Cli) -> anyhow::Result<()> {
+    for path in [&cli.report, &cli.junit, &cli.json].into_iter().flatten() {
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn write_reports(cli: &Cli, suite: &Suite, report: &RunReport) -> anyhow::Result<()> {
     if let Some(path) = &cli.report {
         report::json::write(report, path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     if let Some(path) = &cli.junit {
         report::junit::write(report, path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &cli.json {
+        report::cucumber::write_file(suite, report, path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())

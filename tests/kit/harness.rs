@@ -163,7 +163,7 @@ pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
     problems
 }
 
-fn first_failed_step(clause: &logout_conformance::verdict::ClauseResult) -> String {
+fn first_failed_step(clause: &logout_conformance::ClauseResult) -> String {
     clause
         .scenarios
         .iter()

@@ -226,15 +226,11 @@ fn leaky_target(issued: Arc<Mutex<HashSet<String>>>) -> conformance_tests::route
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_the_target_handed_out_appears_in_any_output() {
     let issued: Arc<Mutex<HashSet<String>>> = Arc::default();
-    let options = RunOptions {
-        cucumber_json: Some(temp_file("cucumber.json")),
-        ..strict()
-    };
     let report = match run_against(
         leaky_target(issued.clone()),
         Profile::reference(),
         suite(),
-        &options,
+        &strict(),
     )
     .await
     {
@@ -243,21 +239,21 @@ async fn no_secret_the_target_handed_out_appears_in_any_output() {
     };
     let junit_path = temp_file("leaky-junit.xml");
     junit::write(&report, &junit_path).expect("write JUnit");
-    let mut outputs = vec![
+    let cucumber_path = temp_file("cucumber.json");
+    cucumber::write_file(&suite(), &report, &cucumber_path).expect("write cucumber JSON");
+    let outputs = vec![
         ("console", console::render(&report)),
         ("--report", serde_json::to_string(&report).expect("JSON")),
         (
             "--junit",
             std::fs::read_to_string(&junit_path).expect("JUnit"),
         ),
-    ];
-    if let Some(path) = &options.cucumber_json {
-        outputs.push((
+        (
             "--json",
-            std::fs::read_to_string(path).expect("cucumber JSON"),
-        ));
-        let _ = std::fs::remove_file(path);
-    }
+            std::fs::read_to_string(&cucumber_path).expect("cucumber JSON"),
+        ),
+    ];
+    let _ = std::fs::remove_file(&cucumber_path);
     let _ = std::fs::remove_file(&junit_path);
     let secrets = issued
         .lock()

@@ -3,6 +3,7 @@
 //! every output. Nothing here knows of scenarios or clauses.
 
 pub mod cookies;
+pub mod endpoint;
 pub mod exchange;
 pub mod raw;
 pub mod secrets;

@@ -13,7 +13,6 @@ use std::sync::{Mutex, PoisonError};
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::http::exchange::{Exchange, ResponseRecord};
-use crate::run::runner::RunReport;
 
 /// Shorter values are not masked: they could not be secrets worth the name, and masking
 /// them would blot out ordinary text.
@@ -101,44 +100,6 @@ impl Secrets {
             .build(&values)
             .ok();
         Masker { values, automaton }
-    }
-
-    /// Masks every text of a report.
-    pub fn mask_report(&self, report: &mut RunReport) {
-        let masker = self.masker();
-        let m = |text: &mut String| *text = masker.mask(text);
-        let o = |text: &mut Option<String>| {
-            if let Some(text) = text {
-                *text = masker.mask(text);
-            }
-        };
-        for cause in &mut report.root_causes {
-            m(&mut cause.message);
-            m(&mut cause.cause.key);
-        }
-        for clause in &mut report.clauses {
-            o(&mut clause.reason);
-            clause.root_causes.iter_mut().for_each(|c| m(&mut c.key));
-            for e in &mut clause.evidence {
-                m(&mut e.message);
-                m(&mut e.root_cause.key);
-                o(&mut e.transcript);
-            }
-            for s in &mut clause.scenarios {
-                o(&mut s.reason);
-                o(&mut s.step);
-                o(&mut s.transcript);
-                if let Some(cause) = &mut s.root_cause {
-                    m(&mut cause.key);
-                }
-                s.observations.iter_mut().for_each(m);
-                for e in &mut s.evidence {
-                    m(&mut e.message);
-                    m(&mut e.cause.key);
-                }
-                s.steps.iter_mut().for_each(|step| o(&mut step.message));
-            }
-        }
     }
 }
 

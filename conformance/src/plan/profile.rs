@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::plan::catalogue::Capability;
+use crate::plan::catalogue::{Capability, Catalogue};
 
 /// Errors in a profile file: each names the file and what to fix.
 #[derive(Debug, thiserror::Error)]
@@ -301,10 +301,7 @@ impl Profile {
             }
         }
         for id in &self.waive {
-            if crate::plan::catalogue::Catalogue::get()
-                .clause(id)
-                .is_none()
-            {
+            if Catalogue::get().clause(id).is_none() {
                 return Err(format!("waive names {id:?}, which is not a clause"));
             }
         }

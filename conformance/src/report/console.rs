@@ -6,9 +6,10 @@
 use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
+use crate::run::clause::ClauseStatus;
+use crate::run::outcome::RunReport;
 use crate::run::root_cause::RootCause;
-use crate::run::runner::RunReport;
-use crate::run::verdict::{ClauseStatus, ScenarioStatus};
+use crate::run::scenario::ScenarioStatus;
 
 /// The whole report as text.
 pub fn render(report: &RunReport) -> String {

@@ -6,17 +6,23 @@
 //! and each step has its real duration (nanoseconds).
 
 use std::io::Write;
+use std::path::Path;
 
 use cucumber::gherkin;
 use serde_json::{Value, json};
 
 use crate::plan::features::{ScenarioKey, Suite, display_path};
-use crate::run::runner::RunReport;
-use crate::run::verdict::{ScenarioResult, ScenarioStatus, StepStatus};
+use crate::run::outcome::RunReport;
+use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepStatus};
 
 /// Writes the report.
 pub fn write(suite: &Suite, report: &RunReport, out: impl Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(out, &render(suite, report)).map_err(std::io::Error::other)
+}
+
+/// Writes the report to a file, replacing what it held.
+pub fn write_file(suite: &Suite, report: &RunReport, path: &Path) -> std::io::Result<()> {
+    write(suite, report, std::fs::File::create(path)?)
 }
 
 /// The report as cucumber JSON.

@@ -8,9 +8,10 @@ use std::time::{Duration, SystemTime};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, gherkin, parser, writer};
 
+use crate::plan::catalogue::Grade;
 use crate::plan::features::{ScenarioKey, Suite, display_path};
 use crate::run::check::{Cause, StepEnd};
-use crate::run::verdict::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
+use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 use crate::run::world::LogoutWorld;
 
 /// What is known of a scenario while it runs.
@@ -73,9 +74,9 @@ impl Collector {
 }
 
 /// A SHOULD clause broken is a warning, in every report.
-fn graded(status: ScenarioStatus, grade: crate::plan::catalogue::Grade) -> ScenarioStatus {
+fn graded(status: ScenarioStatus, grade: Grade) -> ScenarioStatus {
     match (status, grade) {
-        (ScenarioStatus::Failed, crate::plan::catalogue::Grade::Should) => ScenarioStatus::Warned,
+        (ScenarioStatus::Failed, Grade::Should) => ScenarioStatus::Warned,
         (status, _) => status,
     }
 }

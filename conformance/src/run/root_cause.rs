@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::plan::catalogue::Catalogue;
 use crate::plan::features::ScenarioKey;
 use crate::run::check::Cause;
-use crate::run::verdict::{ClauseResult, ClauseStatus, ScenarioStatus};
+use crate::run::clause::{ClauseResult, ClauseStatus};
+use crate::run::scenario::ScenarioStatus;
 
 /// A defect and everything it broke or blocked.
 #[derive(Debug, Clone, Serialize)]

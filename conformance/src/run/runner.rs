@@ -2,24 +2,26 @@
 //! cucumber, and judge every clause.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
-use serde::Serialize;
 
 use crate::plan::catalogue::Catalogue;
 use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
 use crate::run::check::{Evidence, Judged};
+use crate::run::clause::clauses;
 use crate::run::collector::Collector;
-use crate::run::root_cause::{self, RootCause};
+use crate::run::outcome::RunReport;
+use crate::run::request::Cookies;
+use crate::run::root_cause;
+use crate::run::scenario::{ScenarioResult, ScenarioStatus};
 use crate::run::steps;
-use crate::run::verdict::{self, ClauseResult, ScenarioResult, ScenarioStatus, Verdict};
-use crate::run::world::{Cookies, LogoutWorld};
+use crate::run::verdict::verdict;
+use crate::run::world::LogoutWorld;
 use crate::target::{Target, TargetError};
 
 /// How to run.
@@ -31,8 +33,6 @@ pub struct RunOptions {
     pub tags: Option<String>,
     /// Print a line per finished scenario.
     pub progress: bool,
-    /// Also write cucumber's JSON report here.
-    pub cucumber_json: Option<PathBuf>,
     /// How many scenarios run at once.
     pub concurrency: usize,
 }
@@ -43,7 +43,6 @@ impl Default for RunOptions {
             strict: false,
             tags: None,
             progress: false,
-            cucumber_json: None,
             concurrency: 16,
         }
     }
@@ -56,42 +55,12 @@ pub enum RunError {
     Target(#[from] TargetError),
     #[error("invalid --tags expression {0:?}: {1}")]
     Tags(String, String),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error("cucumber could not read the features: {0}")]
     Parse(String),
     #[error("no scenario ran{0}")]
     NothingRan(String),
     #[error("the store fault could not be switched off again: {0}")]
     FaultLeftOn(String),
-}
-
-/// Everything a run found.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunReport {
-    pub target: String,
-    pub strict: bool,
-    pub verdict: Verdict,
-    #[serde(rename = "wall_time_ms", serialize_with = "verdict::millis")]
-    pub wall_time: Duration,
-    /// Each defect once, with every clause it failed or blocked.
-    pub root_causes: Vec<RootCause>,
-    pub clauses: Vec<ClauseResult>,
-}
-
-impl RunReport {
-    /// A clause's result.
-    pub fn clause(&self, id: &str) -> Option<&ClauseResult> {
-        self.clauses.iter().find(|c| c.id == id)
-    }
-
-    /// Every scenario result, in clause order.
-    pub fn scenarios(&self) -> impl Iterator<Item = &ScenarioResult> {
-        self.clauses.iter().flat_map(|c| c.scenarios.iter())
-    }
 }
 
 /// Runs the suite against a target.
@@ -125,17 +94,6 @@ pub async fn run(
     }
 
     let collector = Collector::new(suite.clone(), options.progress);
-    // Created now, so that an unwritable path is known before the run; written after.
-    let cucumber_json = match &options.cucumber_json {
-        Some(path) => Some((
-            path.clone(),
-            std::fs::File::create(path).map_err(|source| RunError::Write {
-                path: path.clone(),
-                source,
-            })?,
-        )),
-        None => None,
-    };
     let leftovers: Arc<Mutex<HashMap<ScenarioKey, Leftovers>>> = Arc::default();
     let fault_errors: Arc<Mutex<Vec<String>>> = Arc::default();
 
@@ -236,20 +194,16 @@ pub async fn run(
         }
     }
     let profile = &target.profile;
-    let clauses = verdict::clauses(&results, &|id| profile.waives(id));
+    let clauses = clauses(&results, &|id| profile.waives(id));
     let mut report = RunReport {
-        target: target.base.to_string(),
+        target: target.endpoint.base().to_string(),
         strict: options.strict,
-        verdict: verdict::verdict(&clauses, options.strict),
+        verdict: verdict(&clauses, options.strict),
         wall_time: started.elapsed(),
         root_causes: root_cause::group(&clauses),
         clauses,
     };
-    target.secrets.mask_report(&mut report);
-    if let Some((path, file)) = cucumber_json {
-        crate::report::cucumber::write(&suite, &report, file)
-            .map_err(|source| RunError::Write { path, source })?;
-    }
+    report.mask(&target.secrets.masker());
     Ok(report)
 }
 
@@ -337,7 +291,7 @@ async fn preflight_session(target: &Arc<Target>) -> Result<(), TargetError> {
         .await
         .map(drop)
         .map_err(|message| TargetError::NoSession {
-            url: target.base.to_string(),
+            url: target.endpoint.base().to_string(),
             message,
         })
 }

@@ -1,5 +1,14 @@
+//! The judgment from scenario results to clauses to a verdict, end to end.
+
+use std::time::Duration;
+
 use super::*;
+use crate::plan::catalogue::Catalogue;
+use crate::plan::features::ScenarioKey;
+use crate::run::check::{Cause, Evidence};
+use crate::run::clause::clauses;
 use crate::run::root_cause;
+use crate::run::scenario::{ScenarioResult, ScenarioStatus};
 
 fn result(clause: &str, grade: Grade, status: ScenarioStatus) -> ScenarioResult {
     ScenarioResult {

@@ -4,13 +4,13 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Instant;
 
 use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
-use crate::http::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
+use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
+use crate::run::request::{Cookies, Request, no_answer, send};
 use crate::target::Target;
 
 /// A session the scenario opened by logging in.
@@ -23,72 +23,6 @@ pub struct Session {
     pub login_url: Url,
     /// The login answer's `Set-Cookie` headers, to seed a jar "as login set them".
     pub login_set_cookies: Vec<String>,
-}
-
-/// Which cookies a request carries.
-#[derive(Debug, Clone)]
-pub enum Cookies {
-    /// Whatever the browser-like jar holds for the URL.
-    Jar,
-    /// Exactly this `Cookie` header.
-    Header(String),
-    /// No `Cookie` header at all.
-    None,
-}
-
-/// What body a request carries, and with which `Content-Type`.
-#[derive(Debug, Clone)]
-pub struct Body {
-    pub content_type: Option<String>,
-    pub bytes: Vec<u8>,
-}
-
-impl Body {
-    /// `{}` as JSON, as the document's Axios example sends.
-    pub fn empty_object() -> Self {
-        Self::json("{}")
-    }
-
-    /// Text sent as `application/json` (it need not be valid JSON).
-    pub fn json(text: &str) -> Self {
-        Self {
-            content_type: Some("application/json".into()),
-            bytes: text.as_bytes().to_vec(),
-        }
-    }
-
-    /// No body and no `Content-Type`.
-    pub fn none() -> Self {
-        Self {
-            content_type: None,
-            bytes: Vec::new(),
-        }
-    }
-}
-
-/// One request to send.
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub label: String,
-    pub method: String,
-    pub path: String,
-    pub cookies: Cookies,
-    pub body: Body,
-    pub headers: Vec<(String, String)>,
-}
-
-impl Request {
-    /// A logout as the document shows it: POST, JSON content type, `{}` body.
-    pub fn logout(target: &Target, cookies: Cookies) -> Self {
-        Self {
-            label: "logout".into(),
-            method: "POST".into(),
-            path: target.profile.logout.path.clone(),
-            cookies,
-            body: Body::empty_object(),
-            headers: Vec::new(),
-        }
-    }
 }
 
 /// The cucumber World of the logout suite.
@@ -148,8 +82,8 @@ impl LogoutWorld {
     /// Binds the world to the run's target and the scenario's clause; the runner does
     /// this before each scenario.
     pub fn bind(&mut self, target: Arc<Target>, judged: Judged) {
-        self.browser = Some(target.client(Some(self.jar.clone())));
-        self.plain = Some(target.client(None));
+        self.browser = Some(target.endpoint.client(Some(self.jar.clone())));
+        self.plain = Some(target.endpoint.client(None));
         self.target = Some(target);
         self.judged = judged;
     }
@@ -277,7 +211,7 @@ impl LogoutWorld {
         };
         let jar_cookie = match request.cookies {
             Cookies::Jar => self.jar.lock().ok().map(|jar| {
-                let url = target.url(&request.path);
+                let url = target.endpoint.url(&request.path);
                 jar.get_request_values(&url)
                     .map(|(n, v)| format!("{n}={v}"))
                     .collect::<Vec<_>>()
@@ -285,7 +219,7 @@ impl LogoutWorld {
             }),
             _ => None,
         };
-        let exchange = send(&client, &target, &request, jar_cookie).await;
+        let exchange = send(&client, &target.endpoint, &request, jar_cookie).await;
         target.secrets.learn_exchange(&exchange, false);
         self.transcript.push(exchange.clone());
         exchange
@@ -313,91 +247,6 @@ impl LogoutWorld {
             None => could_not_run("the scenario was not bound to a target"),
         }
     }
-}
-
-/// The problem of a request that got no HTTP answer.
-pub fn no_answer(label: &str, error: &str) -> Problem {
-    Problem::new(
-        "no answer",
-        format!("an HTTP answer to the {label}"),
-        format!("no answer: {error}"),
-    )
-}
-
-/// Sends one request with `client` and records the exchange. `jar_cookie` is what the
-/// client's jar adds, shown in the transcript.
-pub async fn send(
-    client: &reqwest::Client,
-    target: &Target,
-    request: &Request,
-    jar_cookie: Option<String>,
-) -> Exchange {
-    let url = target.url(&request.path);
-    let mut record = RequestRecord {
-        method: request.method.clone(),
-        url: url.to_string(),
-        headers: Vec::new(),
-        body: request.body.bytes.clone(),
-    };
-    let mut header = |name: &str, value: &str| {
-        record
-            .headers
-            .push((name.to_owned(), value.as_bytes().to_vec()))
-    };
-    let method = match reqwest::Method::from_bytes(request.method.as_bytes()) {
-        Ok(m) => m,
-        Err(e) => could_not_run(format!("bad method {:?}: {e}", request.method)),
-    };
-    let mut builder = client.request(method, url);
-    match &request.cookies {
-        Cookies::Header(value) => {
-            header("cookie", value);
-            builder = builder.header(reqwest::header::COOKIE, value);
-        }
-        Cookies::Jar => {
-            if let Some(value) = jar_cookie.filter(|v| !v.is_empty()) {
-                header("cookie", &value);
-            }
-        }
-        Cookies::None => {}
-    }
-    if let Some(ct) = &request.body.content_type {
-        header("content-type", ct);
-        builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
-    }
-    for (name, value) in &request.headers {
-        header(name, value);
-        builder = builder.header(name, value);
-    }
-    let builder = builder.body(request.body.bytes.clone());
-    let started = Instant::now();
-    let response = read(builder.send().await).await;
-    Exchange {
-        label: request.label.clone(),
-        request: record,
-        response,
-        elapsed: started.elapsed(),
-    }
-}
-
-async fn read(sent: Result<reqwest::Response, reqwest::Error>) -> Result<ResponseRecord, String> {
-    let response = sent.map_err(|e| crate::target::action::error_chain(&e))?;
-    let status = response.status().as_u16();
-    let headers: Vec<Header> = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-        .collect();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| crate::target::action::error_chain(&e))?
-        .to_vec();
-    Ok(ResponseRecord {
-        status,
-        headers,
-        body,
-    })
 }
 
 impl fmt::Debug for LogoutWorld {

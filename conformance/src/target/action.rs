@@ -4,8 +4,8 @@
 
 use std::process::Stdio;
 
+use crate::http::endpoint::{Endpoint, error_chain};
 use crate::plan::profile::{Action, HttpRequest};
-use crate::target::Target;
 
 /// What an action answered.
 #[derive(Debug, Clone, Default)]
@@ -47,15 +47,15 @@ pub enum ActionError {
 }
 
 /// Runs an action; an HTTP answer outside 2xx or a non-zero exit is an error.
-pub async fn run(target: &Target, action: &Action) -> Result<ActionOutput, ActionError> {
+pub async fn run(endpoint: &Endpoint, action: &Action) -> Result<ActionOutput, ActionError> {
     match action {
-        Action::Http(request) => http(target, request).await,
+        Action::Http(request) => http(endpoint, request).await,
         Action::Command(c) => command(&c.command).await,
     }
 }
 
-async fn http(target: &Target, request: &HttpRequest) -> Result<ActionOutput, ActionError> {
-    let url = target.url(&request.path);
+async fn http(endpoint: &Endpoint, request: &HttpRequest) -> Result<ActionOutput, ActionError> {
+    let url = endpoint.url(&request.path);
     let method = request.method.to_ascii_uppercase();
     let http_err = |cause: String| ActionError::Http {
         method: method.clone(),
@@ -64,7 +64,7 @@ async fn http(target: &Target, request: &HttpRequest) -> Result<ActionOutput, Ac
     };
     let verb =
         reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| http_err(e.to_string()))?;
-    let mut builder = target.client(None).request(verb, url.clone());
+    let mut builder = endpoint.client(None).request(verb, url.clone());
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
     }
@@ -126,17 +126,4 @@ async fn command(command: &str) -> Result<ActionOutput, ActionError> {
         set_cookies: Vec::new(),
         output: String::from_utf8_lossy(&output.stdout).into_owned(),
     })
-}
-
-/// An error with its causes, since reqwest's own message hides them ("error sending
-/// request" says nothing of a refused connection).
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

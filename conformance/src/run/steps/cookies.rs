@@ -4,7 +4,7 @@
 use cucumber::then;
 
 use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
-use crate::http::exchange::ResponseRecord;
+use crate::http::exchange::{ResponseRecord, mask_header};
 use crate::run::check::Problem;
 use crate::run::world::LogoutWorld;
 
@@ -23,7 +23,7 @@ fn both_cleared(world: &mut LogoutWorld) {
     };
     let set_cookies = answer.set_cookies();
     let session = world.session();
-    let logout_url = target.url(&target.profile.logout.path);
+    let logout_url = target.endpoint.url(&target.profile.logout.path);
     let left = survivors_in_jar(
         &session.login_url,
         &session.login_set_cookies,
@@ -173,7 +173,7 @@ fn received(response: &ResponseRecord) -> String {
         .headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-        .map(|(n, v)| crate::http::exchange::mask_header(n, v))
+        .map(|(n, v)| mask_header(n, v))
         .collect();
     if all.is_empty() {
         "none".into()

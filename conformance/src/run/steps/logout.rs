@@ -7,9 +7,9 @@ use cucumber::when;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
 use crate::run::check::could_not_run;
-use crate::run::steps::session::session_cookies;
-use crate::run::steps::unknown_token;
-use crate::run::world::{Body, Cookies, LogoutWorld, Request};
+use crate::run::request::{Body, Cookies, Request, send};
+use crate::run::steps::session::{session_cookies, unknown_token};
+use crate::run::world::LogoutWorld;
 
 #[when("the client logs out with its session cookies")]
 async fn with_session_cookies(world: &mut LogoutWorld) {
@@ -182,7 +182,7 @@ async fn without_cookies(world: &mut LogoutWorld) {
 async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
     let target = world.target();
     let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
-    let url = target.url(&target.profile.logout.path);
+    let url = target.endpoint.url(&target.profile.logout.path);
     let authority = match (url.host_str(), url.port()) {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (host, None) => host.unwrap_or_default().to_owned(),
@@ -201,9 +201,14 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         head.extend_from_slice(value);
     }
     let started = Instant::now();
-    let response = raw::send(&target.socket_addr(), &head, body, target.timeout)
-        .await
-        .map_err(|e| e.to_string());
+    let response = raw::send(
+        &target.endpoint.socket_addr(),
+        &head,
+        body,
+        target.endpoint.timeout(),
+    )
+    .await
+    .map_err(|e| e.to_string());
     let exchange = Exchange {
         label: "logout over a raw connection".into(),
         request: RequestRecord {
@@ -229,7 +234,7 @@ async fn concurrently(world: &mut LogoutWorld, count: usize) {
         let mut request = request.clone();
         request.label = format!("concurrent logout {}", i + 1);
         let (client, target) = (client.clone(), target.clone());
-        async move { crate::run::world::send(&client, &target, &request, None).await }
+        async move { send(&client, &target.endpoint, &request, None).await }
     });
     for exchange in futures::future::join_all(all).await {
         world.transcript.push(exchange.clone());

@@ -5,7 +5,7 @@ use cucumber::then;
 use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
 use crate::plan::catalogue::Capability;
 use crate::run::check::could_not_run;
-use crate::run::steps::session::probe;
+use crate::run::steps::probe::probe;
 use crate::run::world::LogoutWorld;
 
 #[then("the report says whether the 500 answer clears both cookies")]
@@ -17,7 +17,7 @@ fn cookies_on_error(world: &mut LogoutWorld) {
     let left = survivors_in_jar(
         &session.login_url,
         &session.login_set_cookies,
-        &target.url(&target.profile.logout.path),
+        &target.endpoint.url(&target.profile.logout.path),
         &response.set_cookies(),
         &names,
     );

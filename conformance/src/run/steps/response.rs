@@ -2,8 +2,9 @@
 
 use cucumber::then;
 
-use crate::http::exchange::ResponseRecord;
+use crate::http::exchange::{ResponseRecord, mask_body};
 use crate::run::check::{Problem, could_not_run};
+use crate::run::request::no_answer;
 use crate::run::world::LogoutWorld;
 
 /// The body the document shows for a successful logout.
@@ -81,7 +82,7 @@ fn all_documented_success(world: &mut LogoutWorld) {
     for exchange in &world.answers {
         let outcome = match &exchange.response {
             Ok(r) => success_problem(r),
-            Err(e) => Err(crate::run::world::no_answer(&exchange.label, e)),
+            Err(e) => Err(no_answer(&exchange.label, e)),
         };
         if let Err(problem) = outcome {
             problems.push((exchange.label.clone(), problem));
@@ -185,11 +186,7 @@ fn denies_origin(world: &mut LogoutWorld) {
 /// Status 200, a JSON content type and the documented body.
 pub(crate) fn success_problem(response: &ResponseRecord) -> Result<(), Problem> {
     status_problem(response.status, response.status == 200, "status 200").map_err(|p| Problem {
-        actual: format!(
-            "{} {}",
-            p.actual,
-            crate::http::exchange::mask_body(&response.body)
-        ),
+        actual: format!("{} {}", p.actual, mask_body(&response.body)),
         ..p
     })?;
     type_problem(response)?;
@@ -206,11 +203,7 @@ pub(crate) fn accepted(response: &ResponseRecord) -> Result<(), Problem> {
         "a 2xx answer: the logout succeeded",
     )
     .map_err(|p| Problem {
-        actual: format!(
-            "{} {}",
-            p.actual,
-            crate::http::exchange::mask_body(&response.body)
-        ),
+        actual: format!("{} {}", p.actual, mask_body(&response.body)),
         ..p
     })
 }
@@ -242,10 +235,7 @@ fn body_problem(response: &ResponseRecord, expected: &serde_json::Value) -> Resu
     let actual = match response.json() {
         Some(actual) if &actual == expected => return Ok(()),
         Some(actual) => format!("body {actual}"),
-        None => format!(
-            "a body that is not JSON: {}",
-            crate::http::exchange::mask_body(&response.body)
-        ),
+        None => format!("a body that is not JSON: {}", mask_body(&response.body)),
     };
     Err(Problem::new(
         shorten(&actual, 80),

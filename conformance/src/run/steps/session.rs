@@ -1,11 +1,16 @@
-//! Users, sessions and the liveness probe.
+//! Users and sessions: registering, logging in, and the sessions a scenario starts from.
 
-use cucumber::{given, then};
+use std::hash::BuildHasher as _;
 
+use cucumber::given;
+
+use crate::http::cookies::SetCookie;
+use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
 use crate::plan::profile::HttpRequest;
-use crate::run::check::{Problem, could_not_run};
+use crate::run::check::could_not_run;
+use crate::run::request::{Body, Cookies, Request, no_answer};
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
-use crate::run::world::{Body, Cookies, LogoutWorld, Request, Session};
+use crate::run::world::{LogoutWorld, Session};
 use crate::target::action;
 
 #[given("a user with a live session")]
@@ -58,7 +63,7 @@ async fn control_logout(world: &mut LogoutWorld) {
     let answer = exchange
         .response
         .clone()
-        .map_err(|e| crate::run::world::no_answer(&exchange.label, &e));
+        .map_err(|e| no_answer(&exchange.label, &e));
     world.precondition(DOCUMENTED_ANSWER, answer.clone().and_then(|r| accepted(&r)));
     if let Ok(answer) = answer {
         world.corroborate(DOCUMENTED_ANSWER, success_problem(&answer));
@@ -83,7 +88,7 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     let Some(source) = target.profile.expired_session.clone() else {
         could_not_run("the profile declares no [expired_session]");
     };
-    let output = action::run(&target, &source.source)
+    let output = action::run(&target.endpoint, &source.source)
         .await
         .unwrap_or_else(|e| could_not_run(format!("minting an expired session: {e}")));
     for set_cookie in &output.set_cookies {
@@ -95,7 +100,7 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     let from_cookie = output
         .set_cookies
         .iter()
-        .filter_map(|h| crate::http::cookies::SetCookie::parse(h))
+        .filter_map(|h| SetCookie::parse(h))
         .find(|c| &c.name == name && !c.value.is_empty())
         .map(|c| c.value);
     let token = match (from_cookie, output.status) {
@@ -119,162 +124,6 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     world.expired_token = Some(token);
 }
 
-/// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
-/// or LO-27 (access), wherever it is made; "accepts" is the scenario's own.
-#[then(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
-async fn probe_finds(world: &mut LogoutWorld, verdict: String, which: String) {
-    let token = session_token(world, &which);
-    let live = verdict == "accepts";
-    let outcome = expect_probe(world, &which, &token, live).await;
-    let home = match (live, which.as_str()) {
-        (true, _) => world.clause(),
-        (false, "refresh") => "LO-04".to_owned(),
-        (false, _) => "LO-27".to_owned(),
-    };
-    world.check(&home, outcome);
-}
-
-/// Before the request under test, the probe must see the session as it is: a probe that
-/// rejects a token just issued cannot tell anything, so the check could not run.
-#[given(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
-async fn probe_precondition(world: &mut LogoutWorld, verdict: String, which: String) {
-    let token = session_token(world, &which);
-    let live = verdict == "accepts";
-    if probe(world, &which, &token).await != live {
-        could_not_run(format!(
-            "the liveness probe does not {} the {which} token the target has just issued; \
-             check [probe] in the profile",
-            if live { "accept" } else { "reject" }
-        ));
-    }
-}
-
-fn session_token(world: &LogoutWorld, which: &str) -> String {
-    let session = world.session();
-    let token = if which == "refresh" {
-        Some(session.refresh.clone())
-    } else {
-        session.access.clone()
-    };
-    token.unwrap_or_else(|| could_not_run("login set no access token cookie to probe"))
-}
-
-#[then(regex = r"^the probe accepts the (second session's|other user's) refresh token$")]
-async fn probe_second(world: &mut LogoutWorld, whose: String) {
-    let (session, home) = if whose.starts_with("second") {
-        (world.second.clone(), "LO-20")
-    } else {
-        (world.other.clone(), "LO-08")
-    };
-    let Some(session) = session else {
-        could_not_run(format!("the scenario opened no {whose} session"));
-    };
-    let outcome = expect_probe(world, "refresh", &session.refresh, true).await;
-    world.check(home, outcome);
-}
-
-/// LO-13: every live refresh token the logout presented is gone, whatever else the
-/// header carried beside it.
-#[then("the probe rejects every live refresh token presented")]
-async fn probe_rejects_all(world: &mut LogoutWorld) {
-    let mut tokens: Vec<String> = world.sessions.iter().map(|s| s.refresh.clone()).collect();
-    if let Some(session) = &world.session {
-        tokens.push(session.refresh.clone());
-    }
-    if tokens.is_empty() {
-        could_not_run("the scenario opened no session");
-    }
-    let mut live = 0;
-    for token in &tokens {
-        if probe(world, "refresh", token).await {
-            live += 1;
-        }
-    }
-    if live > 0 {
-        world.check(
-            "LO-13",
-            Err(Problem::new(
-                "a presented live refresh token survives",
-                format!(
-                    "all {} live refresh tokens presented are gone",
-                    tokens.len()
-                ),
-                format!(
-                    "{live} of them still live (answer: {})",
-                    world
-                        .answer()
-                        .map_or_else(|p| p.actual, |r| format!("status {}", r.status))
-                ),
-            )),
-        );
-    }
-}
-
-/// Probes a token: the problem when the probe does not say `live`.
-pub(crate) async fn expect_probe(
-    world: &mut LogoutWorld,
-    which: &str,
-    token: &str,
-    live: bool,
-) -> Result<(), Problem> {
-    let alive = probe(world, which, token).await;
-    if alive == live {
-        return Ok(());
-    }
-    let word = |l: bool| {
-        if l {
-            "accepted (live)"
-        } else {
-            "rejected (gone)"
-        }
-    };
-    Err(Problem::new(
-        format!(
-            "the {which} token is {}",
-            if alive { "still live" } else { "gone" }
-        ),
-        format!("the probe finds the {which} token {}", word(live)),
-        format!("it is {}", word(alive)),
-    ))
-}
-
-/// Whether the liveness probe accepts a token, sent as its cookie alone.
-pub(crate) async fn probe(world: &mut LogoutWorld, which: &str, token: &str) -> bool {
-    let target = world.target();
-    let cookies = &target.profile.cookies;
-    let name = if which == "refresh" {
-        &cookies.refresh
-    } else {
-        &cookies.access
-    };
-    let probe = &target.profile.probe;
-    let exchange = world
-        .send(Request {
-            label: format!("probe the {which} token"),
-            method: probe.method.clone(),
-            path: probe.path.clone(),
-            cookies: Cookies::Header(format!("{name}={token}")),
-            body: Body::none(),
-            headers: Vec::new(),
-        })
-        .await;
-    let status = match &exchange.response {
-        Ok(r) => r.status,
-        Err(e) => could_not_run(format!("the liveness probe got no answer: {e}")),
-    };
-    if probe.live_status.contains(&status) {
-        true
-    } else if probe.gone_status.contains(&status) {
-        false
-    } else {
-        could_not_run(format!(
-            "the liveness probe answered {status}, which is neither live {:?} nor gone {:?} \
-             (set [probe] in the profile)",
-            probe.live_status, probe.gone_status
-        ))
-    }
-}
-
 /// Creates a user (unless `user` names one) and logs in. With `Cookies::Jar` the
 /// browser-like jar keeps the login cookies, as a browser would. The error says why no
 /// session could be opened.
@@ -294,7 +143,7 @@ pub async fn open_session(
         (None, true) => {
             let id = target.next_id();
             let email = format!("conformance-{id}@example.test");
-            let password = format!("pw-{}", super::unknown_token());
+            let password = format!("pw-{}", unknown_token());
             let name = format!("Conformance {id}");
             let request = profile.register.request();
             target.secrets.learn(&password);
@@ -321,7 +170,7 @@ pub async fn open_session(
     let value_of = |name: &str| {
         set_cookies
             .iter()
-            .filter_map(|h| crate::http::cookies::SetCookie::parse(h))
+            .filter_map(|h| SetCookie::parse(h))
             .find(|c| c.name == name && !c.value.is_empty())
             .map(|c| c.value)
     };
@@ -336,7 +185,7 @@ pub async fn open_session(
         password,
         access: value_of(&profile.cookies.access),
         refresh,
-        login_url: target.url(&request.path),
+        login_url: target.endpoint.url(&request.path),
         login_set_cookies: set_cookies,
     })
 }
@@ -386,10 +235,10 @@ fn fill(value: &serde_json::Value, name: &str, email: &str, password: &str) -> s
 }
 
 fn expect_setup<'a>(
-    exchange: &'a crate::http::exchange::Exchange,
+    exchange: &'a Exchange,
     expected: &[u16],
     what: &str,
-) -> Result<&'a crate::http::exchange::ResponseRecord, String> {
+) -> Result<&'a ResponseRecord, String> {
     match &exchange.response {
         Ok(r) if expected.contains(&r.status) => Ok(r),
         Ok(r) => Err(format!(
@@ -397,11 +246,25 @@ fn expect_setup<'a>(
             exchange.request.method,
             exchange.request.url,
             r.status,
-            crate::http::exchange::mask_body(&r.body)
+            mask_body(&r.body)
         )),
         Err(e) => Err(format!(
             "cannot {what}: {} {} got no answer: {e}",
             exchange.request.method, exchange.request.url
         )),
     }
+}
+
+/// A well-formed token the target never issued: 43 URL-safe characters, the length of a
+/// 256-bit token.
+pub(super) fn unknown_token() -> String {
+    let state = std::collections::hash_map::RandomState::new();
+    let mut token = String::new();
+    let mut n = 0u64;
+    while token.len() < 43 {
+        token.push_str(&format!("{:016x}", state.hash_one(n)));
+        n += 1;
+    }
+    token.truncate(43);
+    token
 }

@@ -1,0 +1,75 @@
+//! What a run hands back: the verdict, every clause's result and the root causes, with
+//! every secret the run saw masked before any report renders it.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::http::secrets::Masker;
+use crate::run::clause::ClauseResult;
+use crate::run::root_cause::RootCause;
+use crate::run::scenario::{ScenarioResult, millis};
+use crate::run::verdict::Verdict;
+
+/// Everything a run found.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub target: String,
+    pub strict: bool,
+    pub verdict: Verdict,
+    #[serde(rename = "wall_time_ms", serialize_with = "millis")]
+    pub wall_time: Duration,
+    /// Each defect once, with every clause it failed or blocked.
+    pub root_causes: Vec<RootCause>,
+    pub clauses: Vec<ClauseResult>,
+}
+
+impl RunReport {
+    /// A clause's result.
+    pub fn clause(&self, id: &str) -> Option<&ClauseResult> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// Every scenario result, in clause order.
+    pub fn scenarios(&self) -> impl Iterator<Item = &ScenarioResult> {
+        self.clauses.iter().flat_map(|c| c.scenarios.iter())
+    }
+
+    /// Masks every text of the report that could carry a secret: messages, reasons,
+    /// keys, steps and transcripts.
+    pub fn mask(&mut self, masker: &Masker) {
+        let m = |text: &mut String| *text = masker.mask(text);
+        let o = |text: &mut Option<String>| {
+            if let Some(text) = text {
+                *text = masker.mask(text);
+            }
+        };
+        for cause in &mut self.root_causes {
+            m(&mut cause.message);
+            m(&mut cause.cause.key);
+        }
+        for clause in &mut self.clauses {
+            o(&mut clause.reason);
+            clause.root_causes.iter_mut().for_each(|c| m(&mut c.key));
+            for e in &mut clause.evidence {
+                m(&mut e.message);
+                m(&mut e.root_cause.key);
+                o(&mut e.transcript);
+            }
+            for s in &mut clause.scenarios {
+                o(&mut s.reason);
+                o(&mut s.step);
+                o(&mut s.transcript);
+                if let Some(cause) = &mut s.root_cause {
+                    m(&mut cause.key);
+                }
+                s.observations.iter_mut().for_each(m);
+                for e in &mut s.evidence {
+                    m(&mut e.message);
+                    m(&mut e.cause.key);
+                }
+                s.steps.iter_mut().for_each(|step| o(&mut step.message));
+            }
+        }
+    }
+}

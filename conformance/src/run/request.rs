@@ -1,0 +1,160 @@
+//! What a scenario sends: a request, the cookies and body it carries, and sending it so
+//! that the exchange is recorded whatever happens (a missing answer is a finding too).
+
+use std::time::Instant;
+
+use crate::http::endpoint::{Endpoint, error_chain};
+use crate::http::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
+use crate::run::check::{Problem, could_not_run};
+use crate::target::Target;
+
+/// Which cookies a request carries.
+#[derive(Debug, Clone)]
+pub enum Cookies {
+    /// Whatever the browser-like jar holds for the URL.
+    Jar,
+    /// Exactly this `Cookie` header.
+    Header(String),
+    /// No `Cookie` header at all.
+    None,
+}
+
+/// What body a request carries, and with which `Content-Type`.
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+impl Body {
+    /// `{}` as JSON, as the document's Axios example sends.
+    pub fn empty_object() -> Self {
+        Self::json("{}")
+    }
+
+    /// Text sent as `application/json` (it need not be valid JSON).
+    pub fn json(text: &str) -> Self {
+        Self {
+            content_type: Some("application/json".into()),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    /// No body and no `Content-Type`.
+    pub fn none() -> Self {
+        Self {
+            content_type: None,
+            bytes: Vec::new(),
+        }
+    }
+}
+
+/// One request to send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub label: String,
+    pub method: String,
+    pub path: String,
+    pub cookies: Cookies,
+    pub body: Body,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Request {
+    /// A logout as the document shows it: POST, JSON content type, `{}` body.
+    pub fn logout(target: &Target, cookies: Cookies) -> Self {
+        Self {
+            label: "logout".into(),
+            method: "POST".into(),
+            path: target.profile.logout.path.clone(),
+            cookies,
+            body: Body::empty_object(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// The problem of a request that got no HTTP answer.
+pub fn no_answer(label: &str, error: &str) -> Problem {
+    Problem::new(
+        "no answer",
+        format!("an HTTP answer to the {label}"),
+        format!("no answer: {error}"),
+    )
+}
+
+/// Sends one request with `client` and records the exchange. `jar_cookie` is what the
+/// client's jar adds, shown in the transcript.
+pub async fn send(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    request: &Request,
+    jar_cookie: Option<String>,
+) -> Exchange {
+    let url = endpoint.url(&request.path);
+    let mut record = RequestRecord {
+        method: request.method.clone(),
+        url: url.to_string(),
+        headers: Vec::new(),
+        body: request.body.bytes.clone(),
+    };
+    let mut header = |name: &str, value: &str| {
+        record
+            .headers
+            .push((name.to_owned(), value.as_bytes().to_vec()))
+    };
+    let method = match reqwest::Method::from_bytes(request.method.as_bytes()) {
+        Ok(m) => m,
+        Err(e) => could_not_run(format!("bad method {:?}: {e}", request.method)),
+    };
+    let mut builder = client.request(method, url);
+    match &request.cookies {
+        Cookies::Header(value) => {
+            header("cookie", value);
+            builder = builder.header(reqwest::header::COOKIE, value);
+        }
+        Cookies::Jar => {
+            if let Some(value) = jar_cookie.filter(|v| !v.is_empty()) {
+                header("cookie", &value);
+            }
+        }
+        Cookies::None => {}
+    }
+    if let Some(ct) = &request.body.content_type {
+        header("content-type", ct);
+        builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
+    }
+    for (name, value) in &request.headers {
+        header(name, value);
+        builder = builder.header(name, value);
+    }
+    let builder = builder.body(request.body.bytes.clone());
+    let started = Instant::now();
+    let response = read(builder.send().await).await;
+    Exchange {
+        label: request.label.clone(),
+        request: record,
+        response,
+        elapsed: started.elapsed(),
+    }
+}
+
+async fn read(sent: Result<reqwest::Response, reqwest::Error>) -> Result<ResponseRecord, String> {
+    let response = sent.map_err(|e| error_chain(&e))?;
+    let status = response.status().as_u16();
+    let headers: Vec<Header> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+        .collect();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| error_chain(&e))?
+        .to_vec();
+    Ok(ResponseRecord {
+        status,
+        headers,
+        body,
+    })
+}

@@ -1,0 +1,165 @@
+//! The liveness probe: whether the target still accepts a token, asked the way the
+//! profile's `[probe]` says, before the request under test (a precondition) and after it
+//! (the revocation checks).
+
+use cucumber::{given, then};
+
+use crate::run::check::{Problem, could_not_run};
+use crate::run::request::{Body, Cookies, Request};
+use crate::run::world::LogoutWorld;
+
+/// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
+/// or LO-27 (access), wherever it is made; "accepts" is the scenario's own.
+#[then(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
+async fn probe_finds(world: &mut LogoutWorld, verdict: String, which: String) {
+    let token = session_token(world, &which);
+    let live = verdict == "accepts";
+    let outcome = expect_probe(world, &which, &token, live).await;
+    let home = match (live, which.as_str()) {
+        (true, _) => world.clause(),
+        (false, "refresh") => "LO-04".to_owned(),
+        (false, _) => "LO-27".to_owned(),
+    };
+    world.check(&home, outcome);
+}
+
+/// Before the request under test, the probe must see the session as it is: a probe that
+/// rejects a token just issued cannot tell anything, so the check could not run.
+#[given(regex = r"^the probe (accepts|rejects) the (refresh|access) token$")]
+async fn probe_precondition(world: &mut LogoutWorld, verdict: String, which: String) {
+    let token = session_token(world, &which);
+    let live = verdict == "accepts";
+    if probe(world, &which, &token).await != live {
+        could_not_run(format!(
+            "the liveness probe does not {} the {which} token the target has just issued; \
+             check [probe] in the profile",
+            if live { "accept" } else { "reject" }
+        ));
+    }
+}
+
+fn session_token(world: &LogoutWorld, which: &str) -> String {
+    let session = world.session();
+    let token = if which == "refresh" {
+        Some(session.refresh.clone())
+    } else {
+        session.access.clone()
+    };
+    token.unwrap_or_else(|| could_not_run("login set no access token cookie to probe"))
+}
+
+#[then(regex = r"^the probe accepts the (second session's|other user's) refresh token$")]
+async fn probe_second(world: &mut LogoutWorld, whose: String) {
+    let (session, home) = if whose.starts_with("second") {
+        (world.second.clone(), "LO-20")
+    } else {
+        (world.other.clone(), "LO-08")
+    };
+    let Some(session) = session else {
+        could_not_run(format!("the scenario opened no {whose} session"));
+    };
+    let outcome = expect_probe(world, "refresh", &session.refresh, true).await;
+    world.check(home, outcome);
+}
+
+/// LO-13: every live refresh token the logout presented is gone, whatever else the
+/// header carried beside it.
+#[then("the probe rejects every live refresh token presented")]
+async fn probe_rejects_all(world: &mut LogoutWorld) {
+    let mut tokens: Vec<String> = world.sessions.iter().map(|s| s.refresh.clone()).collect();
+    if let Some(session) = &world.session {
+        tokens.push(session.refresh.clone());
+    }
+    if tokens.is_empty() {
+        could_not_run("the scenario opened no session");
+    }
+    let mut live = 0;
+    for token in &tokens {
+        if probe(world, "refresh", token).await {
+            live += 1;
+        }
+    }
+    if live > 0 {
+        world.check(
+            "LO-13",
+            Err(Problem::new(
+                "a presented live refresh token survives",
+                format!(
+                    "all {} live refresh tokens presented are gone",
+                    tokens.len()
+                ),
+                format!(
+                    "{live} of them still live (answer: {})",
+                    world
+                        .answer()
+                        .map_or_else(|p| p.actual, |r| format!("status {}", r.status))
+                ),
+            )),
+        );
+    }
+}
+
+/// Probes a token: the problem when the probe does not say `live`.
+async fn expect_probe(
+    world: &mut LogoutWorld,
+    which: &str,
+    token: &str,
+    live: bool,
+) -> Result<(), Problem> {
+    let alive = probe(world, which, token).await;
+    if alive == live {
+        return Ok(());
+    }
+    let word = |l: bool| {
+        if l {
+            "accepted (live)"
+        } else {
+            "rejected (gone)"
+        }
+    };
+    Err(Problem::new(
+        format!(
+            "the {which} token is {}",
+            if alive { "still live" } else { "gone" }
+        ),
+        format!("the probe finds the {which} token {}", word(live)),
+        format!("it is {}", word(alive)),
+    ))
+}
+
+/// Whether the liveness probe accepts a token, sent as its cookie alone.
+pub(crate) async fn probe(world: &mut LogoutWorld, which: &str, token: &str) -> bool {
+    let target = world.target();
+    let cookies = &target.profile.cookies;
+    let name = if which == "refresh" {
+        &cookies.refresh
+    } else {
+        &cookies.access
+    };
+    let probe = &target.profile.probe;
+    let exchange = world
+        .send(Request {
+            label: format!("probe the {which} token"),
+            method: probe.method.clone(),
+            path: probe.path.clone(),
+            cookies: Cookies::Header(format!("{name}={token}")),
+            body: Body::none(),
+            headers: Vec::new(),
+        })
+        .await;
+    let status = match &exchange.response {
+        Ok(r) => r.status,
+        Err(e) => could_not_run(format!("the liveness probe got no answer: {e}")),
+    };
+    if probe.live_status.contains(&status) {
+        true
+    } else if probe.gone_status.contains(&status) {
+        false
+    } else {
+        could_not_run(format!(
+            "the liveness probe answered {status}, which is neither live {:?} nor gone {:?} \
+             (set [probe] in the profile)",
+            probe.live_status, probe.gone_status
+        ))
+    }
+}
