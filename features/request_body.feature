@@ -24,7 +24,7 @@ Feature: The request body is ignored
     Given a user with a live session
     And another user with a live session
     When the client logs out with its session cookies and a body naming the other user's refresh token
-    Then the response is the documented success
+    Then the logout succeeded, or the clause is blocked
     And the probe accepts the other user's refresh token
 
   @LO-21 @should

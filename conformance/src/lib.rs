@@ -3,9 +3,10 @@
 //! The folders follow the data, which flows one way:
 //! - [`plan`]: what to run and against what description — the clause catalogue, the
 //!   feature files that check it, and the target's profile;
-//! - [`target`]: the implementation under test — its endpoint and shared run state, how
-//!   the CLI starts one (URL, embedded reference server, container), and the profile's
-//!   capability actions;
+//! - [`under_test`]: the implementation under test (the *target*) — its endpoint and
+//!   shared run state, how the CLI starts one (URL, embedded reference server,
+//!   container), and the profile's capability actions. (Not named `target/`: tools take
+//!   such folders for build output and skip them.)
 //! - [`http`]: requests and answers as recorded exchanges, raw requests, cookies, the
 //!   endpoint policy (base URL, time limit, client) and the secrets to mask;
 //! - [`run`](mod@run): cucumber runs the scenarios against the target, and their results become
@@ -17,11 +18,13 @@ pub mod http;
 pub mod plan;
 pub mod report;
 pub mod run;
-pub mod target;
+pub mod under_test;
 
 // The module paths other crates name.
 pub use plan::{catalogue, features, profile};
-pub use target::{container, embedded, subject};
+/// The target: the implementation under test (the path the tests crate names).
+pub use under_test as target;
+pub use under_test::{container, embedded, subject};
 
 pub use plan::catalogue::{Catalogue, Grade};
 pub use plan::features::Suite;
@@ -31,4 +34,4 @@ pub use run::outcome::RunReport;
 pub use run::runner::{RunError, RunOptions, run};
 pub use run::scenario::ScenarioStatus;
 pub use run::verdict::Verdict;
-pub use target::Target;
+pub use under_test::Target;

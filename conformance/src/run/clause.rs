@@ -190,17 +190,13 @@ fn judge(
         return (ClauseStatus::NotRun, Some(reason));
     }
     if let Some(blocked) = with(ScenarioStatus::Blocked).next() {
-        let by = blocked
-            .root_cause
-            .as_ref()
-            .map_or_else(String::new, |c| format!(" by {}", c.clause));
         return (
             ClauseStatus::Blocked,
             Some(format!(
-                "not judged: blocked{by} in {} of {} scenarios: {}",
+                "not judged: {} in {} of {} scenarios",
+                blocked_by(blocked),
                 with(ScenarioStatus::Blocked).count(),
                 scenarios.len(),
-                blocked.reason.clone().unwrap_or_default()
             )),
         );
     }
@@ -233,6 +229,7 @@ fn judge_info(scenarios: &[ScenarioResult]) -> (ClauseStatus, Option<String>) {
         .iter()
         .flat_map(|s| match s.status {
             ScenarioStatus::Passed => s.observations.clone(),
+            ScenarioStatus::Blocked => vec![format!("{}: not observed, {}", s.name, blocked_by(s))],
             _ => vec![format!(
                 "{}: {}",
                 s.name,
@@ -249,4 +246,12 @@ fn judge_info(scenarios: &[ScenarioResult]) -> (ClauseStatus, Option<String>) {
         ClauseStatus::NotRun
     };
     (status, Some(notes.join("; ")))
+}
+
+/// "blocked by LO-01 (status 403)": the clause to look at and how its check failed.
+fn blocked_by(scenario: &ScenarioResult) -> String {
+    match &scenario.root_cause {
+        Some(cause) => format!("blocked by {} ({})", cause.clause, cause.key),
+        None => "blocked".to_owned(),
+    }
 }

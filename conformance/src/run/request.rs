@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::http::endpoint::{Endpoint, error_chain};
 use crate::http::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
 use crate::run::check::{Problem, could_not_run};
-use crate::target::Target;
+use crate::under_test::Target;
 
 /// Which cookies a request carries.
 #[derive(Debug, Clone)]

@@ -22,7 +22,7 @@ use crate::run::scenario::{ScenarioResult, ScenarioStatus};
 use crate::run::steps;
 use crate::run::verdict::verdict;
 use crate::run::world::LogoutWorld;
-use crate::target::{Target, TargetError};
+use crate::under_test::{Target, TargetError};
 
 /// How to run.
 #[derive(Debug, Clone)]

@@ -11,7 +11,7 @@ use reqwest_cookie_store::CookieStoreMutex;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 use crate::run::request::{Cookies, Request, no_answer, send};
-use crate::target::Target;
+use crate::under_test::Target;
 
 /// A session the scenario opened by logging in.
 #[derive(Debug, Clone)]

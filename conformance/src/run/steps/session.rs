@@ -11,7 +11,7 @@ use crate::run::check::could_not_run;
 use crate::run::request::{Body, Cookies, Request, no_answer};
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
 use crate::run::world::{LogoutWorld, Session};
-use crate::target::action;
+use crate::under_test::action;
 
 #[given("a user with a live session")]
 async fn a_live_session(world: &mut LogoutWorld) {

@@ -2,8 +2,8 @@
 //! started from an image. Whatever the CLI starts, it stops again on every path.
 
 use crate::plan::profile::Profile;
-use crate::target::container::{ContainerError, ContainerSpec, RunningContainer};
-use crate::target::embedded::Embedded;
+use crate::under_test::container::{ContainerError, ContainerSpec, RunningContainer};
+use crate::under_test::embedded::Embedded;
 
 /// Log lines of a container shown when its run does not pass.
 const LOG_LINES: usize = 40;
