@@ -30,6 +30,7 @@ pub use harness::{Case, assert_case, outcome};
 ///         declares: ["LO-02", "LO-03"],
 ///         blocks: [],          // optional: clauses it keeps from being judged
 ///         build: || rewrite_logout(|r| ...),
+///         second: || …,        // optional: its second instance's own routes (LO-28)
 ///     }
 /// }
 /// ```
@@ -41,7 +42,8 @@ macro_rules! catalogue {
             what: $what:expr,
             declares: [$($id:expr),* $(,)?],
             $(blocks: [$($blocked:expr),* $(,)?],)?
-            build: $build:expr $(,)?
+            build: $build:expr
+            $(, second: $second:expr)? $(,)?
         }
     )*) => {
         /// Every case of this catalogue, in order.
@@ -53,6 +55,12 @@ macro_rules! catalogue {
                     declares: &[$($id),*],
                     blocks: &[$($($blocked),*)?],
                     build: $build,
+                    second: {
+                        #[allow(unused_mut)]
+                        let mut second: Option<fn() -> $crate::routes::Routes> = None;
+                        $(second = Some($second);)?
+                        second
+                    },
                 }
             ),*]
         }

@@ -18,6 +18,16 @@ mod benign;
 #[path = "tests/matrix.rs"]
 mod matrix;
 
+// A throwaway redis-server per test: the server crate's own helper, shared rather than
+// copied.
+#[path = "../server/tests/http/redis_server.rs"]
+#[allow(clippy::unwrap_used, dead_code)]
+mod redis_server;
+
+// Two reference instances sharing one Redis (LO-28), with a real store fault.
+#[path = "tests/instances.rs"]
+mod instances;
+
 // The reports: one root cause once, every format agreeing, secrets masked by value.
 #[path = "tests/reports.rs"]
 mod reports;

@@ -32,6 +32,12 @@ struct Cli {
     #[arg(long, value_name = "URL", conflicts_with = "image")]
     target: Option<String>,
 
+    /// Base URL of a second instance of the same implementation, sharing its token
+    /// store: LO-28 (a logout on one instance ends the session on both) runs only with
+    /// it. Overrides the profile's `also`.
+    #[arg(long, value_name = "URL")]
+    also: Option<String>,
+
     /// Test a local container image: start it with host networking, wait for its port,
     /// run the suite, remove the container. Never pulls from a registry.
     #[arg(long, value_name = "NAME[:TAG]")]
@@ -115,7 +121,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let file_profile = cli.profile.as_deref().map(Profile::load).transpose()?;
     create_report_files(&cli)?;
     let subject = start_subject(&cli, file_profile.as_ref()).await?;
-    let profile = file_profile.unwrap_or_else(|| subject.default_profile());
+    let mut profile = file_profile.unwrap_or_else(|| subject.default_profile());
+    if let Some(also) = &cli.also {
+        profile.also = Some(also.clone());
+    }
     let target = match Target::new(
         &subject.url(),
         profile,

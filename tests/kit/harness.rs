@@ -28,6 +28,9 @@ pub struct Case {
     pub blocks: &'static [&'static str],
     /// Its routes.
     pub build: fn() -> Routes,
+    /// The routes of its second instance (LO-28); by default the same routes, whose
+    /// state both instances share.
+    pub second: Option<fn() -> Routes>,
 }
 
 /// A run's report, or why the run reached no report.
@@ -60,15 +63,40 @@ pub async fn run_against(
     suite: Arc<Suite>,
     options: &RunOptions,
 ) -> Result<RunReport, RunError> {
-    let server = match serve(routes).await {
-        Ok(server) => server,
-        Err(e) => panic!("cannot start the target: {e}"),
+    run_on(routes, None, profile, suite, options).await
+}
+
+/// Like [`run_against`], with a second instance serving `second` (the profile's `also`,
+/// for LO-28). Two servers of clones of one `Routes` share its state, as two instances
+/// share one token store.
+pub async fn run_on(
+    routes: Routes,
+    second: Option<Routes>,
+    mut profile: Profile,
+    suite: Arc<Suite>,
+    options: &RunOptions,
+) -> Result<RunReport, RunError> {
+    let start = |routes| async move {
+        match serve(routes).await {
+            Ok(server) => server,
+            Err(e) => panic!("cannot start the target: {e}"),
+        }
     };
-    let target = Target::new(&server.url(), profile, REQUEST_TIMEOUT)?;
-    let report = logout_conformance::run(target, suite, options).await;
+    let server = start(routes).await;
+    let also = match second {
+        Some(routes) => Some(start(routes).await),
+        None => None,
+    };
+    profile.also = also.as_ref().map(|s| s.url());
+    let report = match Target::new(&server.url(), profile, REQUEST_TIMEOUT) {
+        Ok(target) => logout_conformance::run(target, suite, options).await,
+        Err(e) => Err(e.into()),
+    };
     // Graceful shutdown waits for open connections; a target that keeps one open must not
     // hang the test.
-    let _ = tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await;
+    for server in std::iter::once(server).chain(also) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await;
+    }
     report
 }
 
@@ -84,10 +112,18 @@ pub async fn outcome(case: &Case) -> Outcome {
         .or_default()
         .clone();
     cell.get_or_init(|| async {
-        run_against((case.build)(), Profile::reference(), suite(), &strict())
-            .await
-            .map(Arc::new)
-            .map_err(|e| e.to_string())
+        let routes = (case.build)();
+        let second = case.second.map_or_else(|| routes.clone(), |build| build());
+        run_on(
+            routes,
+            Some(second),
+            Profile::reference(),
+            suite(),
+            &strict(),
+        )
+        .await
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
     })
     .await
     .clone()

@@ -119,7 +119,7 @@ catalogue! {
         what: "answers the 200 as text/html",
         // Every clause demanding the documented answer; LO-08 and LO-21 compare answers
         // with each other, and all are alike.
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12"],
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12", "LO-28"],
         build: || rewrite_logout(|r| {
             if r.status() == StatusCode::OK {
                 r.headers_mut()
@@ -132,7 +132,7 @@ catalogue! {
     wrong_message {
         what: "answers 200 {\"message\":\"Logout successful\"}",
         // Every clause demanding the documented answer compares the body.
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12"],
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12", "LO-28"],
         build: || rewrite_logout(|r| {
             if r.status() == StatusCode::OK {
                 set_json(r, StatusCode::OK, &json!({ "message": "Logout successful" }));
@@ -145,7 +145,7 @@ catalogue! {
         what: "answers 204 with no body instead of 200",
         // Every clause demanding the documented answer. A 204 is still a success, so
         // nothing is blocked, and every body gets the same 204 (LO-08, LO-21 pass).
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12"],
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-12", "LO-28"],
         build: || rewrite_logout(|r| {
             if r.status() == StatusCode::OK {
                 *r.status_mut() = StatusCode::NO_CONTENT;
@@ -161,9 +161,10 @@ catalogue! {
     unknown_token_401 {
         what: "answers 401 without clearing cookies when the refresh token is not in the store",
         // Unknown, garbage, removed (LO-05, LO-06), an unmatched quote (LO-11), 15 of 16
-        // concurrent logouts (LO-10), the unknown/removed answers of LO-22, and an
-        // unknown value before the live one (LO-13: the live session survives).
-        declares: ["LO-05", "LO-06", "LO-10", "LO-11", "LO-13", "LO-22"],
+        // concurrent logouts (LO-10, and LO-28's split across two instances), the
+        // unknown/removed answers of LO-22, and an unknown value before the live one
+        // (LO-13: the live session survives).
+        declares: ["LO-05", "LO-06", "LO-10", "LO-11", "LO-13", "LO-22", "LO-28"],
         build: || answer_logout(unknown_token_401),
     }
 
@@ -223,7 +224,7 @@ catalogue! {
     /// logout to have happened — none of them may pass.
     refuses_every_logout_403 {
         what: "answers 403 {\"error\":\"Forbidden\"} to every logout and revokes nothing",
-        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11"],
+        declares: ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-28"],
         blocks: [
             "LO-02", "LO-03", "LO-04", "LO-08", "LO-09", "LO-12", "LO-13",
             "LO-20", "LO-21", "LO-22", "LO-23", "LO-24", "LO-27", "LO-30",
@@ -246,6 +247,17 @@ catalogue! {
         what: "revokes only the first refreshToken value of the Cookie header",
         declares: ["LO-13"],
         build: || answer_logout(first_value_only),
+    }
+
+    // ---- Several instances (LO-28) ----
+
+    /// Each instance keeps its tokens in its own process memory: a logout served by the
+    /// second instance cannot revoke a session the first one holds.
+    instance_local_store {
+        what: "two instances, each with its own in-memory token store",
+        declares: ["LO-28"],
+        build: || reference(&reference_state()).boxed(),
+        second: || reference(&reference_state()).boxed(),
     }
 
     // ---- The body (LO-08, LO-21) ----
@@ -290,8 +302,8 @@ catalogue! {
     /// The delete call was never awaited, or deleted from the wrong table.
     token_left_in_store {
         what: "leaves the refresh token in the store",
-        // LO-10 and LO-12 demand LO-04's revocation; LO-13 probes every token presented.
-        declares: ["LO-04", "LO-10", "LO-12", "LO-13"],
+        // LO-10 and LO-12 demand LO-04's revocation; LO-13 and LO-28 probe for it too.
+        declares: ["LO-04", "LO-10", "LO-12", "LO-13", "LO-28"],
         build: || reference_over(MisbehavingStore::new(Removal::Forgets)),
     }
 
@@ -299,8 +311,9 @@ catalogue! {
     /// cookies presented, only the access token is revoked.
     access_revoked_instead_of_refresh {
         what: "revokes only the access token when both cookies are presented",
-        // LO-12 presents both cookies too (with a stale access token).
-        declares: ["LO-04", "LO-12"],
+        // LO-12 presents both cookies too (with a stale access token), and so does
+        // LO-28's logout on the second instance.
+        declares: ["LO-04", "LO-12", "LO-28"],
         build: || answer_logout(access_revoked_instead_of_refresh),
     }
 
@@ -333,7 +346,8 @@ catalogue! {
     /// `SELECT` then `DELETE … ; if rows == 0 throw`: concurrent logouts race.
     read_then_delete_race {
         what: "looks the token up, waits for the database, deletes it and fails if it is gone",
-        declares: ["LO-10"],
+        // The race happens across two instances sharing the store too (LO-28).
+        declares: ["LO-10", "LO-28"],
         build: || reference_over(MisbehavingStore::new(Removal::ReadThenDelete {
             window: Duration::from_millis(25),
         })),

@@ -20,7 +20,11 @@ async fn the_reference_passes_every_clause() {
 
     let mut problems = Vec::new();
     for clause in &report.clauses {
-        let wanted = if clause.grade == Grade::Info {
+        // LO-28 needs a second instance, which the embedded server is not: it does not
+        // apply (tests/tests/instances.rs runs it on two instances).
+        let wanted = if !clause.applies {
+            ClauseStatus::NotRun
+        } else if clause.grade == Grade::Info {
             ClauseStatus::Info
         } else {
             ClauseStatus::Passed
@@ -37,7 +41,8 @@ async fn the_reference_passes_every_clause() {
         }
     }
     for scenario in report.scenarios() {
-        if scenario.status != ScenarioStatus::Passed {
+        let inapplicable = report.clause(&scenario.clause).is_some_and(|c| !c.applies);
+        if scenario.status != ScenarioStatus::Passed && !inapplicable {
             problems.push(format!(
                 "scenario {:?} ({}) is {:?}: {}",
                 scenario.name,

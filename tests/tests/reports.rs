@@ -37,7 +37,9 @@ async fn a_refused_logout_is_one_root_cause_reported_once() {
     assert_eq!(first.cause.key, "status 403");
     assert_eq!(
         first.failed,
-        ["LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11"]
+        [
+            "LO-01", "LO-05", "LO-06", "LO-07", "LO-10", "LO-11", "LO-28"
+        ]
     );
     for blocked in ["LO-04", "LO-20", "LO-27"] {
         assert!(first.blocked.iter().any(|b| b == blocked), "{first:?}");

@@ -55,15 +55,18 @@ pub enum Capability {
     ExpiredSession,
     /// The target allows a configured browser origin.
     CorsOrigin,
+    /// A second instance of the target shares its token store.
+    SecondInstance,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 5] = [
+    pub const ALL: [Capability; 6] = [
         Capability::RefreshProbe,
         Capability::AccessProbe,
         Capability::StoreFault,
         Capability::ExpiredSession,
         Capability::CorsOrigin,
+        Capability::SecondInstance,
     ];
 
     /// The name used in `@needs-<name>` tags.
@@ -74,6 +77,7 @@ impl Capability {
             Capability::StoreFault => "store-fault",
             Capability::ExpiredSession => "expired-session",
             Capability::CorsOrigin => "cors-origin",
+            Capability::SecondInstance => "second-instance",
         }
     }
 
@@ -90,6 +94,7 @@ impl Capability {
             Capability::StoreFault => "a [store_fault] table with `on` and `off`",
             Capability::ExpiredSession => "an [expired_session] table",
             Capability::CorsOrigin => "a [cors] table with `origin`",
+            Capability::SecondInstance => "--also URL, or `also = \"URL\"` in the profile",
         }
     }
 }
@@ -110,6 +115,11 @@ pub struct Clause {
     /// other clause's root cause.
     #[serde(default)]
     pub demands: Vec<String>,
+    /// The clause applies only to targets that offer this capability (LO-28: only with
+    /// two instances). Without it the clause is not run and does not make the run
+    /// incomplete.
+    #[serde(default)]
+    pub applies_with: Option<Capability>,
 }
 
 /// All clauses, in catalogue order.

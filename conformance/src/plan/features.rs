@@ -54,6 +54,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../../features/cors.feature"),
     ),
     (
+        "instances.feature",
+        include_str!("../../../features/instances.feature"),
+    ),
+    (
         "informational.feature",
         include_str!("../../../features/informational.feature"),
     ),

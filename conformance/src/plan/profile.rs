@@ -44,6 +44,9 @@ pub struct Profile {
     pub cors: Option<Cors>,
     /// Clauses the user knowingly excludes; each is reported as waived, not as passed.
     pub waive: Vec<String>,
+    /// The base URL of a second instance of the target behind the same token store
+    /// (LO-28); `--also` overrides it.
+    pub also: Option<String>,
 }
 
 /// The names of the two cookies login sets and logout clears.
@@ -343,6 +346,7 @@ impl Profile {
             Capability::StoreFault => self.store_fault.is_some(),
             Capability::ExpiredSession => self.expired_session.is_some(),
             Capability::CorsOrigin => self.cors.is_some(),
+            Capability::SecondInstance => self.also.is_some(),
         }
     }
 

@@ -72,7 +72,15 @@ pub struct ClauseResult {
     /// Its checks that failed in other clauses' scenarios.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceFrom>,
+    /// False when the clause does not apply to this target (LO-28 without a second
+    /// instance): it is not run and does not make the run incomplete.
+    #[serde(skip_serializing_if = "is_true")]
+    pub applies: bool,
     pub scenarios: Vec<ScenarioResult>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// Groups scenario results by clause, in catalogue order, and judges each clause on its
@@ -110,6 +118,7 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
                 reason,
                 root_causes,
                 evidence,
+                applies: true,
                 scenarios,
             }
         })

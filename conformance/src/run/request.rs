@@ -49,10 +49,19 @@ impl Body {
     }
 }
 
+/// Which instance of the target a request goes to (two only for LO-28).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Instance {
+    #[default]
+    First,
+    Second,
+}
+
 /// One request to send.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub label: String,
+    pub instance: Instance,
     pub method: String,
     pub path: String,
     pub cookies: Cookies,
@@ -65,6 +74,7 @@ impl Request {
     pub fn logout(target: &Target, cookies: Cookies) -> Self {
         Self {
             label: "logout".into(),
+            instance: Instance::First,
             method: "POST".into(),
             path: target.profile.logout.path.clone(),
             cookies,

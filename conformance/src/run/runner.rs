@@ -194,7 +194,13 @@ pub async fn run(
         }
     }
     let profile = &target.profile;
-    let clauses = clauses(&results, &|id| profile.waives(id));
+    let mut clauses = clauses(&results, &|id| profile.waives(id));
+    for clause in &mut clauses {
+        let applies_with = Catalogue::get()
+            .clause(&clause.id)
+            .and_then(|c| c.applies_with);
+        clause.applies = applies_with.is_none_or(|c| profile.offers(c));
+    }
     let mut report = RunReport {
         target: target.endpoint.base().to_string(),
         strict: options.strict,
@@ -269,6 +275,16 @@ fn why_not_run(
         && !tags.eval(info.tags.iter())
     {
         return Some("not selected by --tags".into());
+    }
+    let applies_with = Catalogue::get()
+        .clause(&info.clause)
+        .and_then(|c| c.applies_with);
+    if let Some(c) = applies_with.filter(|c| !target.profile.offers(*c)) {
+        return Some(format!(
+            "applies only to a target that offers the {} capability (declare {})",
+            c.name(),
+            c.how_to_offer()
+        ));
     }
     info.needs
         .iter()

@@ -40,7 +40,9 @@ impl Verdict {
 /// The verdict over all clauses. A blocked clause that counts is never conformant: its
 /// root cause is a failure of another clause, or at least the run is incomplete.
 pub fn verdict(clauses: &[ClauseResult], strict: bool) -> Verdict {
-    let counts = |c: &&ClauseResult| c.grade == Grade::Must || (strict && c.grade == Grade::Should);
+    let counts = |c: &&ClauseResult| {
+        c.applies && (c.grade == Grade::Must || (strict && c.grade == Grade::Should))
+    };
     let any = |statuses: &[ClauseStatus]| {
         clauses
             .iter()

@@ -209,9 +209,12 @@ impl LogoutWorld {
         let Some(client) = client else {
             could_not_run("the scenario was not bound to a target");
         };
+        let Some(endpoint) = target.endpoint_of(request.instance) else {
+            could_not_run("no second instance of the target: give --also URL");
+        };
         let jar_cookie = match request.cookies {
             Cookies::Jar => self.jar.lock().ok().map(|jar| {
-                let url = target.endpoint.url(&request.path);
+                let url = endpoint.url(&request.path);
                 jar.get_request_values(&url)
                     .map(|(n, v)| format!("{n}={v}"))
                     .collect::<Vec<_>>()
@@ -219,7 +222,7 @@ impl LogoutWorld {
             }),
             _ => None,
         };
-        let exchange = send(&client, &target.endpoint, &request, jar_cookie).await;
+        let exchange = send(&client, endpoint, &request, jar_cookie).await;
         target.secrets.learn_exchange(&exchange, false);
         self.transcript.push(exchange.clone());
         exchange

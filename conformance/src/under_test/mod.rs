@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::http::endpoint::Endpoint;
 use crate::http::secrets::Secrets;
 use crate::plan::profile::Profile;
+use crate::run::request::Instance;
 use action::ActionError;
 
 /// Problems with the target itself, found before any scenario runs.
@@ -40,6 +41,8 @@ pub enum TargetError {
 pub struct Target {
     /// Where requests go, and how long each may take.
     pub endpoint: Endpoint,
+    /// A second instance behind the same token store (LO-28), when the profile names one.
+    pub second: Option<Endpoint>,
     pub profile: Profile,
     /// Every credential seen so far, to mask in every output.
     pub secrets: Secrets,
@@ -55,18 +58,39 @@ impl Target {
             url: url.to_owned(),
             message,
         })?;
+        let second = match &profile.also {
+            Some(also) => {
+                Some(
+                    Endpoint::new(also, timeout).map_err(|message| TargetError::Url {
+                        url: also.clone(),
+                        message: format!("(the second instance) {message}"),
+                    })?,
+                )
+            }
+            None => None,
+        };
         let run_id = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| format!("{:x}", d.as_millis()))
             .unwrap_or_default();
         Ok(Arc::new(Self {
             endpoint,
+            second,
             profile,
             secrets: Secrets::default(),
             run_id,
             counter: AtomicU64::new(0),
             fault_on: AtomicBool::new(false),
         }))
+    }
+
+    /// The endpoint of one of the target's instances; `None` for a second instance the
+    /// profile does not name.
+    pub fn endpoint_of(&self, instance: Instance) -> Option<&Endpoint> {
+        match instance {
+            Instance::First => Some(&self.endpoint),
+            Instance::Second => self.second.as_ref(),
+        }
     }
 
     /// A number unique within the run, for fresh user names.
@@ -114,12 +138,20 @@ impl Target {
         result
     }
 
-    /// Checks before any scenario that the target answers at all, so that an unreachable
-    /// target is one clear error rather than every scenario failing.
+    /// Checks before any scenario that the target (and its second instance, if any)
+    /// answers at all, so that an unreachable target is one clear error rather than
+    /// every scenario failing.
     pub async fn check_reachable(&self) -> Result<(), TargetError> {
-        let url = self.endpoint.url(&self.profile.logout.path);
-        let addr = self.endpoint.socket_addr();
-        let timeout = self.endpoint.timeout();
+        for endpoint in std::iter::once(&self.endpoint).chain(&self.second) {
+            Self::reachable(endpoint, &self.profile.logout.path).await?;
+        }
+        Ok(())
+    }
+
+    async fn reachable(endpoint: &Endpoint, path: &str) -> Result<(), TargetError> {
+        let url = endpoint.url(path);
+        let addr = endpoint.socket_addr();
+        let timeout = endpoint.timeout();
         let tried = format!("a TCP connection to {addr}");
         tokio::time::timeout(timeout, tokio::net::TcpStream::connect(addr))
             .await

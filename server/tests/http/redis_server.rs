@@ -88,6 +88,15 @@ impl RedisServer {
         );
     }
 
+    /// Its process ID, while it runs (for a profile's `kill -STOP` store fault).
+    #[allow(
+        dead_code,
+        reason = "used by the conformance-tests crate, which includes this file"
+    )]
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
     /// Freezes it (SIGSTOP): connections stay open, nothing is answered, memory is kept.
     pub async fn pause(&self) {
         self.signal("-STOP").await;

@@ -7,7 +7,7 @@ use cucumber::when;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
 use crate::run::check::could_not_run;
-use crate::run::request::{Body, Cookies, Request, send};
+use crate::run::request::{Body, Cookies, Instance, Request, send};
 use crate::run::steps::session::{session_cookies, unknown_token};
 use crate::run::world::LogoutWorld;
 
@@ -224,17 +224,36 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
     world.answers.push(exchange);
 }
 
-#[when(regex = r"^(\d+) clients log out at the same moment presenting the same refresh token$")]
-async fn concurrently(world: &mut LogoutWorld, count: usize) {
+/// LO-10 on one instance; LO-28 with every other logout sent to the second instance.
+#[when(
+    regex = r"^(\d+) clients log out at the same moment presenting the same refresh token(, half on each instance)?$"
+)]
+async fn concurrently(world: &mut LogoutWorld, count: usize, split: String) {
     let target = world.target();
     let token = world.session().refresh.clone();
     let client = world.plain_client();
     let request = Request::logout(&target, refresh_cookie(world, &token));
+    if !split.is_empty() && target.second.is_none() {
+        could_not_run("no second instance of the target: give --also URL");
+    }
     let all = (0..count).map(|i| {
         let mut request = request.clone();
-        request.label = format!("concurrent logout {}", i + 1);
-        let (client, target) = (client.clone(), target.clone());
-        async move { send(&client, &target.endpoint, &request, None).await }
+        let second = !split.is_empty() && i % 2 == 1;
+        request.label = format!(
+            "concurrent logout {}{}",
+            i + 1,
+            if second {
+                " on the second instance"
+            } else {
+                ""
+            }
+        );
+        let endpoint = match (second, &target.second) {
+            (true, Some(second)) => second.clone(),
+            _ => target.endpoint.clone(),
+        };
+        let client = client.clone();
+        async move { send(&client, &endpoint, &request, None).await }
     });
     for exchange in futures::future::join_all(all).await {
         world.transcript.push(exchange.clone());
@@ -269,6 +288,7 @@ async fn preflight(world: &mut LogoutWorld, which: String) {
     world
         .send_under_test(Request {
             label: "CORS preflight".into(),
+            instance: Instance::First,
             method: "OPTIONS".into(),
             path: target.profile.logout.path.clone(),
             cookies: Cookies::None,

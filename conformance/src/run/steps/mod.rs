@@ -3,6 +3,7 @@
 
 mod compare;
 mod cookies;
+mod instances;
 mod logout;
 mod probe;
 mod report;

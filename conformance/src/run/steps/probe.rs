@@ -5,7 +5,7 @@
 use cucumber::{given, then};
 
 use crate::run::check::{Problem, could_not_run};
-use crate::run::request::{Body, Cookies, Request};
+use crate::run::request::{Body, Cookies, Instance, Request};
 use crate::run::world::LogoutWorld;
 
 /// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
@@ -129,6 +129,16 @@ async fn expect_probe(
 
 /// Whether the liveness probe accepts a token, sent as its cookie alone.
 pub(crate) async fn probe(world: &mut LogoutWorld, which: &str, token: &str) -> bool {
+    probe_on(world, Instance::First, which, token).await
+}
+
+/// Whether the liveness probe of one instance of the target accepts a token.
+pub(crate) async fn probe_on(
+    world: &mut LogoutWorld,
+    instance: Instance,
+    which: &str,
+    token: &str,
+) -> bool {
     let target = world.target();
     let cookies = &target.profile.cookies;
     let name = if which == "refresh" {
@@ -139,7 +149,11 @@ pub(crate) async fn probe(world: &mut LogoutWorld, which: &str, token: &str) -> 
     let probe = &target.profile.probe;
     let exchange = world
         .send(Request {
-            label: format!("probe the {which} token"),
+            label: match instance {
+                Instance::First => format!("probe the {which} token"),
+                Instance::Second => format!("probe the {which} token on the second instance"),
+            },
+            instance,
             method: probe.method.clone(),
             path: probe.path.clone(),
             cookies: Cookies::Header(format!("{name}={token}")),

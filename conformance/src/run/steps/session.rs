@@ -8,7 +8,7 @@ use crate::http::cookies::SetCookie;
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
 use crate::plan::profile::HttpRequest;
 use crate::run::check::could_not_run;
-use crate::run::request::{Body, Cookies, Request, no_answer};
+use crate::run::request::{Body, Cookies, Instance, Request, no_answer};
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::action;
@@ -203,6 +203,7 @@ fn setup_request(
         .map(|b| fill(b, name, email, password));
     Request {
         label: label.into(),
+        instance: Instance::First,
         method: request.method.to_ascii_uppercase(),
         path: request.path.clone(),
         cookies: Cookies::None,
