@@ -2,23 +2,16 @@
 
 #![forbid(unsafe_code)]
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use logout_server::{Args, spawn};
-use tracing_subscriber::EnvFilter;
+use logout_server::{Args, logging, spawn};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Args::parse().into_config();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    // Request lines are buffered (see `logging`); the guard writes out the rest on return.
+    let _log = logging::init();
 
     let (secure_cookies, cors_origins) = (config.secure_cookies, config.cors_origins.clone());
     let server = match spawn(config).await {
