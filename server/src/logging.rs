@@ -77,7 +77,7 @@ struct Shared {
     pending: Mutex<Vec<u8>>,
     buffered: bool,
     /// Where lines go: stderr, or a test's buffer.
-    sink: Box<dyn Fn(&[u8]) + Send + Sync>,
+    sink: Sink,
 }
 
 impl std::fmt::Debug for Shared {
@@ -87,6 +87,9 @@ impl std::fmt::Debug for Shared {
             .finish_non_exhaustive()
     }
 }
+
+/// Where a log's lines go.
+type Sink = Box<dyn Fn(&[u8]) + Send + Sync>;
 
 /// Writes to stderr. A failing stderr loses those lines rather than the request: logging
 /// must never fail a request.
@@ -101,7 +104,7 @@ impl StderrLog {
         Self::with_sink(buffered, Box::new(to_stderr))
     }
 
-    fn with_sink(buffered: bool, sink: Box<dyn Fn(&[u8]) + Send + Sync>) -> Self {
+    fn with_sink(buffered: bool, sink: Sink) -> Self {
         let shared = Arc::new(Shared {
             pending: Mutex::new(Vec::with_capacity(if buffered { FLUSH_AT } else { 0 })),
             buffered,

@@ -1,28 +1,277 @@
-//! An in-memory [`TokenStore`]: two hash maps behind one mutex.
+//! An in-memory [`TokenStore`]: two compact tables behind one mutex.
 //!
-//! Every operation is a few map lookups, so a std mutex held for microseconds is simpler
+//! Every operation is a few table lookups, so a std mutex held for microseconds is simpler
 //! and faster than an async lock. Expired entries are never returned; a lookup that meets
 //! one removes it, and [`TokenStore::evict_expired`] (called by the server's sweeper)
 //! removes the ones nobody asks for.
+//!
+//! # Layout
+//!
+//! A session is two records, its refresh token's and its access token's, each stored
+//! without a heap allocation of its own:
+//!
+//! - the key is the token's full SHA-256 ([`TokenHash`], 32 bytes);
+//! - the user is a `u32` id into an interner holding each user key once, counted by the
+//!   records that name it and dropped with the last of them;
+//! - the expiry is a `u64` of nanoseconds since the Unix epoch, exact for every instant
+//!   from 1970 to 2554 (an earlier one is stored as the epoch: expired either way).
+//!
+//! Records sit side by side in a vector (44 bytes a refresh record, 76 an access record),
+//! found through a hash index of 4-byte positions; a removal moves the last record into
+//! the hole. The index hashes with the first 8 bytes of the SHA-256 itself: those are
+//! uniformly distributed, and the keys stored are hashes of server-made random tokens, so
+//! no client can choose keys that pile into one bucket. About 130 bytes a session in all,
+//! against about 470 for two `HashMap`s of records holding `String`s.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::SystemTime;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
+use hashbrown::HashTable;
 
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
 
 /// The default store: tokens live as long as the process.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct MemoryStore {
     maps: Mutex<Maps>,
 }
 
-#[derive(Debug, Default)]
+impl fmt::Debug for MemoryStore {
+    /// Counts only: never a token hash or a user.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let maps = self.maps();
+        f.debug_struct("MemoryStore")
+            .field("refresh", &maps.refresh.len())
+            .field("access", &maps.access.len())
+            .field("users", &maps.users.ids.len())
+            .finish()
+    }
+}
+
+#[derive(Default)]
 struct Maps {
-    refresh: HashMap<TokenHash, SessionRecord>,
-    access: HashMap<TokenHash, AccessRecord>,
+    refresh: Table<Session>,
+    access: Table<Access>,
+    users: Users,
+}
+
+/// A refresh token's record: 12 bytes, 4-aligned.
+#[derive(Clone, Copy)]
+struct Session {
+    user: u32,
+    expires: Nanos,
+}
+
+/// An access token's record: 44 bytes, 4-aligned.
+#[derive(Clone, Copy)]
+struct Access {
+    user: u32,
+    session: TokenHash,
+    expires: Nanos,
+}
+
+/// A record's user id, for releasing it.
+trait Record: Copy {
+    fn user(&self) -> u32;
+    fn expires(&self) -> Nanos;
+}
+
+impl Record for Session {
+    fn user(&self) -> u32 {
+        self.user
+    }
+    fn expires(&self) -> Nanos {
+        self.expires
+    }
+}
+
+impl Record for Access {
+    fn user(&self) -> u32 {
+        self.user
+    }
+    fn expires(&self) -> Nanos {
+        self.expires
+    }
+}
+
+/// An instant as nanoseconds since the Unix epoch, in two `u32` halves so that a record
+/// needs 4-byte alignment only (no padding after the 32-byte key).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Nanos([u32; 2]);
+
+impl Nanos {
+    fn from_time(time: SystemTime) -> Self {
+        let nanos = time
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        // Most significant half first, so that the derived order is the numeric one.
+        Self([(nanos >> 32) as u32, nanos as u32])
+    }
+
+    fn to_time(self) -> SystemTime {
+        let nanos = (u64::from(self.0[0]) << 32) | u64::from(self.0[1]);
+        UNIX_EPOCH + Duration::from_nanos(nanos)
+    }
+}
+
+/// Records in a vector, found by key through an index of positions.
+struct Table<V> {
+    entries: Vec<(TokenHash, V)>,
+    index: HashTable<u32>,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            index: HashTable::new(),
+        }
+    }
+}
+
+/// The index's hash of a key: its first 8 bytes (see the module docs).
+fn index_hash(key: &TokenHash) -> u64 {
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&key.0[..8]);
+    u64::from_le_bytes(first)
+}
+
+fn position(at: usize) -> u32 {
+    u32::try_from(at).expect("fewer than 2^32 records in a memory store")
+}
+
+impl<V: Copy> Table<V> {
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    fn find(&self, key: &TokenHash) -> Option<usize> {
+        let entries = &self.entries;
+        self.index
+            .find(index_hash(key), |&at| entries[at as usize].0 == *key)
+            .map(|&at| at as usize)
+    }
+
+    /// Stores `value` under `key`; returns the record it replaced.
+    fn insert(&mut self, key: TokenHash, value: V) -> Option<V> {
+        if let Some(at) = self.find(&key) {
+            return Some(std::mem::replace(&mut self.entries[at].1, value));
+        }
+        let at = position(self.entries.len());
+        self.entries.push((key, value));
+        let entries = &self.entries;
+        self.index.insert_unique(index_hash(&key), at, |&i| {
+            index_hash(&entries[i as usize].0)
+        });
+        None
+    }
+
+    fn remove(&mut self, key: &TokenHash) -> Option<V> {
+        let at = self.find(key)?;
+        Some(self.remove_at(at))
+    }
+
+    /// Removes the record at `at`, moving the last record into its place.
+    fn remove_at(&mut self, at: usize) -> V {
+        let Table { entries, index } = self;
+        let hole = position(at);
+        if let Ok(entry) = index.find_entry(index_hash(&entries[at].0), |&i| i == hole) {
+            entry.remove();
+        }
+        let last = entries.len() - 1;
+        if at != last {
+            let moved = position(last);
+            if let Some(slot) = index.find_mut(index_hash(&entries[last].0), |&i| i == moved) {
+                *slot = hole;
+            }
+        }
+        entries.swap_remove(at).1
+    }
+
+    /// Removes every record `keep` refuses; returns them.
+    fn remove_unless(&mut self, mut keep: impl FnMut(&V) -> bool) -> Vec<V> {
+        let mut removed = Vec::new();
+        let mut at = 0;
+        while at < self.entries.len() {
+            if keep(&self.entries[at].1) {
+                at += 1;
+            } else {
+                // The last record moves into `at`: look at `at` again.
+                removed.push(self.remove_at(at));
+            }
+        }
+        self.shrink_if_mostly_empty();
+        removed
+    }
+
+    /// Gives memory back after a sweep emptied most of the table.
+    fn shrink_if_mostly_empty(&mut self) {
+        let len = self.entries.len();
+        if self.entries.capacity() > 4 * len + 1024 {
+            self.entries.shrink_to(2 * len);
+            let entries = &self.entries;
+            self.index
+                .shrink_to(2 * len, |&i| index_hash(&entries[i as usize].0));
+        }
+    }
+}
+
+/// User keys, each held once and named by a `u32` id, counted by the records naming it.
+#[derive(Default)]
+struct Users {
+    ids: HashMap<Arc<str>, u32>,
+    slots: Vec<UserSlot>,
+    free: Vec<u32>,
+}
+
+struct UserSlot {
+    key: Arc<str>,
+    records: u64,
+}
+
+impl Users {
+    /// The id of `key`, counting one more record that names it.
+    fn acquire(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.ids.get(key) {
+            self.slots[id as usize].records += 1;
+            return id;
+        }
+        let key: Arc<str> = Arc::from(key);
+        let slot = UserSlot {
+            key: Arc::clone(&key),
+            records: 1,
+        };
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.slots[id as usize] = slot;
+                id
+            }
+            None => {
+                self.slots.push(slot);
+                position(self.slots.len() - 1)
+            }
+        };
+        self.ids.insert(key, id);
+        id
+    }
+
+    /// One record fewer names `id`; the key goes with the last one.
+    fn release(&mut self, id: u32) {
+        let slot = &mut self.slots[id as usize];
+        slot.records -= 1;
+        if slot.records == 0 {
+            let key = std::mem::replace(&mut slot.key, Arc::from(""));
+            self.ids.remove(&key);
+            self.free.push(id);
+        }
+    }
+
+    fn key(&self, id: u32) -> String {
+        self.slots[id as usize].key.to_string()
+    }
 }
 
 impl MemoryStore {
@@ -38,19 +287,32 @@ impl MemoryStore {
     }
 }
 
-/// Looks a key up, removing the entry instead if it expired at `now`.
-fn live<V: Clone>(
-    map: &mut HashMap<TokenHash, V>,
-    hash: &TokenHash,
+/// The record under `key` if it is live at `now`; an expired one is removed instead.
+fn live<V: Record>(
+    table: &mut Table<V>,
+    users: &mut Users,
+    key: &TokenHash,
     now: SystemTime,
-    expires_at: impl Fn(&V) -> SystemTime,
 ) -> Option<V> {
-    let value = map.get(hash)?;
-    if expires_at(value) > now {
-        Some(value.clone())
+    let at = table.find(key)?;
+    let record = table.entries[at].1;
+    if record.expires().to_time() > now {
+        Some(record)
     } else {
-        map.remove(hash);
+        table.remove_at(at);
+        users.release(record.user());
         None
+    }
+}
+
+/// Removes the record under `key`; whether it was there.
+fn remove<V: Record>(table: &mut Table<V>, users: &mut Users, key: &TokenHash) -> bool {
+    match table.remove(key) {
+        Some(record) => {
+            users.release(record.user());
+            true
+        }
+        None => false,
     }
 }
 
@@ -61,7 +323,14 @@ impl TokenStore for MemoryStore {
         hash: TokenHash,
         session: SessionRecord,
     ) -> Result<(), StoreError> {
-        self.maps().refresh.insert(hash, session);
+        let maps = &mut *self.maps();
+        let record = Session {
+            user: maps.users.acquire(&session.user_email),
+            expires: Nanos::from_time(session.expires_at),
+        };
+        if let Some(old) = maps.refresh.insert(hash, record) {
+            maps.users.release(old.user);
+        }
         Ok(())
     }
 
@@ -70,15 +339,30 @@ impl TokenStore for MemoryStore {
         hash: &TokenHash,
         now: SystemTime,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        Ok(live(&mut self.maps().refresh, hash, now, |s| s.expires_at))
+        let maps = &mut *self.maps();
+        Ok(
+            live(&mut maps.refresh, &mut maps.users, hash, now).map(|s| SessionRecord {
+                user_email: maps.users.key(s.user),
+                expires_at: s.expires.to_time(),
+            }),
+        )
     }
 
     async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError> {
-        Ok(self.maps().refresh.remove(hash).is_some())
+        let maps = &mut *self.maps();
+        Ok(remove(&mut maps.refresh, &mut maps.users, hash))
     }
 
     async fn insert_access(&self, hash: TokenHash, record: AccessRecord) -> Result<(), StoreError> {
-        self.maps().access.insert(hash, record);
+        let maps = &mut *self.maps();
+        let record = Access {
+            user: maps.users.acquire(&record.user_email),
+            session: record.session,
+            expires: Nanos::from_time(record.expires_at),
+        };
+        if let Some(old) = maps.access.insert(hash, record) {
+            maps.users.release(old.user);
+        }
         Ok(())
     }
 
@@ -87,21 +371,40 @@ impl TokenStore for MemoryStore {
         hash: &TokenHash,
         now: SystemTime,
     ) -> Result<Option<AccessRecord>, StoreError> {
-        Ok(live(&mut self.maps().access, hash, now, |a| a.expires_at))
+        let maps = &mut *self.maps();
+        Ok(
+            live(&mut maps.access, &mut maps.users, hash, now).map(|a| AccessRecord {
+                user_email: maps.users.key(a.user),
+                session: a.session,
+                expires_at: a.expires.to_time(),
+            }),
+        )
     }
 
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
-        Ok(self.maps().access.remove(hash).is_some())
+        let maps = &mut *self.maps();
+        Ok(remove(&mut maps.access, &mut maps.users, hash))
     }
 
     async fn evict_expired(&self, now: SystemTime) -> Result<usize, StoreError> {
-        let mut maps = self.maps();
-        let before = maps.refresh.len() + maps.access.len();
-        maps.refresh.retain(|_, s| s.expires_at > now);
+        let maps = &mut *self.maps();
+        let now = Nanos::from_time(now);
+        let mut evicted = maps.refresh.remove_unless(|s| s.expires > now);
+        let Maps {
+            refresh, access, ..
+        } = &mut *maps;
         // An access token whose session is gone can never be accepted again either.
-        let Maps { refresh, access } = &mut *maps;
-        access.retain(|_, a| a.expires_at > now && refresh.contains_key(&a.session));
-        Ok(before - (maps.refresh.len() + maps.access.len()))
+        let orphans =
+            access.remove_unless(|a| a.expires > now && refresh.find(&a.session).is_some());
+        let count = evicted.len() + orphans.len();
+        for user in evicted
+            .drain(..)
+            .map(|s| s.user)
+            .chain(orphans.iter().map(|a| a.user))
+        {
+            maps.users.release(user);
+        }
+        Ok(count)
     }
 }
 
@@ -189,5 +492,123 @@ mod tests {
                 .unwrap()
                 .is_some()
         );
+    }
+
+    #[test]
+    fn records_are_compact() {
+        assert_eq!(std::mem::size_of::<(TokenHash, Session)>(), 44);
+        assert_eq!(std::mem::size_of::<(TokenHash, Access)>(), 76);
+    }
+
+    #[test]
+    fn expiries_round_trip_to_the_nanosecond() {
+        let now = SystemTime::now();
+        for time in [
+            now,
+            now + REFRESH,
+            UNIX_EPOCH,
+            UNIX_EPOCH + Duration::new(1, 1),
+        ] {
+            assert_eq!(Nanos::from_time(time).to_time(), time);
+        }
+        assert!(Nanos::from_time(now) < Nanos::from_time(now + Duration::from_nanos(1)));
+        let before_epoch = UNIX_EPOCH - Duration::from_secs(1);
+        assert_eq!(Nanos::from_time(before_epoch).to_time(), UNIX_EPOCH);
+    }
+
+    const REFRESH: Duration = Duration::from_secs(7 * 24 * 3600);
+
+    #[tokio::test]
+    async fn records_come_back_as_stored_and_users_are_dropped_with_their_last_record() {
+        let store = MemoryStore::new();
+        let now = SystemTime::now();
+        let later = now + REFRESH;
+        let session = |user: &str| SessionRecord {
+            user_email: user.into(),
+            expires_at: later,
+        };
+        store.insert_refresh(hash(1), session("a")).await.unwrap();
+        store.insert_refresh(hash(2), session("b")).await.unwrap();
+        let access = AccessRecord {
+            user_email: "a".into(),
+            session: hash(1),
+            expires_at: later,
+        };
+        store.insert_access(hash(3), access.clone()).await.unwrap();
+        assert_eq!(
+            store.refresh_session(&hash(1), now).await.unwrap(),
+            Some(session("a"))
+        );
+        assert_eq!(
+            store.access_session(&hash(3), now).await.unwrap(),
+            Some(access)
+        );
+        assert_eq!(store.maps().users.ids.len(), 2);
+
+        // Replacing a record releases the user it named.
+        store.insert_refresh(hash(2), session("a")).await.unwrap();
+        assert_eq!(store.maps().users.ids.len(), 1);
+        for key in [1, 2] {
+            assert!(store.remove_refresh(&hash(key)).await.unwrap());
+        }
+        assert_eq!(store.maps().users.ids.len(), 1, "the access record names a");
+        assert!(store.remove_access(&hash(3)).await.unwrap());
+        assert!(store.maps().users.ids.is_empty());
+        // A freed id is reused.
+        store.insert_refresh(hash(4), session("c")).await.unwrap();
+        assert_eq!(store.maps().users.slots.len(), 2);
+        assert_eq!(
+            store.refresh_session(&hash(4), now).await.unwrap(),
+            Some(session("c"))
+        );
+    }
+
+    /// Many inserts and removals in a scrambled order against a `HashMap` model: every
+    /// removal moves a record, so every position in the index must follow.
+    #[tokio::test]
+    async fn the_index_follows_every_moved_record() {
+        let store = MemoryStore::new();
+        let now = SystemTime::now();
+        let mut model = std::collections::HashMap::new();
+        let key = |n: u32| {
+            let mut bytes = [0u8; 32];
+            // Keys that share their first 8 bytes too: same index hash, told apart by eq.
+            bytes[8..12].copy_from_slice(&n.to_le_bytes());
+            bytes[0] = (n % 3) as u8;
+            TokenHash(bytes)
+        };
+        let mut x: u32 = 7;
+        for step in 0..20_000u32 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let n = (x >> 8) % 500;
+            let expires_at = now + Duration::from_secs(u64::from(n) + 1);
+            if x.is_multiple_of(3) {
+                let removed = store.remove_refresh(&key(n)).await.unwrap();
+                assert_eq!(removed, model.remove(&n).is_some(), "step {step}");
+            } else {
+                let user_email = format!("user{}", n % 7);
+                let record = SessionRecord {
+                    user_email,
+                    expires_at,
+                };
+                store.insert_refresh(key(n), record.clone()).await.unwrap();
+                model.insert(n, record);
+            }
+        }
+        for n in 0..500 {
+            assert_eq!(
+                store.refresh_session(&key(n), now).await.unwrap().as_ref(),
+                model.get(&n),
+                "key {n}"
+            );
+        }
+        let users: std::collections::HashSet<_> =
+            model.values().map(|r| r.user_email.clone()).collect();
+        assert_eq!(store.maps().users.ids.len(), users.len());
+        // Expire the first half by time: the sweep removes exactly those.
+        let cut = now + Duration::from_secs(251);
+        let expected = model.values().filter(|r| r.expires_at <= cut).count();
+        assert_eq!(store.evict_expired(cut).await.unwrap(), expected);
+        assert_eq!(store.maps().refresh.len(), model.len() - expected);
     }
 }
