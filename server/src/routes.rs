@@ -4,6 +4,7 @@
 //! is a 405 with `Allow`, and a path nobody matches is a 404, both JSON. Handlers answer
 //! every request that reaches them, so the only rejection left is "not found".
 
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -80,6 +81,11 @@ fn hooks(state: AppState) -> BoxedFilter<(Response,)> {
     let expired = warp::path!("__conformance" / "expired-session").and(post_only(
         s().and(body::stream()).then(hooks::expired_session),
     ));
+    let sessions = warp::path!("__conformance" / "sessions").and(post_only(
+        s().and(warp::query::<HashMap<String, String>>())
+            .and(body::stream())
+            .then(hooks::bulk_sessions),
+    ));
     warp::any()
         .and_then(move || async move {
             if enabled {
@@ -89,7 +95,14 @@ fn hooks(state: AppState) -> BoxedFilter<(Response,)> {
             }
         })
         .untuple_one()
-        .and(fail.or(recover).unify().or(expired).unify())
+        .and(
+            fail.or(recover)
+                .unify()
+                .or(expired)
+                .unify()
+                .or(sessions)
+                .unify(),
+        )
         .boxed()
 }
 

@@ -24,7 +24,7 @@ use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue, SET_COOKIE};
 use warp::reply::Response;
 
 const LOGOUT_BODY: &str = r#"{"message":"Logged out successfully"}"#;
-const VALIDATE_BODY: &str = r#"{"authenticated":true,"user":{"name":"Bench","email":"bench@example.test","role":"user","mfaEnabled":false}}"#;
+const VALIDATE_BODY: &str = r#"{"authenticated":true,"user":{"email":"bench@example.test","mfaEnabled":false,"name":"Bench","role":"user"}}"#;
 const CLEAR_ACCESS: &str =
     "accessToken=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Strict";
 const CLEAR_REFRESH: &str =

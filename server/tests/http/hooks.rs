@@ -14,6 +14,7 @@ async fn hooks_do_not_exist_unless_enabled() {
         "/__conformance/store/fail",
         "/__conformance/store/recover",
         "/__conformance/expired-session",
+        "/__conformance/sessions?user=a@example.test&count=1",
     ] {
         for method in [Method::POST, Method::GET] {
             t.send(method, path, &[], None)
@@ -106,4 +107,36 @@ async fn the_expired_session_hook_fails_with_the_store() {
         StatusCode::INTERNAL_SERVER_ERROR,
         "Error creating expired session",
     );
+}
+
+#[tokio::test]
+async fn the_sessions_hook_opens_live_sessions_of_a_registered_user() {
+    let t = TestServer::start().await;
+    let email = t.register().await;
+    let path = format!("/__conformance/sessions?user={email}&count=3");
+    let answer = t.send(Method::POST, &path, &[], None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    assert!(
+        answer.set_cookies().is_empty(),
+        "tokens come in the body only"
+    );
+    let lines: Vec<&str> = answer.body.lines().collect();
+    assert_eq!(lines.len(), 3, "{answer:?}");
+    let mut seen = std::collections::HashSet::new();
+    for line in lines {
+        let (refresh, access) = line.split_once(' ').unwrap();
+        assert_eq!((refresh.len(), access.len()), (43, 43), "{line}");
+        assert!(seen.insert(refresh) && seen.insert(access), "{line}");
+        assert!(t.access_is_live(access).await && t.refresh_is_live(refresh).await);
+    }
+    for bad in [
+        format!("/__conformance/sessions?user={email}&count=0"),
+        format!("/__conformance/sessions?user={email}&count=1000001"),
+        format!("/__conformance/sessions?user={email}"),
+        "/__conformance/sessions?user=nobody@example.test&count=1".to_owned(),
+    ] {
+        t.send(Method::POST, &bad, &[], None)
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "Error opening sessions");
+    }
 }
