@@ -1,6 +1,5 @@
 //! Logging out: the endpoint this project is about.
 
-use serde_json::json;
 use warp::http::StatusCode;
 use warp::http::header::HeaderMap;
 use warp::reply::Response;
@@ -11,6 +10,9 @@ use crate::error::ApiError;
 use crate::respond;
 use crate::sessions;
 use crate::state::AppState;
+
+/// The answer to every logout that reaches the store, as `serde_json` writes it.
+pub const LOGGED_OUT: &str = r#"{"message":"Logged out successfully"}"#;
 
 /// POST /auth/logout — clears both cookies, always 200 unless the store fails or the
 /// `Cookie` headers are over 8 KiB.
@@ -39,10 +41,7 @@ pub async fn logout(state: AppState, headers: HeaderMap, body: BodyStream) -> Re
     } else {
         let presented = PresentedTokens::from_headers(&headers);
         match sessions::revoke(state.store().as_ref(), &presented).await {
-            Ok(()) => respond::json(
-                StatusCode::OK,
-                &json!({ "message": "Logged out successfully" }),
-            ),
+            Ok(()) => respond::json_static(StatusCode::OK, LOGGED_OUT),
             Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
         }
     };
