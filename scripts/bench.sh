@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# The benchmark of bench/README.md: throughput and latency of POST /auth/logout on the
+# reference server (in memory and on Redis) against a bare warp baseline, the memory of
+# 1,000,000 live sessions, and the conformance suite's wall time. Prints a results table
+# and keeps it, with the raw figures, in target/bench/results/.
+#
+#   scripts/bench.sh            # the whole benchmark, about 8 minutes after the build
+#
+# Environment (all optional): BENCH_DURATION (seconds per load run, 10), BENCH_REPS (3),
+# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10).
+# Needs root or sudo only to install wrk and redis-server when they are missing. All
+# traffic goes to 127.0.0.1; every process it starts is stopped when it exits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10}
+REPS=${BENCH_REPS:-3}
+CONNECTIONS=${BENCH_CONNECTIONS:-32}
+SERVER_CPU=${BENCH_SERVER_CPU:-0}
+LOAD_CPU=${BENCH_LOAD_CPU:-1}
+SUITE_RUNS=${BENCH_SUITE_RUNS:-10}
+TARGET_DIR=target/bench
+BIN=$TARGET_DIR/release
+LUA=bench/wrk
+RESULTS_DIR=$TARGET_DIR/results
+USER_EMAIL=bench@example.test
+# The request log stays at its default level (info): it is part of what is measured.
+unset RUST_LOG
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "bench: $*"; exit 1; }
+
+# --- what the benchmark needs -------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v curl >/dev/null || missing+=(curl)
+command -v taskset >/dev/null || missing+=(util-linux)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} (Debian packages)"
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[ "$(nproc --all)" -ge 2 ] || die "needs two processors: one for the servers, one for wrk"
+
+say "building release binaries into $TARGET_DIR (the debug build is not touched)"
+cargo build --release --quiet --target-dir "$TARGET_DIR" \
+  -p logout-server -p logout-conformance -p bare-logout
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/logout-bench.XXXXXX")
+mkdir -p "$RESULTS_DIR"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$RESULTS_DIR/$STAMP.tsv
+TABLE=$RESULTS_DIR/$STAMP.txt
+PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers ------------------------------------------------------------------------
+
+# A loopback port nobody listens on now.
+free_port() {
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  die "no free loopback port found"
+}
+
+# Waits until FILE has a line matching REGEX and prints the first match.
+wait_for_line() {
+  local file=$1 regex=$2 pid=$3
+  for _ in $(seq 300); do
+    if grep -Eo -m1 "$regex" "$file" 2>/dev/null; then return; fi
+    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before '$regex'"; }
+    sleep 0.05
+  done
+  cat "$file" >&2
+  die "timed out waiting for '$regex' in $file"
+}
+
+# Starts the reference server on the server CPU; prints its URL. Extra args follow.
+start_server() {
+  local name=$1; shift
+  taskset -c "$SERVER_CPU" "$BIN/logout-server" --port 0 --enable-conformance-hooks \
+    --password-memory-kib 8 --password-iterations 1 "$@" 2>"$WORK/$name.log" &
+  local pid=$!
+  PIDS+=("$pid")
+  echo "$pid" >"$WORK/$name.pid"
+  wait_for_line "$WORK/$name.log" 'http://127\.0\.0\.1:[0-9]+' "$pid" >"$WORK/$name.url"
+  curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
+    -d "{\"name\":\"Bench\",\"email\":\"$USER_EMAIL\",\"password\":\"bench-password\"}" \
+    "$(cat "$WORK/$name.url")/auth/register" || die "$name: registering the bench user failed"
+}
+
+# CPU seconds (user + system, in clock ticks) used so far by the processes of PIDS.
+cpu_ticks() {
+  local total=0 pid fields
+  for pid in "$@"; do
+    read -r -a fields <"/proc/$pid/stat"
+    # Fields 14 and 15 (utime, stime); the command name has no spaces here.
+    total=$((total + fields[13] + fields[14]))
+  done
+  echo "$total"
+}
+
+# Opens COUNT live sessions of the bench user on URL into FILE, 200,000 per call.
+mint() {
+  local url=$1 count=$2 file=$3 n
+  : >"$file"
+  while [ "$count" -gt 0 ]; do
+    n=$((count > 200000 ? 200000 : count))
+    curl -sf -X POST "$url/__conformance/sessions?user=$USER_EMAIL&count=$n" >>"$file" ||
+      die "minting $n sessions on $url failed"
+    count=$((count - n))
+  done
+}
+
+# Runs wrk against URL with a workload script; appends a result row to $RAW.
+# Args: rep subject workload url script cpu-pids...   (env BENCH_TOKENS etc. passed through)
+run_wrk() {
+  local rep=$1 subject=$2 workload=$3 url=$4 script=$5; shift 5
+  local before after line
+  before=$(cpu_ticks "$@")
+  line=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
+    -s "$LUA/$script" "$url" | grep '^BENCH ') || die "wrk failed: $subject $workload"
+  after=$(cpu_ticks "$@")
+  local cpu=$(( (after - before) * 100 / $(getconf CLK_TCK) / DURATION ))
+  # shellcheck disable=SC2086
+  printf '%s\t%s\t%s\t%s\tcpu=%s conns=%s\n' "$rep" "$subject" "$workload" "${line#BENCH }" \
+    "$cpu" "$CONNECTIONS" >>"$RAW"
+  echo "${line#BENCH }"
+}
+
+field() { sed -E "s/.*(^| )$1=([^ ]*).*/\2/" <<<"$2"; }
+
+# Probes about 200 of the first USED sessions of FILE (those wrk's requests revoked) with
+# GET /auth/validate-session: every one must be 401. The session after them (if any) must
+# still be live (200), or the probe proves nothing.
+check_revoked() {
+  local url=$1 file=$2 used=$3 subject=$4
+  local settled=$((used - CONNECTIONS)) step i config=$WORK/probe.curl
+  [ "$settled" -gt 0 ] || die "$subject: only $used sessions were used"
+  step=$(( settled / 200 > 0 ? settled / 200 : 1 ))
+  : >"$config"
+  # Line 1 is never sent: wrk calls request() once to check it before the run.
+  for ((i = 2; i <= settled; i += step)); do
+    read -r r a < <(sed -n "${i}p" "$file")
+    [ "$i" = 2 ] || echo next >>"$config"
+    printf 'url = "%s/auth/validate-session"\nheader = "Cookie: refreshToken=%s; accessToken=%s"\noutput = /dev/null\nwrite-out = "%%{http_code}\\n"\n' \
+      "$url" "$r" "$a" >>"$config"
+  done
+  curl -s -K "$config" >"$WORK/probe.codes"
+  local codes
+  codes=$(sort "$WORK/probe.codes" | uniq -c | awk '{ printf "%s x %s ", $1, $2 }')
+  if grep -qv '^401$' "$WORK/probe.codes"; then
+    die "$subject: revoked sessions still answer: $codes"
+  fi
+  local total
+  total=$(wc -l <"$file")
+  if [ "$used" -lt "$total" ]; then
+    read -r r a < <(sed -n "$((used + 1))p" "$file")
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: refreshToken=$r; accessToken=$a" \
+      "$url/auth/validate-session")" = 200 ] || die "$subject: an unused session is not live"
+  fi
+  echo "$codes"
+}
+
+# --- the machine ----------------------------------------------------------------------
+read -r load1 _ </proc/loadavg
+say "machine: $(nproc --all) CPUs, load average $load1; servers on CPU $SERVER_CPU, wrk on CPU $LOAD_CPU"
+if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
+  say "warning: the machine is busy (load $load1): figures will be noisy"
+fi
+
+# --- the three subjects -------------------------------------------------------------
+taskset -c "$SERVER_CPU" "$BIN/bare-logout" 0 >"$WORK/baseline.log" 2>&1 &
+PIDS+=($!)
+echo $! >"$WORK/baseline.pid"
+wait_for_line "$WORK/baseline.log" 'http://127\.0\.0\.1:[0-9]+' "$!" >"$WORK/baseline.url"
+
+start_server memory
+
+REDIS_PORT=$(free_port)
+taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+  --appendonly no --daemonize no --loglevel warning >"$WORK/redis-server.log" 2>&1 &
+PIDS+=($!)
+REDIS_PID=$!
+for _ in $(seq 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT") 2>/dev/null && break
+  sleep 0.05
+done
+start_server redis --store "redis://127.0.0.1:$REDIS_PORT/0"
+
+url() { cat "$WORK/$1.url"; }
+pids_of() {
+  case $1 in
+    redis) echo "$(cat "$WORK/redis.pid") $REDIS_PID" ;;
+    *) cat "$WORK/$1.pid" ;;
+  esac
+}
+
+# The baseline must give the reference server's answers: same status, headers and body.
+answer() {
+  curl -s -i "$@" | tr -d '\r' | grep -iv '^date:' | sort
+}
+mint "$(url memory)" 1 "$WORK/one"
+read -r r a <"$WORK/one"
+same_answer() {
+  local path=$1; shift
+  if ! diff <(answer "$@" "$(url baseline)$path") <(answer "$@" "$(url memory)$path") >"$WORK/diff"; then
+    cat "$WORK/diff" >&2
+    die "bare-logout's answer to $path differs from the reference server's"
+  fi
+}
+same_answer /auth/logout -X POST -H "Cookie: refreshToken=x; accessToken=y"
+same_answer /auth/validate-session -H "Cookie: refreshToken=$r; accessToken=$a"
+say "bare-logout answers logout and validate-session as the reference server does"
+
+# A token file for the baseline, which looks at no token (its runs wrap around it).
+mint "$(url memory)" 20000 "$WORK/baseline.tokens"
+
+# --- throughput: subjects x workloads x repetitions ----------------------------------
+printf 'rep\tsubject\tworkload\tfigures\tcpu\n' >"$RAW"
+for rep in $(seq "$REPS"); do
+  for subject in baseline memory redis; do
+    u=$(url "$subject")
+    # shellcheck disable=SC2046
+    set -- $(pids_of "$subject")
+    say "rep $rep/$REPS, $subject: (a) logout, unknown token"
+    a=$(run_wrk "$rep" "$subject" a-unknown "$u" logout-unknown.lua "$@")
+    rps=$(field rps "$a")
+
+    if [ "$subject" = baseline ]; then
+      tokens=$WORK/baseline.tokens
+      export BENCH_WRAP=1
+    else
+      # Enough live sessions for the run at the unknown-token rate and a quarter more.
+      tokens=$WORK/$subject.tokens
+      mint "$u" $((rps * DURATION * 5 / 4)) "$tokens"
+      export BENCH_WRAP=0
+    fi
+    say "rep $rep/$REPS, $subject: (b) logout, live sessions"
+    b=$(BENCH_TOKENS=$tokens run_wrk "$rep" "$subject" b-live "$u" logout-live.lua "$@")
+    if [ "$subject" != baseline ]; then
+      [ "$(field exhausted "$b")" = 0 ] || say "warning: $subject ran out of live sessions"
+      codes=$(check_revoked "$u" "$tokens" "$(field used "$b")" "$subject")
+      say "  probed revoked sessions: ${codes}(all 401)"
+      mint "$u" $((rps * DURATION / 4 + 100)) "$tokens"
+    fi
+    say "rep $rep/$REPS, $subject: (c) 90 % validate-session, 10 % logout"
+    c=$(BENCH_TOKENS=$tokens run_wrk "$rep" "$subject" c-mix "$u" mix.lua "$@")
+    [ "$subject" = baseline ] || [ "$(field exhausted "$c")" = 0 ] ||
+      say "warning: $subject ran out of sessions in the mix"
+  done
+done
+
+# --- latency at half of the peak rate (in-memory server) -------------------------------
+# wrk has no fixed-rate mode: each connection waits BENCH_PACE_MS=1 after every answer
+# (about 1.6 ms a cycle with wrk's timer), and the number of connections sets the rate.
+median_of() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+peak() {
+  awk -F'\t' -v s="$1" -v w="$2" '$2 == s && $3 == w' "$RAW" |
+    sed -E 's/.* rps=([0-9]+).*/\1/' | median_of
+}
+u=$(url memory)
+# shellcheck disable=SC2046
+set -- $(pids_of memory)
+export BENCH_WRAP=0 BENCH_PACE_MS=1
+calibration=$(CONNECTIONS=32 DURATION=2 run_wrk cal memory calibrate "$u" logout-unknown.lua "$@")
+per_connection=$(( $(field rps "$calibration") / 32 ))
+for w in a-unknown:logout-unknown.lua b-live:logout-live.lua c-mix:mix.lua; do
+  workload=${w%%:*}
+  script=${w#*:}
+  half=$(( $(peak memory "$workload") / 2 ))
+  conns=$(( (half + per_connection / 2) / per_connection ))
+  conns=$(( conns < 1 ? 1 : conns > 2000 ? 2000 : conns ))
+  mint "$u" $((half * DURATION * 3 / 2 + 200)) "$WORK/half.tokens"
+  say "half load, memory, $workload: target $half req/s with $conns paced connections"
+  BENCH_TOKENS=$WORK/half.tokens CONNECTIONS=$conns \
+    run_wrk half memory "$workload" "$u" "$script" "$@" >/dev/null
+done
+unset BENCH_PACE_MS
+
+# --- memory of 1,000,000 live sessions ---------------------------------------------------
+start_server rss
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+rss_pid=$(cat "$WORK/rss.pid")
+rss_before=$(rss_kib "$rss_pid")
+for _ in $(seq 10); do
+  curl -sf -o /dev/null -X POST "$(url rss)/__conformance/sessions?user=$USER_EMAIL&count=100000"
+done
+rss_after=$(rss_kib "$rss_pid")
+hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$rss_pid/status")
+kill "$rss_pid"
+
+# --- the conformance suite against its embedded server ---------------------------------
+suite_times=()
+for _ in $(seq "$SUITE_RUNS"); do
+  start=$EPOCHREALTIME
+  "$BIN/logout-conformance" >/dev/null 2>&1 || die "the conformance suite failed"
+  end=$EPOCHREALTIME
+  suite_times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
+done
+
+# --- the table ------------------------------------------------------------------------
+{
+  echo "logout benchmark, $STAMP: $(nproc --all) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')),"
+  echo "servers pinned to CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS pinned to CPU $LOAD_CPU, ${DURATION} s per run, $REPS runs each; load average at start $load1"
+  echo
+  awk -F'\t' -v reps="$REPS" '
+    function get(s, k,   m) { if (match(s, k "=[0-9.]+")) return substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1); return "" }
+    function sort3(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t } }
+    function mmm(a, n, fmt) { sort3(a, n); return sprintf(fmt " / " fmt " / " fmt, a[1], a[int((n + 1) / 2)], a[n]) }
+    NR > 1 && $1 ~ /^[0-9]+$/ {
+      key = $2 SUBSEP $3; rps[key, $1] = get($4, "rps"); p50[key, $1] = get($4, "p50_us"); p99[key, $1] = get($4, "p99_us")
+      non2xx[key] += get($4, "non2xx"); errs[key] += get($4, "errors"); cpu[key, $1] = get($5, "cpu")
+    }
+    NR > 1 && $1 == "half" { half[$3] = $4; halfcpu[$3] = get($5, "cpu"); halfconns[$3] = get($5, "conns") }
+    END {
+      split("a-unknown b-live c-mix", W, " "); split("baseline memory redis", S, " ")
+      printf "%-9s %-10s %-26s %-20s %-20s %-20s %-8s %s\n", "subject", "workload", "req/s min / median / max", "p50 ms (min/med/max)", "p99 ms (min/med/max)", "x baseline (min/med/max)", "srv CPU%", "non-2xx, errors"
+      for (s = 1; s <= 3; s++) for (w = 1; w <= 3; w++) {
+        key = S[s] SUBSEP W[w]; n = 0
+        for (r = 1; r <= reps; r++) { n++; R[n] = rps[key, r] + 0; P5[n] = p50[key, r] / 1000; P9[n] = p99[key, r] / 1000; C[n] = cpu[key, r] + 0
+          X[n] = rps[S[1] SUBSEP W[w], r] > 0 ? rps[key, r] / rps[S[1] SUBSEP W[w], r] : 0 }
+        printf "%-9s %-10s %-26s %-20s %-20s %-20s %-8s %d, %d\n", S[s], W[w], mmm(R, n, "%d"), mmm(P5, n, "%.2f"), mmm(P9, n, "%.2f"),
+          (s == 1 ? "1" : mmm(X, n, "%.2f")), mmm(C, n, "%d"), non2xx[key], errs[key]
+        if (S[s] == "redis") { for (r = 1; r <= reps; r++) Y[r] = rps[key, r] / rps[S[2] SUBSEP W[w], r]; redis_ratio[W[w]] = mmm(Y, reps, "%.2f") }
+      }
+      print ""
+      print "Redis-backed / in-memory req/s (min / median / max), goal >= 0.3:"
+      for (w = 1; w <= 3; w++) printf "  %-10s %s\n", W[w], redis_ratio[W[w]]
+      print ""
+      print "In-memory server at about half of its median peak rate (paced connections), goal p99 <= 2 ms:"
+      for (w = 1; w <= 3; w++) if (W[w] in half) printf "  %-10s %6d req/s  p50 %.2f ms  p99 %.2f ms  (%s connections, server CPU %s%%)\n", W[w], get(half[W[w]], "rps"), get(half[W[w]], "p50_us") / 1000, get(half[W[w]], "p99_us") / 1000, halfconns[W[w]], halfcpu[W[w]]
+    }' "$RAW"
+  echo
+  awk -v b="$rss_before" -v a="$rss_after" -v h="$hwm" 'BEGIN {
+    printf "Memory, in-memory server with 1,000,000 live sessions (goal <= 200 MB): RSS %.1f MB (%.1f MB before minting; peak %.1f MB), %.0f bytes per session\n",
+      a / 1024, b / 1024, h / 1024, (a - b) * 1024 / 1e6 }'
+  printf '%s\n' "${suite_times[@]}" | sort -n | awk -v n="$SUITE_RUNS" '{ v[NR] = $1 } END {
+    printf "Conformance suite against its embedded server, %d runs (goal < 0.1 s): wall %.3f / %.3f / %.3f s (min / median / max)\n", n, v[1], v[int((NR + 1) / 2)], v[NR] }'
+} | tee "$TABLE"
+say "raw figures: $RAW; table: $TABLE"
