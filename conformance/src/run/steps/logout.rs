@@ -1,11 +1,7 @@
 //! The requests under test: logouts in every form the contract speaks of.
 
-use std::time::Instant;
-
 use cucumber::when;
 
-use crate::http::exchange::{Exchange, RequestRecord};
-use crate::http::raw;
 use crate::run::check::could_not_run;
 use crate::run::request::{Body, Cookies, Instance, Request, send};
 use crate::run::steps::session::{session_cookies, unknown_token};
@@ -178,52 +174,6 @@ async fn without_cookies(world: &mut LogoutWorld) {
     world.send_under_test(request).await;
 }
 
-#[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
-async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
-    let target = world.target();
-    let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
-    let url = target.endpoint.url(&target.profile.logout.path);
-    let authority = match (url.host_str(), url.port()) {
-        (Some(host), Some(port)) => format!("{host}:{port}"),
-        (host, None) => host.unwrap_or_default().to_owned(),
-        (None, Some(_)) => could_not_run("the target URL has no host"),
-    };
-    let body = b"{}";
-    let headers: Vec<(String, Vec<u8>)> = vec![
-        ("host".into(), authority.into_bytes()),
-        ("content-type".into(), b"application/json".to_vec()),
-        ("content-length".into(), body.len().to_string().into_bytes()),
-        ("cookie".into(), cookie),
-    ];
-    let mut head = format!("POST {} HTTP/1.1", url.path()).into_bytes();
-    for (name, value) in &headers {
-        head.extend_from_slice(format!("\r\n{name}: ").as_bytes());
-        head.extend_from_slice(value);
-    }
-    let started = Instant::now();
-    let response = raw::send(
-        &target.endpoint.socket_addr(),
-        &head,
-        body,
-        target.endpoint.timeout(),
-    )
-    .await
-    .map_err(|e| e.to_string());
-    let exchange = Exchange {
-        label: "logout over a raw connection".into(),
-        request: RequestRecord {
-            method: "POST".into(),
-            url: url.to_string(),
-            headers,
-            body: body.to_vec(),
-        },
-        response,
-        elapsed: started.elapsed(),
-    };
-    world.transcript.push(exchange.clone());
-    world.answers.push(exchange);
-}
-
 /// LO-10 on one instance; LO-28 with every other logout sent to the second instance.
 #[when(
     regex = r"^(\d+) clients log out at the same moment presenting the same refresh token(, half on each instance)?$"
@@ -340,62 +290,5 @@ fn origin(world: &LogoutWorld, which: &str) -> String {
         cors.origin.clone()
     } else {
         cors.disallowed_origin.clone()
-    }
-}
-
-/// Reads the byte notation of the feature files: `{bytes ff fe}` is the bytes 0xFF 0xFE,
-/// `{N × "c"}` is the text `c` repeated N times, everything else stands for itself.
-pub(crate) fn decode_notation(text: &str) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.extend_from_slice(&rest.as_bytes()[..open]);
-        let inner = &rest[open + 1..];
-        let close = inner
-            .find('}')
-            .ok_or_else(|| format!("unclosed {{ in {text:?}"))?;
-        let spec = &inner[..close];
-        if let Some(hex) = spec.strip_prefix("bytes ") {
-            for byte in hex.split_whitespace() {
-                out.push(
-                    u8::from_str_radix(byte, 16)
-                        .map_err(|_| format!("bad byte {byte:?} in {text:?}"))?,
-                );
-            }
-        } else {
-            let (count, unit) = spec
-                .split_once('×')
-                .ok_or_else(|| format!("expected {{bytes HH …}} or {{N × \"c\"}} in {text:?}"))?;
-            let count: usize = count
-                .trim()
-                .parse()
-                .map_err(|_| format!("bad count in {text:?}"))?;
-            out.extend(unit.trim().trim_matches('"').repeat(count).into_bytes());
-        }
-        rest = &inner[close + 1..];
-    }
-    out.extend_from_slice(rest.as_bytes());
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decode_notation;
-
-    #[test]
-    fn notation_writes_bytes_and_repeats() {
-        assert_eq!(
-            decode_notation("a={bytes ff 28}").expect("ok"),
-            b"a=\xff\x28"
-        );
-        let long = decode_notation("t={4096 × \"a\"};").expect("ok");
-        assert_eq!(long.len(), 2 + 4096 + 1);
-        assert_eq!(decode_notation(";;;").expect("ok"), b";;;");
-        assert_eq!(
-            decode_notation("refreshToken=\"abc").expect("ok"),
-            b"refreshToken=\"abc"
-        );
-        assert!(decode_notation("{bytes zz}").is_err());
-        assert!(decode_notation("{4 x}").is_err());
     }
 }

@@ -6,6 +6,7 @@ mod cookies;
 mod instances;
 mod logout;
 mod probe;
+mod raw;
 mod report;
 mod response;
 mod session;
