@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use clap::Parser;
 use logout_conformance::container::{self, ContainerSpec};
+use logout_conformance::http::policy::{DEFAULT_MAX_BODY, Policy};
 use logout_conformance::report;
 use logout_conformance::subject::Subject;
 use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
@@ -16,8 +17,22 @@ use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict}
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;
 
+/// The longest --timeout: a day is already no limit worth the name.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// The smallest --max-body.
+const MIN_MAX_BODY: usize = 1024;
+
 /// Checks an implementation of POST /auth/logout against its contract, clause by
 /// clause.
+///
+/// Limits: every exchange with the target, raw or not, follows one policy — the
+/// connection, the header block and the whole answer within --timeout of its start; a
+/// header block of at most 64 KiB and 256 lines; a body of at most --max-body bytes, read
+/// as it arrives and no further; redirects never followed. An answer beyond a limit, or
+/// none, is the target's failure in its scenario (a precondition's: the scenario is
+/// blocked); a request or answer the kit itself cannot handle makes the check "could not
+/// run".
 ///
 /// Exit codes: 0 conformant (every MUST clause ran and passed; with --strict every
 /// SHOULD clause too), 1 non-conformant, 2 harness error (bad arguments or profile,
@@ -82,9 +97,15 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
 
-    /// Time limit of each HTTP request, in seconds.
+    /// Time limit of each exchange with the target, in seconds: its connection, header
+    /// block and whole answer must each arrive within it.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
     timeout: f64,
+
+    /// The largest answer body read, in bytes; a longer one is the target's failure, and
+    /// reading stops there.
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_BODY)]
+    max_body: usize,
 
     /// Run the .feature files of this directory instead of the built-in ones.
     #[arg(long, value_name = "DIR")]
@@ -108,8 +129,18 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
-    if !(cli.timeout.is_finite() && cli.timeout > 0.0) {
-        anyhow::bail!("--timeout must be a positive number of seconds");
+    let timeout = match Duration::try_from_secs_f64(cli.timeout) {
+        Ok(t) if !t.is_zero() && t <= MAX_TIMEOUT => t,
+        _ => anyhow::bail!(
+            "--timeout must be a positive number of seconds, at most {}",
+            MAX_TIMEOUT.as_secs()
+        ),
+    };
+    if cli.max_body < MIN_MAX_BODY {
+        anyhow::bail!(
+            "--max-body must be at least {MIN_MAX_BODY}: the answers the suite reads are a \
+             few dozen bytes, and a smaller cap would blame the target for the kit's setting"
+        );
     }
     if cli.concurrency == 0 {
         anyhow::bail!("--concurrency must be at least 1");
@@ -125,11 +156,8 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(also) = &cli.also {
         profile.also = Some(also.clone());
     }
-    let target = match Target::new(
-        &subject.url(),
-        profile,
-        Duration::from_secs_f64(cli.timeout),
-    ) {
+    let policy = Policy::new(timeout).with_max_body(cli.max_body);
+    let target = match Target::with_policy(&subject.url(), profile, policy) {
         Ok(target) => target,
         Err(e) => {
             stop(subject).await;

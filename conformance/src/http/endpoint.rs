@@ -1,5 +1,5 @@
-//! Where the suite's requests go and how long each may take: one place for the target's
-//! base URL, the per-request time limit and the client settings every request shares.
+//! Where the suite's requests go and under which limits: the target's base URL and the
+//! [`Policy`] every exchange with it follows.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,16 +7,18 @@ use std::time::Duration;
 use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
-/// The target's base URL and the time limit of each request to it.
+use crate::http::policy::Policy;
+
+/// The target's base URL and the limits of each exchange with it.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
     base: Url,
-    timeout: Duration,
+    policy: Policy,
 }
 
 impl Endpoint {
     /// An endpoint at `url`; the error says why the URL cannot be tested.
-    pub fn new(url: &str, timeout: Duration) -> Result<Self, String> {
+    pub fn new(url: &str, policy: Policy) -> Result<Self, String> {
         let base = Url::parse(url).map_err(|e| e.to_string())?;
         if base.scheme() != "http" {
             return Err(format!(
@@ -28,7 +30,7 @@ impl Endpoint {
         if base.host_str().is_none() {
             return Err("no host".into());
         }
-        Ok(Self { base, timeout })
+        Ok(Self { base, policy })
     }
 
     /// The base URL, as the reports name the target.
@@ -36,9 +38,14 @@ impl Endpoint {
         &self.base
     }
 
-    /// The time limit of each request.
+    /// The time limit of each exchange.
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.policy.timeout
+    }
+
+    /// The limits of each exchange.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// The absolute URL of a path on the target (a base URL's own path is a prefix).
@@ -59,21 +66,9 @@ impl Endpoint {
         }
     }
 
-    /// A client with this run's settings: no redirects, a time limit per request.
+    /// A client with this run's settings (see [`Policy::client`]).
     pub fn client(&self, jar: Option<Arc<CookieStoreMutex>>) -> reqwest::Client {
-        let builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(self.timeout)
-            .no_proxy();
-        let builder = match jar {
-            Some(jar) => builder.cookie_provider(jar),
-            None => builder,
-        };
-        // Building fails only when the TLS or resolver backends cannot start; neither is
-        // configured here.
-        builder
-            .build()
-            .unwrap_or_else(|e| panic!("cannot build an HTTP client: {e}"))
+        self.policy.client(jar)
     }
 }
 

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::http::no_answer::NoAnswer;
+
 /// A header as it went over the wire: the value is bytes, which may not be UTF-8.
 pub type Header = (String, Vec<u8>);
 
@@ -37,7 +39,7 @@ pub struct Exchange {
     /// What the step was doing, e.g. "logout" or "probe refresh token".
     pub label: String,
     pub request: RequestRecord,
-    pub response: Result<ResponseRecord, String>,
+    pub response: Result<ResponseRecord, NoAnswer>,
     pub elapsed: Duration,
 }
 
@@ -94,19 +96,35 @@ impl fmt::Display for Exchange {
             writeln!(f, "  > {}", mask_body(&r.body))?;
         }
         match &self.response {
-            Err(e) => writeln!(f, "  < no answer: {e}"),
-            Ok(resp) => {
-                writeln!(f, "  < {}", resp.status)?;
-                for (name, value) in &resp.headers {
-                    writeln!(f, "  < {name}: {}", mask_header(name, value))?;
+            Err(e) => {
+                if let Some(partial) = &e.partial {
+                    write_answer(f, partial, true)?;
                 }
-                if !resp.body.is_empty() {
-                    writeln!(f, "  < {}", mask_body(&resp.body))?;
-                }
-                Ok(())
+                writeln!(f, "  < {}", e.message)
             }
+            Ok(resp) => write_answer(f, resp, false),
         }
     }
+}
+
+/// An answer as the transcript shows it; of an `unfinished` one only the start of the
+/// body was kept.
+fn write_answer(
+    f: &mut fmt::Formatter<'_>,
+    resp: &ResponseRecord,
+    unfinished: bool,
+) -> fmt::Result {
+    writeln!(f, "  < {}", resp.status)?;
+    for (name, value) in &resp.headers {
+        writeln!(f, "  < {name}: {}", mask_header(name, value))?;
+    }
+    if unfinished && !resp.body.is_empty() {
+        let note = "the start of a body not read to its end";
+        writeln!(f, "  < {}", shown_body(&resp.body, note))?;
+    } else if !resp.body.is_empty() {
+        writeln!(f, "  < {}", mask_body(&resp.body))?;
+    }
+    Ok(())
 }
 
 /// A header value fit for output: cookie values masked, bytes that are not printable
@@ -137,6 +155,11 @@ fn mask_pair(pair: &str) -> String {
 /// A body fit for output: JSON fields named like tokens or passwords masked, long
 /// bodies cut.
 pub fn mask_body(body: &[u8]) -> String {
+    shown_body(body, &format!("{} bytes in all", body.len()))
+}
+
+/// The body as output shows it, cut after 2 KiB with `note` saying what was cut.
+fn shown_body(body: &[u8], note: &str) -> String {
     const LIMIT: usize = 2048;
     let text = match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(mut json) => {
@@ -150,7 +173,7 @@ pub fn mask_body(body: &[u8]) -> String {
             .rev()
             .find(|i| text.is_char_boundary(*i))
             .unwrap_or(0);
-        format!("{}… ({} bytes in all)", &text[..cut], body.len())
+        format!("{}… ({note})", &text[..cut])
     } else {
         text
     }

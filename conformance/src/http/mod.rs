@@ -1,9 +1,12 @@
-//! HTTP as the suite sees it: exchanges recorded for transcripts, requests written byte
-//! by byte, `Set-Cookie` headers and the browser-like jar, and the secrets to mask in
-//! every output. Nothing here knows of scenarios or clauses.
+//! HTTP as the suite sees it: one policy for every exchange (time limits, size caps, no
+//! redirects), exchanges recorded for transcripts with the reason when there was no
+//! answer, requests written byte by byte, `Set-Cookie` headers and the browser-like jar,
+//! and the secrets to mask in every output. Nothing here knows of scenarios or clauses.
 
 pub mod cookies;
 pub mod endpoint;
 pub mod exchange;
+pub mod no_answer;
+pub mod policy;
 pub mod raw;
 pub mod secrets;

@@ -50,8 +50,13 @@ impl Secrets {
                 }
             }
         }
-        let Ok(response) = &exchange.response else {
-            return;
+        // What arrived of an unfinished answer may carry tokens too.
+        let response = match &exchange.response {
+            Ok(response) => response,
+            Err(no_answer) => match &no_answer.partial {
+                Some(partial) => partial,
+                None => return,
+            },
         };
         for set_cookie in response.set_cookies() {
             let pair = set_cookie.split(';').next().unwrap_or_default();

@@ -1,10 +1,12 @@
-//! What a scenario sends: a request, the cookies and body it carries, and sending it so
-//! that the exchange is recorded whatever happens (a missing answer is a finding too).
+//! What a scenario sends: a request, the cookies and body it carries, and sending it under
+//! the run's [`Policy`](crate::http::policy::Policy) so that the exchange is recorded
+//! whatever happens (a missing answer is a finding too).
 
 use std::time::Instant;
 
-use crate::http::endpoint::{Endpoint, error_chain};
-use crate::http::exchange::{Exchange, Header, RequestRecord, ResponseRecord};
+use crate::http::endpoint::Endpoint;
+use crate::http::exchange::{Exchange, RequestRecord};
+use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Problem, could_not_run};
 use crate::under_test::Target;
 
@@ -84,17 +86,23 @@ impl Request {
     }
 }
 
-/// The problem of a request that got no HTTP answer.
-pub fn no_answer(label: &str, error: &str) -> Problem {
+/// The problem of a request that got no complete HTTP answer: the target's failure
+/// (it did not answer in time, broke off, or went beyond a limit of the policy). When the
+/// kit itself could not send the request or read the answer, the step ends instead: the
+/// check could not run.
+pub fn no_answer(label: &str, error: &NoAnswer) -> Problem {
+    if !error.blames_target() {
+        could_not_run(format!("the {label}: {error}"));
+    }
     Problem::new(
-        "no answer",
-        format!("an HTTP answer to the {label}"),
-        format!("no answer: {error}"),
+        error.key.clone(),
+        format!("a complete HTTP answer to the {label}"),
+        error.message.clone(),
     )
 }
 
-/// Sends one request with `client` and records the exchange. `jar_cookie` is what the
-/// client's jar adds, shown in the transcript.
+/// Sends one request with `client` under the endpoint's policy and records the exchange.
+/// `jar_cookie` is what the client's jar adds, shown in the transcript.
 pub async fn send(
     client: &reqwest::Client,
     endpoint: &Endpoint,
@@ -140,31 +148,11 @@ pub async fn send(
     }
     let builder = builder.body(request.body.bytes.clone());
     let started = Instant::now();
-    let response = read(builder.send().await).await;
+    let response = endpoint.policy().exchange(builder).await;
     Exchange {
         label: request.label.clone(),
         request: record,
         response,
         elapsed: started.elapsed(),
     }
-}
-
-async fn read(sent: Result<reqwest::Response, reqwest::Error>) -> Result<ResponseRecord, String> {
-    let response = sent.map_err(|e| error_chain(&e))?;
-    let status = response.status().as_u16();
-    let headers: Vec<Header> = response
-        .headers()
-        .iter()
-        .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
-        .collect();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| error_chain(&e))?
-        .to_vec();
-    Ok(ResponseRecord {
-        status,
-        headers,
-        body,
-    })
 }

@@ -1,10 +1,10 @@
-//! Capability actions declared in a profile: an HTTP request to the target or a shell
-//! command. A failed action means a check could not run — never that the target broke a
-//! clause.
+//! Capability actions declared in a profile: an HTTP request to the target (under the
+//! run's policy, like every other exchange) or a shell command. A failed action means a
+//! check could not run — never that the target broke a clause.
 
 use std::process::Stdio;
 
-use crate::http::endpoint::{Endpoint, error_chain};
+use crate::http::endpoint::Endpoint;
 use crate::plan::profile::{Action, HttpRequest};
 
 /// What an action answered.
@@ -71,21 +71,14 @@ async fn http(endpoint: &Endpoint, request: &HttpRequest) -> Result<ActionOutput
     if let Some(body) = &request.body {
         builder = builder.json(body);
     }
-    let response = builder
-        .send()
+    let response = endpoint
+        .policy()
+        .exchange(builder)
         .await
-        .map_err(|e| http_err(error_chain(&e)))?;
-    let status = response.status().as_u16();
-    let set_cookies = response
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .collect();
-    let output = response
-        .text()
-        .await
-        .map_err(|e| http_err(error_chain(&e)))?;
+        .map_err(|e| http_err(e.message))?;
+    let status = response.status;
+    let set_cookies = response.set_cookies();
+    let output = response.text();
     if !(200..300).contains(&status) {
         return Err(ActionError::Status {
             method,

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::http::endpoint::Endpoint;
+use crate::http::policy::Policy;
 use crate::http::secrets::Secrets;
 use crate::plan::profile::Profile;
 use crate::run::request::Instance;
@@ -52,16 +53,26 @@ pub struct Target {
 }
 
 impl Target {
-    /// A target at `url` described by `profile`.
+    /// A target at `url` described by `profile`, each exchange within `timeout` and with
+    /// the default body cap.
     pub fn new(url: &str, profile: Profile, timeout: Duration) -> Result<Arc<Self>, TargetError> {
-        let endpoint = Endpoint::new(url, timeout).map_err(|message| TargetError::Url {
+        Self::with_policy(url, profile, Policy::new(timeout))
+    }
+
+    /// A target at `url` described by `profile`, every exchange under `policy`.
+    pub fn with_policy(
+        url: &str,
+        profile: Profile,
+        policy: Policy,
+    ) -> Result<Arc<Self>, TargetError> {
+        let endpoint = Endpoint::new(url, policy).map_err(|message| TargetError::Url {
             url: url.to_owned(),
             message,
         })?;
         let second = match &profile.also {
             Some(also) => {
                 Some(
-                    Endpoint::new(also, timeout).map_err(|message| TargetError::Url {
+                    Endpoint::new(also, policy).map_err(|message| TargetError::Url {
                         url: also.clone(),
                         message: format!("(the second instance) {message}"),
                     })?,

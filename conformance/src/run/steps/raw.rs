@@ -1,6 +1,7 @@
 //! LO-11's requests, written byte by byte on a raw connection because an HTTP client
 //! library would refuse or repair them (non-UTF-8 cookie bytes, a cookie with no `=`),
-//! and the byte notation the feature files write them in.
+//! and the byte notation the feature files write them in. They follow the same policy
+//! as every other exchange ([`raw::send`]).
 
 use std::time::Instant;
 
@@ -33,23 +34,18 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         head.extend_from_slice(format!("\r\n{name}: ").as_bytes());
         head.extend_from_slice(value);
     }
+    let record = RequestRecord {
+        method: "POST".into(),
+        url: url.to_string(),
+        headers,
+        body: body.to_vec(),
+    };
     let started = Instant::now();
-    let response = raw::send(
-        &target.endpoint.socket_addr(),
-        &head,
-        body,
-        target.endpoint.timeout(),
-    )
-    .await
-    .map_err(|e| e.to_string());
+    let addr = target.endpoint.socket_addr();
+    let response = raw::send(&addr, &head, body, target.endpoint.policy()).await;
     let exchange = Exchange {
         label: "logout over a raw connection".into(),
-        request: RequestRecord {
-            method: "POST".into(),
-            url: url.to_string(),
-            headers,
-            body: body.to_vec(),
-        },
+        request: record,
         response,
         elapsed: started.elapsed(),
     };

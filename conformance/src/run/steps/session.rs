@@ -250,7 +250,7 @@ fn expect_setup<'a>(
             mask_body(&r.body)
         )),
         Err(e) => Err(format!(
-            "cannot {what}: {} {} got no answer: {e}",
+            "cannot {what}: {} {}: {e}",
             exchange.request.method, exchange.request.url
         )),
     }
