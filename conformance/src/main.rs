@@ -34,6 +34,13 @@ const MIN_MAX_BODY: usize = 1024;
 /// blocked); a request or answer the kit itself cannot handle makes the check "could not
 /// run".
 ///
+/// Whole-run bound: a scenario sends nothing more once 2 of its requests went unanswered
+/// for --timeout, so against a target that stops answering a run ends within about
+/// (S ÷ C + s + 3) × 2 × T — S scenarios run, C the --concurrency, s the scenarios that
+/// run alone (2 store-fault scenarios), T the --timeout: about 30 s with --timeout 2.
+/// A target that answers nothing at all ends the run at its first session (exit 2)
+/// within about 2 × T. A target that answers, however slowly, is waited for.
+///
 /// Exit codes: 0 conformant (every MUST clause ran and passed; with --strict every
 /// SHOULD clause too), 1 non-conformant, 2 harness error (bad arguments or profile,
 /// target unreachable, no session could be opened), 3 incomplete (a clause that counts

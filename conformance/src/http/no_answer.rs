@@ -20,6 +20,8 @@ pub enum Failure {
     Exceeded,
     /// The connection was refused, reset or closed early, or the answer is not HTTP.
     Broken,
+    /// Not sent: the scenario had already seen the target stop answering.
+    NotSent,
     /// The kit could not send the request or read the answer: its own limit.
     KitLimit,
 }
@@ -157,6 +159,19 @@ impl NoAnswer {
             body_read: read,
             ..Self::broken(why)
         }
+    }
+
+    /// Not sent: `timeouts` requests of the scenario already went unanswered.
+    pub fn not_sent(timeouts: usize, limit: Duration) -> Self {
+        Self::new(
+            Failure::NotSent,
+            format!("no answer within {}", secs(limit)),
+            format!(
+                "not sent: {timeouts} requests of this scenario got no answer within {}, \
+                 so it sends no more",
+                secs(limit)
+            ),
+        )
     }
 
     /// The kit cannot send this request or read its answer.

@@ -101,6 +101,22 @@ pub fn no_answer(label: &str, error: &NoAnswer) -> Problem {
     )
 }
 
+/// The exchange of a request that is not sent, because the scenario already saw the
+/// target stop answering (`timeouts` requests went unanswered).
+pub fn not_sent(endpoint: &Endpoint, request: &Request, timeouts: usize) -> Exchange {
+    Exchange {
+        label: request.label.clone(),
+        request: RequestRecord {
+            method: request.method.clone(),
+            url: endpoint.url(&request.path).to_string(),
+            headers: Vec::new(),
+            body: request.body.bytes.clone(),
+        },
+        response: Err(NoAnswer::not_sent(timeouts, endpoint.timeout())),
+        elapsed: std::time::Duration::ZERO,
+    }
+}
+
 /// Sends one request with `client` under the endpoint's policy and records the exchange.
 /// `jar_cookie` is what the client's jar adds, shown in the transcript.
 pub async fn send(

@@ -9,9 +9,19 @@ use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
 use crate::http::exchange::{Exchange, ResponseRecord};
+use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
-use crate::run::request::{Cookies, Request, no_answer, send};
+use crate::run::request::{Cookies, Request, no_answer, not_sent, send};
 use crate::under_test::Target;
+
+/// How many requests of one scenario may go unanswered for the whole time limit before
+/// the scenario sends no more. A target that stopped answering would otherwise cost a
+/// time limit per request: LO-32 sends 100 logouts one after another. Two, not one: a
+/// scenario whose first logout times out may still show a second one (LO-05's
+/// "already-removed" token). Each scenario has its own count, so a target whose logout
+/// alone hangs still has its logins tried — and its clauses blocked or failed, not
+/// "not run" — in every other scenario.
+pub const TIMEOUTS_PER_SCENARIO: usize = 2;
 
 /// A session the scenario opened by logging in.
 #[derive(Debug, Clone)]
@@ -55,6 +65,8 @@ pub struct LogoutWorld {
     judged: Judged,
     /// Failed checks of other clauses, for those clauses.
     pub evidence: Vec<Evidence>,
+    /// Requests of this scenario that went unanswered for the whole time limit.
+    timeouts: usize,
 }
 
 impl LogoutWorld {
@@ -76,6 +88,7 @@ impl LogoutWorld {
             observations: Vec::new(),
             judged: Judged::default(),
             evidence: Vec::new(),
+            timeouts: 0,
         }
     }
 
@@ -199,7 +212,34 @@ impl LogoutWorld {
         self.observations.push(note.into());
     }
 
-    /// Sends a request, records it in the transcript and returns the exchange.
+    /// Whether the scenario has seen the target stop answering: it sends no more.
+    pub fn unresponsive(&self) -> bool {
+        self.timeouts >= TIMEOUTS_PER_SCENARIO
+    }
+
+    /// Records an exchange sent without [`send`](Self::send) (side by side, or raw) in
+    /// the transcript, counting a timeout.
+    pub fn keep(&mut self, exchange: &Exchange) {
+        if exchange.response.as_ref().is_err_and(|e| e.timed_out()) {
+            self.timeouts += 1;
+        }
+        self.transcript.push(exchange.clone());
+    }
+
+    /// The exchange of a request this scenario does not send any more, since it saw the
+    /// target stop answering.
+    pub fn not_sent(&self, request: &Request) -> Exchange {
+        not_sent(&self.target().endpoint, request, self.timeouts)
+    }
+
+    /// Why a request is not to be sent, once the scenario saw the target stop answering.
+    pub fn stopped(&self) -> Option<NoAnswer> {
+        self.unresponsive()
+            .then(|| NoAnswer::not_sent(self.timeouts, self.target().endpoint.timeout()))
+    }
+
+    /// Sends a request, records it in the transcript and returns the exchange. Once the
+    /// scenario has seen the target stop answering, nothing is sent: the exchange says so.
     pub async fn send(&mut self, request: Request) -> Exchange {
         let target = self.target();
         let client = match request.cookies {
@@ -222,9 +262,13 @@ impl LogoutWorld {
             }),
             _ => None,
         };
-        let exchange = send(&client, endpoint, &request, jar_cookie).await;
+        let exchange = if self.unresponsive() {
+            not_sent(endpoint, &request, self.timeouts)
+        } else {
+            send(&client, endpoint, &request, jar_cookie).await
+        };
         target.secrets.learn_exchange(&exchange, false);
-        self.transcript.push(exchange.clone());
+        self.keep(&exchange);
         exchange
     }
 

@@ -41,15 +41,20 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         body: body.to_vec(),
     };
     let started = Instant::now();
-    let addr = target.endpoint.socket_addr();
-    let response = raw::send(&addr, &head, body, target.endpoint.policy()).await;
+    let response = match world.stopped() {
+        Some(not_sent) => Err(not_sent),
+        None => {
+            let addr = target.endpoint.socket_addr();
+            raw::send(&addr, &head, body, target.endpoint.policy()).await
+        }
+    };
     let exchange = Exchange {
         label: "logout over a raw connection".into(),
         request: record,
         response,
         elapsed: started.elapsed(),
     };
-    world.transcript.push(exchange.clone());
+    world.keep(&exchange);
     world.answers.push(exchange);
 }
 

@@ -3,6 +3,8 @@
 use cucumber::then;
 
 use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
+use crate::http::exchange::Exchange;
+use crate::http::no_answer::Failure;
 use crate::plan::catalogue::Capability;
 use crate::run::check::could_not_run;
 use crate::run::steps::probe::probe;
@@ -90,12 +92,22 @@ async fn status_and_session(world: &mut LogoutWorld) {
     world.observe(note);
 }
 
-/// Only exchanges that completed count as latencies; the others are counted apart.
+/// Only exchanges that completed count as latencies; the others are counted apart, and
+/// so are the logouts not sent once the scenario saw the target stop answering.
 #[then("the report gives the median latency of both")]
 fn median_latency(world: &mut LogoutWorld) {
+    let sent = |e: &&Exchange| {
+        !e.response
+            .as_ref()
+            .is_err_and(|n| n.failure == Failure::NotSent)
+    };
     let median = |word: &str| {
         let of_kind = world.answers.iter().filter(|e| e.label.ends_with(word));
-        let failed = of_kind.clone().filter(|e| e.response.is_err()).count();
+        let failed = of_kind
+            .clone()
+            .filter(sent)
+            .filter(|e| e.response.is_err())
+            .count();
         let mut ms: Vec<f64> = of_kind
             .filter(|e| e.response.is_ok())
             .map(|e| e.elapsed.as_secs_f64() * 1000.0)
@@ -105,9 +117,17 @@ fn median_latency(world: &mut LogoutWorld) {
     };
     let (n_live, live, failed_live) = median("live token");
     let (n_unknown, unknown, failed_unknown) = median("unknown token");
+    let answered = world.answers.iter().filter(sent).count();
+    let unsent = (2 * world.sessions.len()).saturating_sub(answered);
+    let unsent = if unsent > 0 {
+        format!("; {unsent} not sent: the target had stopped answering")
+    } else {
+        String::new()
+    };
     let (Some(live), Some(unknown)) = (live, unknown) else {
         could_not_run(format!(
-            "no timed logout completed ({failed_live} live and {failed_unknown} unknown got no answer)"
+            "no timed logout completed ({failed_live} live and {failed_unknown} unknown got no \
+             answer{unsent})"
         ));
     };
     let mut note = format!(
@@ -118,5 +138,6 @@ fn median_latency(world: &mut LogoutWorld) {
             "; not counted: {failed_live} live and {failed_unknown} unknown logouts got no answer"
         ));
     }
+    note.push_str(&unsent);
     world.observe(note);
 }
