@@ -79,6 +79,38 @@ impl SetCookie {
     }
 }
 
+/// The first non-empty value that `Set-Cookie` headers (as bytes) give cookie `name`,
+/// exactly as sent but for the surrounding whitespace a browser trims too.
+///
+/// The kit keeps tokens as text and sends them back as they came; a value that is not
+/// UTF-8 would come back mangled (a lossy decoding is another token), so it is refused
+/// here with the reason — a limit of the kit, never the target's failure.
+pub fn cookie_value(headers: &[&[u8]], name: &str) -> Result<Option<String>, String> {
+    for header in headers {
+        let pair = header.split(|b| *b == b';').next().unwrap_or_default();
+        let Some(eq) = pair.iter().position(|b| *b == b'=') else {
+            continue;
+        };
+        if pair[..eq].trim_ascii() != name.as_bytes() {
+            continue;
+        }
+        let value = pair[eq + 1..].trim_ascii();
+        if value.is_empty() {
+            continue;
+        }
+        return match std::str::from_utf8(value) {
+            Ok(text) => Ok(Some(text.to_owned())),
+            Err(_) => Err(format!(
+                "the {name} cookie's value is not UTF-8 ({}); the kit keeps tokens as text \
+                 and would send back another value, so it does not use it (a limit of the \
+                 kit, not a failure of the target)",
+                crate::http::exchange::escape_bytes(&value[..value.len().min(24)])
+            )),
+        };
+    }
+    Ok(None)
+}
+
 /// What a cookie's lifetime attributes say.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expiry {
@@ -175,6 +207,27 @@ mod tests {
         assert!(!c.has("Secure"));
         assert_eq!(c.expiry(), Expiry::Past);
         assert!(SetCookie::parse("no pair here").is_none());
+    }
+
+    #[test]
+    fn token_values_are_read_from_bytes_and_never_mangled() {
+        let headers: Vec<&[u8]> = vec![
+            b"refreshToken=; Path=/",
+            b"accessToken= abc\xc3\xa9 ; Path=/",
+            b"refreshToken=r1; Path=/",
+            b"other=\xff\xfe",
+        ];
+        assert_eq!(
+            cookie_value(&headers, "refreshToken"),
+            Ok(Some("r1".into()))
+        );
+        assert_eq!(
+            cookie_value(&headers, "accessToken"),
+            Ok(Some("abc\u{e9}".into()))
+        );
+        assert_eq!(cookie_value(&headers, "missing"), Ok(None));
+        let refused = cookie_value(&[b"t=ab\xff\xfe; Path=/"], "t").expect_err("not UTF-8");
+        assert!(refused.contains("ab\\xff\\xfe"), "{refused}");
     }
 
     #[test]

@@ -58,9 +58,20 @@ impl ResponseRecord {
         self.header_all(name).into_iter().next()
     }
 
-    /// The raw `Set-Cookie` headers, one per header line.
+    /// The raw `Set-Cookie` headers, one per header line, lossily decoded: for judging
+    /// how cookies are cleared. Token values are read from the bytes
+    /// ([`crate::http::cookies::cookie_value`]).
     pub fn set_cookies(&self) -> Vec<String> {
         self.header_all("set-cookie")
+    }
+
+    /// The `Set-Cookie` headers as they came, bytes.
+    pub fn set_cookie_bytes(&self) -> Vec<&[u8]> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+            .map(|(_, v)| v.as_slice())
+            .collect()
     }
 
     /// The body parsed as JSON, if it is JSON.

@@ -12,8 +12,8 @@ use crate::plan::profile::{Action, HttpRequest};
 pub struct ActionOutput {
     /// HTTP: the answer's status; command: none.
     pub status: Option<u16>,
-    /// HTTP: the `Set-Cookie` headers.
-    pub set_cookies: Vec<String>,
+    /// HTTP: the `Set-Cookie` headers, as bytes (tokens are read from them exactly).
+    pub set_cookies: Vec<Vec<u8>>,
     /// HTTP: the body; command: standard output.
     pub output: String,
 }
@@ -77,7 +77,11 @@ async fn http(endpoint: &Endpoint, request: &HttpRequest) -> Result<ActionOutput
         .await
         .map_err(|e| http_err(e.message))?;
     let status = response.status;
-    let set_cookies = response.set_cookies();
+    let set_cookies = response
+        .set_cookie_bytes()
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
     let output = response.text();
     if !(200..300).contains(&status) {
         return Err(ActionError::Status {

@@ -4,7 +4,7 @@ use std::hash::BuildHasher as _;
 
 use cucumber::given;
 
-use crate::http::cookies::SetCookie;
+use crate::http::cookies::cookie_value;
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
 use crate::plan::profile::HttpRequest;
 use crate::run::check::could_not_run;
@@ -92,17 +92,15 @@ async fn an_expired_token(world: &mut LogoutWorld) {
         .await
         .unwrap_or_else(|e| could_not_run(format!("minting an expired session: {e}")));
     for set_cookie in &output.set_cookies {
+        let set_cookie = String::from_utf8_lossy(set_cookie);
         if let Some((_, value)) = set_cookie.split(';').next().and_then(|p| p.split_once('=')) {
             target.secrets.learn(value);
         }
     }
     let name = &target.profile.cookies.refresh;
-    let from_cookie = output
-        .set_cookies
-        .iter()
-        .filter_map(|h| SetCookie::parse(h))
-        .find(|c| &c.name == name && !c.value.is_empty())
-        .map(|c| c.value);
+    let headers: Vec<&[u8]> = output.set_cookies.iter().map(Vec::as_slice).collect();
+    let from_cookie = cookie_value(&headers, name)
+        .unwrap_or_else(|e| could_not_run(format!("the expired-session answer: {e}")));
     let token = match (from_cookie, output.status) {
         (Some(token), _) => token,
         (None, Some(_)) => serde_json::from_str::<serde_json::Value>(&output.output)
@@ -168,13 +166,10 @@ pub async fn open_session(
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
     let set_cookies = response.set_cookies();
     let value_of = |name: &str| {
-        set_cookies
-            .iter()
-            .filter_map(|h| SetCookie::parse(h))
-            .find(|c| c.name == name && !c.value.is_empty())
-            .map(|c| c.value)
+        cookie_value(&response.set_cookie_bytes(), name)
+            .map_err(|e| format!("cannot use the login answer: {e}"))
     };
-    let Some(refresh) = value_of(&profile.cookies.refresh) else {
+    let Some(refresh) = value_of(&profile.cookies.refresh)? else {
         return Err(format!(
             "the login answer sets no {} cookie (set [cookies] in the profile)",
             profile.cookies.refresh
@@ -183,7 +178,7 @@ pub async fn open_session(
     Ok(Session {
         email,
         password,
-        access: value_of(&profile.cookies.access),
+        access: value_of(&profile.cookies.access)?,
         refresh,
         login_url: target.endpoint.url(&request.path),
         login_set_cookies: set_cookies,
