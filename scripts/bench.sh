@@ -7,7 +7,9 @@
 #   scripts/bench.sh            # the whole benchmark, about 8 minutes after the build
 #
 # Environment (all optional): BENCH_DURATION (seconds per load run, 10), BENCH_REPS (3),
-# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10).
+# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10),
+# BENCH_NICE (-10: as root, the servers and wrk run at this niceness so that other work on
+# a shared machine disturbs them less; 0 to leave it).
 # Needs root or sudo only to install wrk and redis-server when they are missing. All
 # traffic goes to 127.0.0.1; every process it starts is stopped when it exits.
 set -euo pipefail
@@ -19,6 +21,7 @@ CONNECTIONS=${BENCH_CONNECTIONS:-32}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 LOAD_CPU=${BENCH_LOAD_CPU:-1}
 SUITE_RUNS=${BENCH_SUITE_RUNS:-10}
+NICE=${BENCH_NICE:--10}
 TARGET_DIR=target/bench
 BIN=$TARGET_DIR/release
 LUA=bench/wrk
@@ -103,6 +106,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 [ "$(nproc --all)" -ge 2 ] || die "needs two processors: one for the servers, one for wrk"
+# Every process measured runs through $ON_SERVER or $ON_LOAD: pinned, and reniced if allowed.
+PRIO=()
+if [ "$NICE" != 0 ] && nice -n "$NICE" true 2>/dev/null && [ "$(nice -n "$NICE" nice)" = "$NICE" ]; then
+  PRIO=(nice -n "$NICE")
+fi
+ON_SERVER=("${PRIO[@]}" taskset -c "$SERVER_CPU")
+ON_LOAD=("${PRIO[@]}" taskset -c "$LOAD_CPU")
 
 say "building release binaries into $TARGET_DIR (the debug build is not touched)"
 cargo build --release --quiet --target-dir "$TARGET_DIR" \
@@ -154,7 +164,7 @@ wait_for_line() {
 # Starts the reference server on the server CPU; prints its URL. Extra args follow.
 start_server() {
   local name=$1; shift
-  taskset -c "$SERVER_CPU" "$BIN/logout-server" --port 0 --enable-conformance-hooks \
+  "${ON_SERVER[@]}" "$BIN/logout-server" --port 0 --enable-conformance-hooks \
     --password-memory-kib 8 --password-iterations 1 "$@" 2>"$WORK/$name.log" &
   local pid=$!
   PIDS+=("$pid")
@@ -194,7 +204,7 @@ run_wrk() {
   local rep=$1 subject=$2 workload=$3 url=$4 script=$5; shift 5
   local before after line
   before=$(cpu_ticks "$@")
-  line=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
+  line=$("${ON_LOAD[@]}" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
     -s "$LUA/$script" "$url" | grep '^BENCH ') || die "wrk failed: $subject $workload"
   after=$(cpu_ticks "$@")
   # The subject's own CPU use over the run, in percent of one CPU (one decimal).
@@ -249,7 +259,7 @@ if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
 fi
 
 # --- the three subjects -------------------------------------------------------------
-taskset -c "$SERVER_CPU" "$BIN/bare-logout" 0 >"$WORK/baseline.log" 2>&1 &
+"${ON_SERVER[@]}" "$BIN/bare-logout" 0 >"$WORK/baseline.log" 2>&1 &
 PIDS+=($!)
 echo $! >"$WORK/baseline.pid"
 wait_for_line "$WORK/baseline.log" 'http://127\.0\.0\.1:[0-9]+' "$!" >"$WORK/baseline.url"
@@ -257,7 +267,7 @@ wait_for_line "$WORK/baseline.log" 'http://127\.0\.0\.1:[0-9]+' "$!" >"$WORK/bas
 start_server memory
 
 REDIS_PORT=$(free_port)
-taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+"${ON_SERVER[@]}" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
   --appendonly no --daemonize no --loglevel warning >"$WORK/redis-server.log" 2>&1 &
 PIDS+=($!)
 REDIS_PID=$!
@@ -298,7 +308,7 @@ mint "$(url memory)" 20000 "$WORK/baseline.tokens"
 # --- throughput: subjects x workloads x repetitions ----------------------------------
 {
   echo "# logout benchmark, $STAMP: $(nproc --all) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average at start $load1"
-  echo "# servers pinned to CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS pinned to CPU $LOAD_CPU, $DURATION s per run, $REPS runs each"
+  echo "# servers pinned to CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS pinned to CPU $LOAD_CPU, $DURATION s per run, $REPS runs each, niceness ${PRIO[2]:-0}"
   printf 'rep\tsubject\tworkload\tfigures\tcpu\n'
 } >"$RAW"
 for rep in $(seq "$REPS"); do
@@ -379,7 +389,7 @@ printf 'rss\tmemory\t1M-sessions\tbefore_kib=%s after_kib=%s peak_kib=%s\t-\n' \
 suite_times=()
 for _ in $(seq "$SUITE_RUNS"); do
   start=$EPOCHREALTIME
-  "$BIN/logout-conformance" >/dev/null 2>&1 || die "the conformance suite failed"
+  "${PRIO[@]}" "$BIN/logout-conformance" >/dev/null 2>&1 || die "the conformance suite failed"
   end=$EPOCHREALTIME
   suite_times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
 done
