@@ -35,3 +35,8 @@ mod reports;
 // The suite's own sanity: nothing ran, undefined steps, missing capabilities.
 #[path = "tests/sanity.rs"]
 mod sanity;
+
+// Hostile targets: silent, stalling, endless, gigantic, redirecting, garbage; each judged,
+// none hangs the run or fills its memory.
+#[path = "tests/hostile.rs"]
+mod hostile;
