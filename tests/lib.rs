@@ -12,6 +12,8 @@
 
 #[path = "kit/harness.rs"]
 pub mod harness;
+#[path = "kit/hostile.rs"]
+pub mod hostile;
 #[path = "kit/routes.rs"]
 pub mod routes;
 #[path = "kit/store.rs"]
