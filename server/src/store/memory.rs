@@ -3,7 +3,8 @@
 //! Every operation is a few table lookups, so a std mutex held for microseconds is simpler
 //! and faster than an async lock. Expired entries are never returned; a lookup that meets
 //! one removes it, and [`TokenStore::evict_expired`] (called by the server's sweeper)
-//! removes the ones nobody asks for.
+//! removes the ones nobody asks for, a few thousand at a time so that requests go on
+//! meanwhile.
 //!
 //! # Layout
 //!
@@ -32,6 +33,9 @@ use async_trait::async_trait;
 use hashbrown::HashTable;
 
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
+
+/// Records a sweep looks at per hold of the lock (a fraction of a millisecond's work).
+const SWEEP_STEP: usize = 1024;
 
 /// The default store: tokens live as long as the process.
 #[derive(Default)]
@@ -191,20 +195,28 @@ impl<V: Copy> Table<V> {
         entries.swap_remove(at).1
     }
 
-    /// Removes every record `keep` refuses; returns them.
-    fn remove_unless(&mut self, mut keep: impl FnMut(&V) -> bool) -> Vec<V> {
+    /// Looks at up to `count` records from position `from` and removes those `keep`
+    /// refuses; returns them and the position to go on from. A removal moves the last
+    /// record into the hole, which is then looked at in turn.
+    fn remove_unless(
+        &mut self,
+        from: usize,
+        count: usize,
+        mut keep: impl FnMut(&V) -> bool,
+    ) -> (Vec<V>, usize) {
         let mut removed = Vec::new();
-        let mut at = 0;
-        while at < self.entries.len() {
+        let mut at = from;
+        for _ in 0..count {
+            if at >= self.entries.len() {
+                break;
+            }
             if keep(&self.entries[at].1) {
                 at += 1;
             } else {
-                // The last record moves into `at`: look at `at` again.
                 removed.push(self.remove_at(at));
             }
         }
-        self.shrink_if_mostly_empty();
-        removed
+        (removed, at)
     }
 
     /// Gives memory back after a sweep emptied most of the table.
@@ -386,25 +398,63 @@ impl TokenStore for MemoryStore {
         Ok(remove(&mut maps.access, &mut maps.users, hash))
     }
 
+    /// Sweeps in steps of [`SWEEP_STEP`] records, releasing the lock and yielding to
+    /// other tasks between steps: a sweep of millions of records takes a few hundred
+    /// milliseconds, which must not stall every request for that long. A record that a
+    /// concurrent removal moves behind the sweep is left for the next one (lookups never
+    /// return an expired record anyway).
     async fn evict_expired(&self, now: SystemTime) -> Result<usize, StoreError> {
-        let maps = &mut *self.maps();
         let now = Nanos::from_time(now);
-        let mut evicted = maps.refresh.remove_unless(|s| s.expires > now);
-        let Maps {
-            refresh, access, ..
-        } = &mut *maps;
-        // An access token whose session is gone can never be accepted again either.
-        let orphans =
-            access.remove_unless(|a| a.expires > now && refresh.find(&a.session).is_some());
-        let count = evicted.len() + orphans.len();
-        for user in evicted
-            .drain(..)
-            .map(|s| s.user)
-            .chain(orphans.iter().map(|a| a.user))
-        {
-            maps.users.release(user);
+        let mut evicted = 0;
+        // Sessions first: access tokens of the sessions swept now are orphans below.
+        let mut at = 0;
+        loop {
+            let (count, next, done) = {
+                let maps = &mut *self.maps();
+                let (removed, next) = maps
+                    .refresh
+                    .remove_unless(at, SWEEP_STEP, |s| s.expires > now);
+                for session in &removed {
+                    maps.users.release(session.user);
+                }
+                (removed.len(), next, next >= maps.refresh.len())
+            };
+            evicted += count;
+            at = next;
+            if done {
+                break;
+            }
+            tokio::task::yield_now().await;
         }
-        Ok(count)
+        at = 0;
+        loop {
+            let (count, next, done) = {
+                let maps = &mut *self.maps();
+                let Maps {
+                    refresh,
+                    access,
+                    users,
+                } = maps;
+                // An access token whose session is gone can never be accepted again either.
+                let (removed, next) = access.remove_unless(at, SWEEP_STEP, |a| {
+                    a.expires > now && refresh.find(&a.session).is_some()
+                });
+                for record in &removed {
+                    users.release(record.user);
+                }
+                (removed.len(), next, next >= access.len())
+            };
+            evicted += count;
+            at = next;
+            if done {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        let maps = &mut *self.maps();
+        maps.refresh.shrink_if_mostly_empty();
+        maps.access.shrink_if_mostly_empty();
+        Ok(evicted)
     }
 }
 
@@ -610,5 +660,55 @@ mod tests {
         let expected = model.values().filter(|r| r.expires_at <= cut).count();
         assert_eq!(store.evict_expired(cut).await.unwrap(), expected);
         assert_eq!(store.maps().refresh.len(), model.len() - expected);
+    }
+
+    #[tokio::test]
+    async fn a_sweep_of_many_steps_evicts_exactly_the_dead() {
+        let store = MemoryStore::new();
+        let now = SystemTime::now();
+        let n = 3 * SWEEP_STEP as u32 + 17;
+        let key = |tag: u8, i: u32| {
+            let mut bytes = [tag; 32];
+            bytes[..4].copy_from_slice(&i.to_le_bytes());
+            TokenHash(bytes)
+        };
+        for i in 0..n {
+            // Every third session expired; every session has an access token, live.
+            let expires_at = if i % 3 == 0 { now } else { now + REFRESH };
+            let record = SessionRecord {
+                user_email: format!("u{}", i % 5),
+                expires_at,
+            };
+            store.insert_refresh(key(1, i), record).await.unwrap();
+            let access = AccessRecord {
+                user_email: format!("u{}", i % 5),
+                session: key(1, i),
+                expires_at: now + REFRESH,
+            };
+            store.insert_access(key(2, i), access).await.unwrap();
+        }
+        let dead = n.div_ceil(3) as usize;
+        // The dead sessions, and their access tokens as orphans.
+        assert_eq!(store.evict_expired(now).await.unwrap(), 2 * dead);
+        for i in 0..n {
+            let live = i % 3 != 0;
+            assert_eq!(
+                store
+                    .refresh_session(&key(1, i), now)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                live
+            );
+            assert_eq!(
+                store
+                    .access_session(&key(2, i), now)
+                    .await
+                    .unwrap()
+                    .is_some(),
+                live
+            );
+        }
+        assert_eq!(store.evict_expired(now).await.unwrap(), 0);
     }
 }
