@@ -2,13 +2,16 @@
 //!
 //! A request line (target `logout_server::request`, one per request) written straight to
 //! stderr costs a `write(2)` of ~120 bytes per request, about as much CPU as the rest of a
-//! logout. Here request lines are appended to an in-memory buffer instead, and the buffer
-//! goes out in one write when it holds [`FLUSH_AT`] bytes or every [`FLUSH_EVERY`],
-//! whichever comes first: the same lines, in the same order, at most [`FLUSH_EVERY`]
-//! late. Every other line (startup, warnings, errors, shutdown) is written at once, after
-//! whatever request lines are buffered, so the log keeps its order and nothing that says
-//! something went wrong waits. Nothing is dropped: a full buffer is written out by the
-//! request that filled it. When stderr is a terminal every line is written at once.
+//! logout. Here request lines are appended to an in-memory buffer instead, and a thread of
+//! its own writes the buffer out in one write when it holds [`FLUSH_AT`] bytes or every
+//! [`FLUSH_EVERY`], whichever comes first: the same lines, in the same order, at most
+//! [`FLUSH_EVERY`] late, and a slow disk stalls that thread, not the requests (the buffer
+//! is swapped out under its lock, then written without it). Every other line (startup,
+//! warnings, errors, shutdown) is written at once, after whatever request lines are
+//! buffered, so the log keeps its order and nothing that says something went wrong waits.
+//! Nothing is dropped: should the buffer reach [`FLUSH_AT`] × 16 before the thread empties
+//! it, the request that finds it so writes it out itself. When stderr is a terminal every
+//! line is written at once.
 //!
 //! Request lines are also formatted by hand ([`RequestLineFormat`]): the same bytes as
 //! `tracing-subscriber`'s default format, at a fraction of its cost (the date and time
@@ -17,7 +20,7 @@
 use std::cell::RefCell;
 use std::fmt;
 use std::io::{self, IsTerminal, Write};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -72,9 +75,16 @@ pub struct StderrLog {
 }
 
 struct Shared {
-    /// Request lines not written yet; the lock is held while writing, so lines go out in
-    /// the order they were logged.
+    /// Request lines not written yet.
     pending: Mutex<Vec<u8>>,
+    /// The buffer being written; its lock is held while writing, so that what is written
+    /// goes out in the order it was logged.
+    output: Mutex<Vec<u8>>,
+    /// Set, and the flush thread woken, when `pending` reaches [`FLUSH_AT`].
+    full: Mutex<bool>,
+    wake: Condvar,
+    /// Whether a flush thread runs (else full buffers are written by their requests).
+    flusher: std::sync::atomic::AtomicBool,
     buffered: bool,
     /// Where lines go: stderr, or a test's buffer.
     sink: Sink,
@@ -105,29 +115,47 @@ impl StderrLog {
     }
 
     fn with_sink(buffered: bool, sink: Sink) -> Self {
+        let capacity = if buffered { 2 * FLUSH_AT } else { 0 };
         let shared = Arc::new(Shared {
-            pending: Mutex::new(Vec::with_capacity(if buffered { FLUSH_AT } else { 0 })),
+            pending: Mutex::new(Vec::with_capacity(capacity)),
+            output: Mutex::new(Vec::with_capacity(capacity)),
+            full: Mutex::new(false),
+            wake: Condvar::new(),
+            flusher: std::sync::atomic::AtomicBool::new(false),
             buffered,
             sink,
         });
         if buffered {
             let weak = Arc::downgrade(&shared);
             // Without the thread lines still go out when the buffer fills or at exit.
-            let _ = thread::Builder::new()
+            let started = thread::Builder::new()
                 .name("log-flush".into())
-                .spawn(move || flush_periodically(&weak));
+                .spawn(move || flush_periodically(&weak))
+                .is_ok();
+            shared
+                .flusher
+                .store(started, std::sync::atomic::Ordering::Relaxed);
         }
         Self { shared }
     }
 }
 
+/// The flush thread: writes out what is pending when woken or every [`FLUSH_EVERY`],
+/// and ends with the log.
 fn flush_periodically(shared: &Weak<Shared>) {
     loop {
-        thread::sleep(FLUSH_EVERY);
-        match shared.upgrade() {
-            Some(shared) => shared.flush(),
-            None => return,
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
+        {
+            let full = strong.full.lock().unwrap_or_else(PoisonError::into_inner);
+            let (mut full, _) = strong
+                .wake
+                .wait_timeout_while(full, FLUSH_EVERY, |full| !*full)
+                .unwrap_or_else(PoisonError::into_inner);
+            *full = false;
         }
+        strong.flush();
     }
 }
 
@@ -137,15 +165,30 @@ impl Shared {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn flush(&self) {
-        self.write_out(&mut self.pending());
+    /// Writes out what is pending, then `line` if any. The pending lines are swapped
+    /// out under their lock and written without it, so logging goes on meanwhile.
+    fn flush_then(&self, line: Option<&[u8]>) {
+        let mut output = self.output.lock().unwrap_or_else(PoisonError::into_inner);
+        std::mem::swap(&mut *output, &mut *self.pending());
+        if !output.is_empty() {
+            (self.sink)(&output);
+            output.clear();
+        }
+        if let Some(line) = line {
+            (self.sink)(line);
+        }
     }
 
-    /// Writes `pending` out and empties it.
-    fn write_out(&self, pending: &mut Vec<u8>) {
-        if !pending.is_empty() {
-            (self.sink)(pending);
-            pending.clear();
+    fn flush(&self) {
+        self.flush_then(None);
+    }
+
+    /// Asks the flush thread to write out what is pending.
+    fn wake_flusher(&self) {
+        let mut full = self.full.lock().unwrap_or_else(PoisonError::into_inner);
+        if !*full {
+            *full = true;
+            self.wake.notify_one();
         }
     }
 }
@@ -164,15 +207,23 @@ impl Write for LineWriter<'_> {
     }
 
     fn write_all(&mut self, line: &[u8]) -> io::Result<()> {
-        let mut pending = self.shared.pending();
-        if self.buffer {
+        if !self.buffer {
+            self.shared.flush_then(Some(line));
+            return Ok(());
+        }
+        let len = {
+            let mut pending = self.shared.pending();
             pending.extend_from_slice(line);
-            if pending.len() >= FLUSH_AT {
-                self.shared.write_out(&mut pending);
-            }
-        } else {
-            self.shared.write_out(&mut pending);
-            (self.shared.sink)(line);
+            pending.len()
+        };
+        let threaded = self
+            .shared
+            .flusher
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if len >= FLUSH_AT * 16 || (len >= FLUSH_AT && !threaded) {
+            self.shared.flush();
+        } else if len >= FLUSH_AT {
+            self.shared.wake_flusher();
         }
         Ok(())
     }
@@ -405,14 +456,27 @@ mod tests {
     }
 
     #[test]
-    fn a_full_buffer_is_written_by_the_line_that_fills_it() {
+    fn a_full_buffer_is_written_soon_by_the_thread_or_else_by_its_request() {
         let (log, out) = captured();
         let line = [b'x'; 1000];
-        for _ in 0..FLUSH_AT / 1000 {
+        for _ in 0..FLUSH_AT / 1000 + 1 {
             request_line(&log).write_all(&line).unwrap();
         }
-        assert!(out.lock().unwrap().is_empty());
-        request_line(&log).write_all(&line).unwrap();
+        // Woken at once, well before the timer.
+        let deadline = std::time::Instant::now() + FLUSH_EVERY / 2;
+        while out.lock().unwrap().is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(out.lock().unwrap().len(), (FLUSH_AT / 1000 + 1) * 1000);
+
+        // Without the thread, the line that fills the buffer writes it.
+        log.shared
+            .flusher
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+        out.lock().unwrap().clear();
+        for _ in 0..FLUSH_AT / 1000 + 1 {
+            request_line(&log).write_all(&line).unwrap();
+        }
         assert_eq!(out.lock().unwrap().len(), (FLUSH_AT / 1000 + 1) * 1000);
     }
 
