@@ -59,10 +59,12 @@ print_table() {
         key = S[s] SUBSEP W[w]; n = 0
         for (r = 1; r <= reps; r++) { n++; R[n] = rps[key, r] + 0; P5[n] = p50[key, r] / 1000; P9[n] = p99[key, r] / 1000; C[n] = cpu[key, r] + 0
           base = S[1] SUBSEP W[w]
+          if (S[s] == "memory") PK[n] = rps[key, r] + 0
           X[n] = rps[base, r] > 0 ? rps[key, r] / rps[base, r] : 0
           E[n] = cpu[key, r] > 0 ? rps[key, r] * 100 / cpu[key, r] : 0
           XE[n] = (cpu[key, r] > 0 && rps[base, r] > 0 && cpu[base, r] > 0) ? (rps[key, r] / cpu[key, r]) / (rps[base, r] / cpu[base, r]) : 0 }
         sort3(E, n)
+        if (S[s] == "memory") { sort3(PK, n); mpeak[W[w]] = PK[int((n + 1) / 2)] }
         printf "%-8s %-9s %-22s %-15s %-17s %-17s %-16s %-18d %-17s %d/%d\n", S[s], W[w], mmm(R, n, "%d"),
           (s == 1 ? "1" : mmm(X, n, "%.2f")), mmm(P5, n, "%.2f"), mmm(P9, n, "%.2f"), mmm(C, n, "%.0f"), E[int((n + 1) / 2)],
           (s == 1 ? "1" : mmm(XE, n, "%.2f")), non2xx[key], errs[key]
@@ -76,7 +78,7 @@ print_table() {
       for (w = 1; w <= 3; w++) printf "  %-10s %s\n", W[w], redis_ratio[W[w]]
       print ""
       print "In-memory server at about half of its median peak rate (paced connections), goal p99 <= 2 ms:"
-      for (w = 1; w <= 3; w++) if (W[w] in half) printf "  %-10s %6d req/s  p50 %.2f ms  p99 %.2f ms  (%s connections, server CPU %s %%)\n", W[w], get(half[W[w]], "rps"), get(half[W[w]], "p50_us") / 1000, get(half[W[w]], "p99_us") / 1000, halfconns[W[w]], halfcpu[W[w]]
+      for (w = 1; w <= 3; w++) if (W[w] in half) printf "  %-10s %6d req/s (%.0f %% of peak)  p50 %.2f ms  p99 %.2f ms  (%s connections, server CPU %s %%)\n", W[w], get(half[W[w]], "rps"), (mpeak[W[w]] > 0 ? get(half[W[w]], "rps") * 100 / mpeak[W[w]] : 0), get(half[W[w]], "p50_us") / 1000, get(half[W[w]], "p99_us") / 1000, halfconns[W[w]], halfcpu[W[w]]
     }' "$raw"
   awk -F'\t' '
     function get(s, k) { if (match(s, k "=[0-9.,]+")) return substr(s, RSTART + length(k) + 1, RLENGTH - length(k) - 1); return "" }
@@ -363,11 +365,20 @@ for w in a-unknown:logout-unknown.lua b-live:logout-live.lua c-mix:mix.lua; do
   script=${w#*:}
   half=$(( $(peak memory "$workload") / 2 ))
   conns=$(( (half + per_connection / 2) / per_connection ))
-  conns=$(( conns < 1 ? 1 : conns > 2000 ? 2000 : conns ))
-  mint "$u" $((half * DURATION * 3 / 2 + 200)) "$WORK/half.tokens"
-  say "half load, memory, $workload: target $half req/s with $conns paced connections"
-  BENCH_TOKENS=$WORK/half.tokens CONNECTIONS=$conns \
-    run_wrk half memory "$workload" "$u" "$script" "$@" >/dev/null
+  # A paced connection is slower when there are many: one more try, scaled, if the
+  # first lands outside 45-55 % of the peak (the table shows the rate reached).
+  for attempt in 1 2; do
+    conns=$(( conns < 1 ? 1 : conns > 2000 ? 2000 : conns ))
+    mint "$u" $((half * DURATION * 3 / 2 + 200)) "$WORK/half.tokens"
+    say "half load, memory, $workload: target $half req/s with $conns paced connections"
+    got=$(BENCH_TOKENS=$WORK/half.tokens CONNECTIONS=$conns \
+      run_wrk half memory "$workload" "$u" "$script" "$@")
+    got=$(field rps "$got")
+    if [ "$attempt" = 2 ] || { [ $((got * 100)) -ge $((half * 90)) ] && [ $((got * 100)) -le $((half * 110)) ]; }; then
+      break
+    fi
+    conns=$(( conns * half / (got > 0 ? got : 1) ))
+  done
 done
 unset BENCH_PACE_MS
 
