@@ -8,6 +8,7 @@
 #
 # Environment (all optional): BENCH_DURATION (seconds per load run, 10), BENCH_REPS (3),
 # BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10),
+# BENCH_USERS (100: the sessions of each run are spread over this many users),
 # BENCH_NICE (-10: as root, the servers and wrk run at this niceness so that other work on
 # a shared machine disturbs them less; 0 to leave it).
 # Needs root or sudo only to install wrk and redis-server when they are missing. All
@@ -27,6 +28,7 @@ BIN=$TARGET_DIR/release
 LUA=bench/wrk
 RESULTS_DIR=$TARGET_DIR/results
 USER_EMAIL=bench@example.test
+USERS=${BENCH_USERS:-100}
 # The request log stays at its default level (info): it is part of what is measured.
 unset RUST_LOG
 
@@ -172,9 +174,17 @@ start_server() {
   PIDS+=("$pid")
   echo "$pid" >"$WORK/$name.pid"
   wait_for_line "$WORK/$name.log" 'http://127\.0\.0\.1:[0-9]+' "$pid" >"$WORK/$name.url"
-  curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
-    -d "{\"name\":\"Bench\",\"email\":\"$USER_EMAIL\",\"password\":\"bench-password\"}" \
-    "$(cat "$WORK/$name.url")/auth/register" || die "$name: registering the bench user failed"
+  local i
+  for ((i = 1; i <= USERS; i++)); do
+    curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
+      -d "{\"name\":\"Bench\",\"email\":\"$(user_email "$i")\",\"password\":\"bench-password\"}" \
+      "$(cat "$WORK/$name.url")/auth/register" || die "$name: registering bench user $i failed"
+  done
+}
+
+# The email of bench user I: bench@example.test, bench2@example.test, ...
+user_email() {
+  if [ "$1" = 1 ]; then echo "$USER_EMAIL"; else echo "bench$1@example.test"; fi
 }
 
 # CPU seconds (user + system, in clock ticks) used so far by the processes of PIDS.
@@ -188,15 +198,20 @@ cpu_ticks() {
   echo "$total"
 }
 
-# Opens COUNT live sessions of the bench user on URL into FILE, 200,000 per call.
+# Opens COUNT live sessions on URL into FILE, spread evenly over the bench users (users
+# with a million sessions each would be a different benchmark: a Redis store keeps an
+# index of each user's sessions), bench@example.test's first.
 mint() {
-  local url=$1 count=$2 file=$3 n
+  local url=$1 count=$2 file=$3 n user=1
+  local per=$(( (count + USERS - 1) / USERS ))
   : >"$file"
   while [ "$count" -gt 0 ]; do
-    n=$((count > 200000 ? 200000 : count))
-    curl -sf -X POST "$url/__conformance/sessions?user=$USER_EMAIL&count=$n" >>"$file" ||
+    n=$((count > per ? per : count))
+    n=$((n > 200000 ? 200000 : n))
+    curl -sf -X POST "$url/__conformance/sessions?user=$(user_email "$user")&count=$n" >>"$file" ||
       die "minting $n sessions on $url failed"
     count=$((count - n))
+    user=$((user % USERS + 1))
   done
 }
 
