@@ -71,16 +71,3 @@ impl Endpoint {
         self.policy.client(jar)
     }
 }
-
-/// An error with its causes, since reqwest's own message hides them ("error sending
-/// request" says nothing of a refused connection).
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}

@@ -6,7 +6,9 @@
 pub mod cookies;
 pub mod endpoint;
 pub mod exchange;
+pub mod limits;
 pub mod no_answer;
 pub mod policy;
 pub mod raw;
+pub mod record;
 pub mod secrets;

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::http::exchange::ResponseRecord;
+use crate::http::record::ResponseRecord;
 
 /// What went wrong, as far as the verdict cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,7 +126,7 @@ impl NoAnswer {
 
     /// The header block went beyond the policy's limit; `detail` says how far.
     pub fn head_exceeded(detail: impl fmt::Display, status: Option<u16>) -> Self {
-        use crate::http::policy::{MAX_HEADER_BLOCK, MAX_HEADER_LINES};
+        use crate::http::limits::{MAX_HEADER_BLOCK, MAX_HEADER_LINES};
         Self {
             partial: status.map(|status| ResponseRecord {
                 status,

@@ -21,19 +21,13 @@ use std::time::Duration;
 use reqwest_cookie_store::CookieStoreMutex;
 use tokio::time::{Instant, timeout_at};
 
-use crate::http::endpoint::error_chain;
-use crate::http::exchange::{Header, ResponseRecord};
+pub use crate::http::limits::{MAX_HEADER_BLOCK, MAX_HEADER_LINES};
 use crate::http::no_answer::NoAnswer;
+use crate::http::record::{Header, ResponseRecord};
 
 /// The default body cap: a logout answer is a few dozen bytes; a mebibyte is generous for
 /// any answer the suite reads, and small enough that many in flight stay cheap.
 pub const DEFAULT_MAX_BODY: usize = 1 << 20;
-
-/// The largest header block read. Common servers refuse more than 8–64 KiB themselves.
-pub const MAX_HEADER_BLOCK: usize = 64 << 10;
-
-/// The most header lines read (hyper parses up to this many, httparse the same).
-pub const MAX_HEADER_LINES: usize = 256;
 
 /// What the transcript keeps of a body that was not read to its end: enough to show,
 /// small enough that a hundred such answers in one scenario cost nothing.
@@ -209,6 +203,19 @@ impl Collected {
         record.body.shrink_to_fit();
         record
     }
+}
+
+/// An error with its causes, since reqwest's own message hides them ("error sending
+/// request" says nothing of a refused connection).
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]

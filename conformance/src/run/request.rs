@@ -8,6 +8,7 @@ use crate::http::endpoint::Endpoint;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Problem, could_not_run};
+pub use crate::under_test::Instance;
 use crate::under_test::Target;
 
 /// Which cookies a request carries.
@@ -49,14 +50,6 @@ impl Body {
             bytes: Vec::new(),
         }
     }
-}
-
-/// Which instance of the target a request goes to (two only for LO-28).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Instance {
-    #[default]
-    First,
-    Second,
 }
 
 /// One request to send.

@@ -16,8 +16,15 @@ use crate::http::endpoint::Endpoint;
 use crate::http::policy::Policy;
 use crate::http::secrets::Secrets;
 use crate::plan::profile::Profile;
-use crate::run::request::Instance;
 use action::ActionError;
+
+/// Which instance of the target a request goes to (two only for LO-28).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Instance {
+    #[default]
+    First,
+    Second,
+}
 
 /// Problems with the target itself, found before any scenario runs.
 #[derive(Debug, thiserror::Error)]
