@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use clap::Parser;
 use clap::builder::BoolishValueParser;
 
-use crate::password::PasswordCost;
+use crate::password::{HashLimits, PasswordCost};
 use crate::redis_db::RedisUrl;
 
 /// Everything a running server needs to know. `Default` is the documented local setup.
@@ -22,6 +22,8 @@ pub struct Config {
     pub conformance_hooks: bool,
     /// Argon2id cost of new password hashes.
     pub password_cost: PasswordCost,
+    /// How many password hashes run at once and how many more wait (beyond: 503).
+    pub password_limits: HashLimits,
     /// Largest JSON body accepted by register and login, in bytes.
     pub body_limit: u64,
     /// Where tokens and users live. Honoured by [`crate::spawn`] and
@@ -74,6 +76,7 @@ impl Default for Config {
             cors_origins: Vec::new(),
             conformance_hooks: false,
             password_cost: PasswordCost::default(),
+            password_limits: HashLimits::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             store: StoreConfig::Memory,
         }
@@ -153,6 +156,15 @@ pub struct Args {
     )]
     pub password_iterations: u32,
 
+    /// Register and login requests allowed to wait for a password-hashing worker (one
+    /// worker per core); beyond them register and login answer 503 with `Retry-After`.
+    #[arg(
+        long,
+        env = "LOGOUT_SERVER_PASSWORD_QUEUE",
+        default_value_t = HashLimits::default().queue
+    )]
+    pub password_queue: usize,
+
     /// Largest request body accepted by register and login, in bytes (larger: 413).
     #[arg(long, env = "LOGOUT_SERVER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: u64,
@@ -186,6 +198,10 @@ impl Args {
                 memory_kib: self.password_memory_kib,
                 iterations: self.password_iterations,
                 parallelism: PasswordCost::default().parallelism,
+            },
+            password_limits: HashLimits {
+                queue: self.password_queue,
+                ..HashLimits::default()
             },
             body_limit: self.body_limit,
             store: self.store,
@@ -263,6 +279,7 @@ mod tests {
             "--password-memory-kib=64",
             "--password-iterations=3",
             "--body-limit=100",
+            "--password-queue=3",
             "--store=redis://127.0.0.1:6379/1",
         ])
         .unwrap();
@@ -281,6 +298,7 @@ mod tests {
             }
         );
         assert_eq!(config.body_limit, 100);
+        assert_eq!(config.password_limits.queue, 3);
         assert_eq!(config.store.to_string(), "redis://127.0.0.1:6379/1");
     }
 

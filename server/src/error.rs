@@ -6,7 +6,7 @@
 
 use serde_json::json;
 use warp::http::StatusCode;
-use warp::http::header::{ALLOW, HeaderValue};
+use warp::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
 use warp::reply::Response;
 
 use crate::password::PasswordError;
@@ -72,6 +72,9 @@ pub enum ApiError {
     /// [`crate::cookies::MAX_COOKIE_BYTES`].
     #[error("Cookie header too large")]
     CookieHeaderTooLarge,
+    /// 503 with `Retry-After: 1` when password hashing is saturated (register, login).
+    #[error("Server busy, try again later")]
+    Busy,
     /// 500 with `public` as the message; `cause` is only logged.
     #[error("{public}")]
     Internal {
@@ -84,6 +87,14 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A 500 answering `public` caused by a password error, or 503 when hashing is busy.
+    pub fn password(public: &'static str, cause: PasswordError) -> Self {
+        match cause {
+            PasswordError::Busy => Self::Busy,
+            cause => Self::internal(public, cause),
+        }
+    }
+
     /// A 500 answering `public`, caused by `cause`.
     pub fn internal(public: &'static str, cause: impl Into<InternalError>) -> Self {
         Self::Internal {
@@ -104,6 +115,7 @@ impl ApiError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::CookieHeaderTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -118,6 +130,11 @@ impl ApiError {
             response
                 .headers_mut()
                 .insert(ALLOW, HeaderValue::from_static(allow));
+        }
+        if matches!(self, Self::Busy) {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

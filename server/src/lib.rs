@@ -36,7 +36,7 @@ pub use async_trait::async_trait;
 
 pub use config::{Args, Config, StoreConfig};
 pub use error::ApiError;
-pub use password::PasswordCost;
+pub use password::{HashLimits, PasswordCost};
 pub use routes::routes;
 pub use serve::{RunningServer, spawn, spawn_routes};
 pub use state::AppState;

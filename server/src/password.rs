@@ -3,10 +3,18 @@
 //! Hashing costs tens of milliseconds of CPU by design, so it runs on tokio's blocking
 //! pool. A login for an unknown email still verifies against a dummy hash, so the answer
 //! takes as long as a wrong password and does not reveal which emails exist.
+//!
+//! The work is bounded: at most [`HashLimits::workers`] hashes run at once (one per core
+//! by default), at most [`HashLimits::queue`] more wait for a turn, and any request beyond
+//! that is refused at once with [`PasswordError::Busy`] (the handlers answer 503 with
+//! `Retry-After`) instead of piling up memory and latency without end.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::OnceCell;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
 use crate::token::RandomError;
 
@@ -49,6 +57,26 @@ impl PasswordCost {
     }
 }
 
+/// How many password hashes may run at once, and how many more may wait.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HashLimits {
+    /// Hashes computed at the same time (at least 1).
+    pub workers: usize,
+    /// Requests waiting for a worker; beyond them a request is refused as busy.
+    pub queue: usize,
+}
+
+impl Default for HashLimits {
+    /// One worker per core ([`std::thread::available_parallelism`]), 4 waiters per worker.
+    fn default() -> Self {
+        let workers = std::thread::available_parallelism().map_or(1, usize::from);
+        Self {
+            workers,
+            queue: 4 * workers,
+        }
+    }
+}
+
 /// Why a password could not be hashed or checked.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordError {
@@ -61,6 +89,9 @@ pub enum PasswordError {
     /// No salt could be drawn.
     #[error(transparent)]
     Random(#[from] RandomError),
+    /// Every worker is busy and the queue is full: try again later.
+    #[error("password hashing is saturated")]
+    Busy,
     /// The blocking task running the hash panicked or was cancelled.
     #[error("password hashing task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
@@ -71,15 +102,47 @@ pub enum PasswordError {
 pub struct Passwords {
     cost: PasswordCost,
     dummy_hash: OnceCell<String>,
+    /// Admission: a permit per worker and per queue place.
+    admitted: Arc<Semaphore>,
+    /// A permit per worker.
+    workers: Arc<Semaphore>,
+    dummy_verifications: AtomicU64,
 }
 
 impl Passwords {
     /// A hasher using `cost` for new hashes (verification uses each hash's own parameters).
+    /// Bounded by [`HashLimits::default`].
     pub fn new(cost: PasswordCost) -> Self {
+        Self::with_limits(cost, HashLimits::default())
+    }
+
+    /// A hasher using `cost`, running at most `limits.workers` hashes at once.
+    pub fn with_limits(cost: PasswordCost, limits: HashLimits) -> Self {
+        let workers = limits.workers.max(1);
         Self {
             cost,
             dummy_hash: OnceCell::new(),
+            admitted: Arc::new(Semaphore::new(workers.saturating_add(limits.queue))),
+            workers: Arc::new(Semaphore::new(workers)),
+            dummy_verifications: AtomicU64::new(0),
         }
+    }
+
+    /// How many logins for unknown emails were verified against the dummy hash.
+    pub fn dummy_verifications(&self) -> u64 {
+        self.dummy_verifications.load(Ordering::Relaxed)
+    }
+
+    /// A worker's turn, waiting in the bounded queue; `Busy` when the queue is full.
+    async fn turn(&self) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit), PasswordError> {
+        let admitted = Arc::clone(&self.admitted)
+            .try_acquire_owned()
+            .map_err(|_| PasswordError::Busy)?;
+        let worker = Arc::clone(&self.workers)
+            .acquire_owned()
+            .await
+            .map_err(|_| PasswordError::Busy)?;
+        Ok((admitted, worker))
     }
 
     /// A PHC string (`$argon2id$v=19$m=…`) with a fresh random salt.
@@ -87,7 +150,9 @@ impl Passwords {
         let params = self.cost.params()?;
         let mut salt = [0u8; Salt::RECOMMENDED_LENGTH];
         getrandom::fill(&mut salt).map_err(RandomError::from)?;
+        let turn = self.turn().await?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let salt = SaltString::encode_b64(&salt).map_err(PasswordError::Hash)?;
             Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
                 .hash_password(password.as_bytes(), &salt)
@@ -106,9 +171,14 @@ impl Passwords {
     ) -> Result<bool, PasswordError> {
         let (phc, known) = match stored {
             Some(phc) => (phc, true),
-            None => (self.dummy_hash().await?, false),
+            None => {
+                self.dummy_verifications.fetch_add(1, Ordering::Relaxed);
+                (self.dummy_hash().await?, false)
+            }
         };
+        let turn = self.turn().await?;
         let matches = tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             let parsed = PasswordHash::new(&phc).map_err(PasswordError::Hash)?;
             match Argon2::default().verify_password(password.as_bytes(), &parsed) {
                 Ok(()) => Ok(true),
@@ -156,6 +226,22 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    #[tokio::test]
+    async fn beyond_the_queue_a_hash_is_refused_as_busy() {
+        let limits = HashLimits {
+            workers: 1,
+            queue: 0,
+        };
+        let passwords = Passwords::with_limits(PasswordCost::fast_for_tests(), limits);
+        let held = passwords.turn().await.unwrap();
+        assert!(matches!(
+            passwords.hash("pw".into()).await,
+            Err(PasswordError::Busy)
+        ));
+        drop(held);
+        assert!(passwords.hash("pw".into()).await.is_ok());
     }
 
     #[test]

@@ -53,7 +53,7 @@ impl AppState {
     /// State over any token store (behind a [`FaultSwitch`]) and user registry.
     pub fn with_backends(config: Config, store: Arc<dyn TokenStore>, users: Users) -> Self {
         let (store, faults) = FaultSwitch::wrap(store);
-        let passwords = Passwords::new(config.password_cost);
+        let passwords = Passwords::with_limits(config.password_cost, config.password_limits);
         Self {
             inner: Arc::new(Inner {
                 config,

@@ -38,7 +38,9 @@ struct LoginRequest {
 /// Deviation: missing or blank fields answer **400** `Error registering user`, where the
 /// documentation says 500 with that body. A client's mistake is not a server failure, and
 /// nothing a client sends may produce a 5xx here. A failing user registry (Redis) or
-/// hasher is the 500 `Error registering user`.
+/// hasher is the 500 `Error registering user`. When password hashing is saturated (every
+/// worker busy and the bounded queue full) the answer is 503
+/// `{"error":"Server busy, try again later"}` with `Retry-After: 1`.
 pub async fn register(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
     answer(try_register(&state, &headers, body).await)
 }
@@ -66,7 +68,7 @@ async fn try_register(
         .passwords()
         .hash(password)
         .await
-        .map_err(|e| ApiError::internal(REGISTER_ERROR, e))?;
+        .map_err(|e| ApiError::password(REGISTER_ERROR, e))?;
     let user = User {
         name,
         email,
@@ -86,7 +88,9 @@ async fn try_register(
 /// cookies; 401 `Invalid credentials`.
 ///
 /// Deviation: missing fields answer **400** `Error logging in` (documented as 500); a
-/// failing store, user registry or hasher is the 500 `Error logging in`.
+/// failing store, user registry or hasher is the 500 `Error logging in`. An unknown email
+/// is verified against a dummy hash of the configured cost, so it costs what a wrong
+/// password costs. Saturated hashing answers 503 with `Retry-After: 1`, as register does.
 pub async fn login(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
     answer(try_login(&state, &headers, body).await)
 }
@@ -110,7 +114,7 @@ async fn try_login(
         .passwords()
         .verify(password, stored)
         .await
-        .map_err(|e| ApiError::internal(LOGIN_ERROR, e))?;
+        .map_err(|e| ApiError::password(LOGIN_ERROR, e))?;
     let Some(user) = user.filter(|_| verified) else {
         return Err(ApiError::InvalidCredentials);
     };

@@ -31,6 +31,8 @@ fn help_lists_every_flag_with_its_environment_variable() {
         "--password-iterations",
         "--body-limit",
         "[default: 16384]",
+        "--password-queue",
+        "LOGOUT_SERVER_PASSWORD_QUEUE",
         "--store <memory|redis://HOST:PORT/DB>",
         "LOGOUT_SERVER_STORE",
         "[default: memory]",

@@ -127,3 +127,109 @@ async fn every_login_opens_a_separate_session() {
     assert_ne!(first.refresh, second.refresh);
     assert_ne!(first.access, second.access);
 }
+
+/// A server over `state` (kept by the caller, to read its counters), on a free port.
+async fn serve_state(state: &logout_server::AppState) -> logout_server::RunningServer {
+    logout_server::spawn_routes(
+        "127.0.0.1:0".parse().unwrap(),
+        logout_server::routes(state.clone()),
+    )
+    .await
+    .unwrap()
+}
+
+// One worker and one waiting place: a burst of 24 logins gets some JSON 503s with
+// Retry-After at once, the rest their 401, and nothing hangs.
+#[tokio::test]
+async fn a_burst_of_logins_beyond_the_hashing_queue_gets_json_503_with_retry_after() {
+    let state = logout_server::AppState::new(logout_server::Config {
+        password_cost: logout_server::PasswordCost {
+            memory_kib: 4096,
+            iterations: 2,
+            parallelism: 1,
+        },
+        password_limits: logout_server::HashLimits {
+            workers: 1,
+            queue: 1,
+        },
+        ..logout_server::Config::for_conformance()
+    });
+    let server = serve_state(&state).await;
+    let client = crate::util::client();
+    let url = format!("{}/auth/login", server.url());
+    let burst = (0..24).map(|_| {
+        let request = client
+            .post(&url)
+            .json(&json!({"email": unique_email(), "password": "pw"}))
+            .send();
+        async move {
+            let response = request.await.unwrap();
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_owned());
+            let body: serde_json::Value = response.json().await.unwrap();
+            (status, retry_after, content_type, body)
+        }
+    });
+    let answers = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        futures::future::join_all(burst),
+    )
+    .await
+    .expect("the burst hung");
+    let busy: Vec<_> = answers
+        .iter()
+        .filter(|a| a.0 == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    assert!(!busy.is_empty(), "{answers:?}");
+    for (_, retry_after, content_type, body) in &busy {
+        assert_eq!(retry_after.as_deref(), Some("1"));
+        assert_eq!(content_type.as_deref(), Some("application/json"));
+        assert_eq!(body, &json!({"error": "Server busy, try again later"}));
+    }
+    assert!(
+        answers
+            .iter()
+            .all(|a| [StatusCode::UNAUTHORIZED, StatusCode::SERVICE_UNAVAILABLE].contains(&a.0)),
+        "{answers:?}"
+    );
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_unknown_email_is_verified_against_the_dummy_hash() {
+    let state = logout_server::AppState::new(logout_server::Config::for_conformance());
+    let server = serve_state(&state).await;
+    let client = crate::util::client();
+    let login = |email: String, password: &'static str| {
+        client
+            .post(format!("{}/auth/login", server.url()))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    let email = unique_email();
+    let registered = client
+        .post(format!("{}/auth/register", server.url()))
+        .json(&json!({"name": "N", "email": email, "password": "pw"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    let wrong = login(email.clone(), "wrong").await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(state.passwords().dummy_verifications(), 0);
+    let unknown = login(unique_email(), "pw").await.unwrap();
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        unknown.json::<serde_json::Value>().await.unwrap(),
+        json!({"error": "Invalid credentials"})
+    );
+    assert_eq!(state.passwords().dummy_verifications(), 1);
+    server.shutdown().await;
+}
