@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::BoolishValueParser;
@@ -26,6 +27,9 @@ pub struct Config {
     pub password_limits: HashLimits,
     /// Largest JSON body accepted by register and login, in bytes.
     pub body_limit: u64,
+    /// On SIGTERM/SIGINT or [`crate::RunningServer::shutdown`], how long in-flight
+    /// requests may take before open connections are dropped.
+    pub shutdown_timeout: Duration,
     /// Where tokens and users live. Honoured by [`crate::spawn`] and
     /// [`crate::AppState::connect`]; [`crate::AppState::new`] is always in memory.
     pub store: StoreConfig,
@@ -68,6 +72,9 @@ pub const DEFAULT_PORT: u16 = 3000;
 /// The default body limit: 16 KiB, far above any register or login body.
 pub const DEFAULT_BODY_LIMIT: u64 = 16 * 1024;
 
+/// The default shutdown deadline, in seconds.
+pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 10;
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -78,6 +85,7 @@ impl Default for Config {
             password_cost: PasswordCost::default(),
             password_limits: HashLimits::default(),
             body_limit: DEFAULT_BODY_LIMIT,
+            shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
             store: StoreConfig::Memory,
         }
     }
@@ -169,6 +177,16 @@ pub struct Args {
     #[arg(long, env = "LOGOUT_SERVER_BODY_LIMIT", default_value_t = DEFAULT_BODY_LIMIT)]
     pub body_limit: u64,
 
+    /// On SIGTERM or SIGINT: stop accepting, wait at most this many seconds for in-flight
+    /// requests, then drop the connections still open and exit 0.
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "LOGOUT_SERVER_SHUTDOWN_TIMEOUT",
+        default_value_t = DEFAULT_SHUTDOWN_TIMEOUT_SECS
+    )]
+    pub shutdown_timeout: u64,
+
     /// Where tokens and users live: `memory` (one process, lost on restart) or
     /// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (Redis 7.0 or later, no TLS), shared by
     /// every instance that names it, so a session opened on one can be logged out on any
@@ -204,6 +222,7 @@ impl Args {
                 ..HashLimits::default()
             },
             body_limit: self.body_limit,
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
             store: self.store,
         }
     }

@@ -1,4 +1,6 @@
-//! `logout-server`: serves the API until SIGINT or SIGTERM, then shuts down gracefully.
+//! `logout-server`: serves the API until SIGINT or SIGTERM, then shuts down gracefully:
+//! in-flight requests get at most `--shutdown-timeout` seconds, then open connections are
+//! dropped and the process exits 0.
 
 #![forbid(unsafe_code)]
 

@@ -7,7 +7,12 @@ use std::time::{Duration, SystemTime};
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use warp::Filter;
 use warp::reply::Response;
 
@@ -27,6 +32,23 @@ pub struct RunningServer {
     task: JoinHandle<()>,
 }
 
+/// How connections are served: limits that protect the server from slow or idle clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// On shutdown, how long in-flight requests may take before open connections are
+    /// dropped.
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    /// A 10 s shutdown deadline.
+    fn default() -> Self {
+        Self {
+            shutdown_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 impl RunningServer {
     /// The address it listens on (with the real port when port 0 was asked for).
     pub fn addr(&self) -> SocketAddr {
@@ -38,7 +60,8 @@ impl RunningServer {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting connections and waits for in-flight requests to finish.
+    /// Stops accepting connections and waits for in-flight requests to finish, at most
+    /// the shutdown deadline; connections still open then are dropped.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -72,7 +95,14 @@ pub async fn spawn(config: Config) -> io::Result<RunningServer> {
     let state = AppState::connect(config).await.map_err(io::Error::other)?;
     tracing::info!(%store, "token store ready");
     let sweeper = tokio::spawn(sweep(state.clone()));
-    serve(listener, routes(state), Some(sweeper))
+    let limits = config_limits(state.config());
+    serve(listener, routes(state), Some(sweeper), limits)
+}
+
+fn config_limits(config: &Config) -> ConnectionLimits {
+    ConnectionLimits {
+        shutdown_timeout: config.shutdown_timeout,
+    }
 }
 
 /// Binds `addr` and serves `routes` (any filter, e.g. a deliberately broken variant).
@@ -80,7 +110,7 @@ pub async fn spawn_routes<F>(addr: SocketAddr, routes: F) -> io::Result<RunningS
 where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
-    serve(bind(addr).await?, routes, None)
+    serve(bind(addr).await?, routes, None, ConnectionLimits::default())
 }
 
 async fn bind(addr: SocketAddr) -> io::Result<TcpListener> {
@@ -95,18 +125,15 @@ fn serve<F>(
     listener: TcpListener,
     routes: F,
     companion: Option<JoinHandle<()>>,
+    limits: ConnectionLimits,
 ) -> io::Result<RunningServer>
 where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
     let addr = listener.local_addr()?;
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = warp::serve(routes).incoming(listener).graceful(async move {
-        // A dropped sender means the same as a sent stop.
-        let _ = stopped.await;
-    });
     let task = tokio::spawn(async move {
-        server.run().await;
+        accept_loop(listener, routes, stopped, limits).await;
         if let Some(companion) = companion {
             companion.abort();
         }
@@ -116,6 +143,78 @@ where
         stop: Some(stop),
         task,
     })
+}
+
+/// Accepts connections until `stopped` resolves (or its sender is dropped), then closes the
+/// listener, lets in-flight requests finish for at most `limits.shutdown_timeout` and
+/// drops whatever connection is still open.
+///
+/// Connection errors are the client's doing (a reset, a malformed request that hyper
+/// answers itself, a client that went away mid-request): logged at debug, never at error.
+async fn accept_loop<F>(
+    listener: TcpListener,
+    routes: F,
+    mut stopped: oneshot::Receiver<()>,
+    limits: ConnectionLimits,
+) where
+    F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
+{
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    loop {
+        while connections.try_join_next().is_some() {}
+        let (stream, _peer) = tokio::select! {
+            _ = &mut stopped => break,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(error) => {
+                    accept_failed(&error).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(warp::service(routes.clone()));
+        let connection = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        connections.spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::debug!(
+        open = connections.len(),
+        "stopped accepting; finishing in-flight requests"
+    );
+    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            open = connections.len(),
+            timeout_s = limits.shutdown_timeout.as_secs_f64(),
+            "shutdown deadline reached: dropping open connections"
+        );
+    }
+    connections.shutdown().await;
+}
+
+/// A failed accept: a connection that died in the backlog is nothing; running out of file
+/// descriptors is worth an error and a pause, so as not to spin.
+async fn accept_failed(error: &io::Error) {
+    use io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        error.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        tracing::debug!(%error, "accept failed");
+        return;
+    }
+    tracing::error!(%error, "accept failed; pausing 1 s");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Evicts expired tokens forever; a failing store is logged and tried again next time.

@@ -148,3 +148,37 @@ async fn sigterm_stops_the_binary_cleanly_and_requests_are_logged_without_tokens
     );
     assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");
 }
+
+// A client that sent half a request line holds its connection open; SIGTERM still ends
+// the binary with 0 once the 1 s deadline has passed, well within 6 s.
+#[tokio::test]
+async fn sigterm_drops_a_half_open_connection_after_the_shutdown_deadline() {
+    use tokio::io::AsyncWriteExt;
+    let mut server = Binary::start(&["--port=0", "--shutdown-timeout=1"]).await;
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let mut half_open = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    half_open.write_all(b"POST /auth/lo").await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let pid = server.child.id().unwrap().to_string();
+    let started = std::time::Instant::now();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(6), server.child.wait())
+        .await
+        .expect("still running 6 s after SIGTERM with a 1 s deadline")
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(started.elapsed() < std::time::Duration::from_secs(6));
+    drop(half_open);
+}
+
+#[test]
+fn the_shutdown_timeout_flag_is_documented() {
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    assert!(help.contains("--shutdown-timeout <SECS>"), "{help}");
+    assert!(help.contains("LOGOUT_SERVER_SHUTDOWN_TIMEOUT"), "{help}");
+    assert!(help.contains("[default: 10]"), "{help}");
+}
