@@ -3,6 +3,7 @@
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use tokio::net::TcpListener;
@@ -10,12 +11,16 @@ use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
 use hyper::server::conn::http1;
+use hyper::service::{Service, service_fn};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
 use warp::Filter;
 use warp::reply::Response;
 
+use crate::body::DRAIN_CAP;
 use crate::config::Config;
 use crate::routes::routes;
 use crate::state::AppState;
@@ -159,7 +164,7 @@ async fn accept_loop<F>(
 ) where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
-    let graceful = GracefulShutdown::new();
+    let (stopping, stop_signal) = watch::channel(false);
     let mut connections = JoinSet::new();
     loop {
         while connections.try_join_next().is_some() {}
@@ -173,23 +178,14 @@ async fn accept_loop<F>(
                 }
             },
         };
-        let service = TowerToHyperService::new(warp::service(routes.clone()));
-        let connection = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .serve_connection(TokioIo::new(stream), service);
-        let connection = graceful.watch(connection);
-        connections.spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, "connection ended with an error");
-            }
-        });
+        let service = Arc::new(TowerToHyperService::new(warp::service(routes.clone())));
+        let service = service_fn(move |request| Box::pin(service.call(request)));
+        connections.spawn(serve_connection(stream, service, stop_signal.clone()));
     }
     drop(listener);
-    tracing::debug!(
-        open = connections.len(),
-        "stopped accepting; finishing in-flight requests"
-    );
-    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown())
+    let _ = stopping.send(true);
+    let finished = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(limits.shutdown_timeout, finished)
         .await
         .is_err()
     {
@@ -200,6 +196,56 @@ async fn accept_loop<F>(
         );
     }
     connections.shutdown().await;
+}
+
+/// How long, after the last answer, a connection's unread input is still read and dropped.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// Serves one connection with HTTP/1.1 until it ends, finishing the request in flight
+/// when `stop` turns true. Then closes it gracefully ("lingering close"): sends FIN and
+/// reads and drops what the client still sends (an unread body's tail), for at most
+/// [`LINGER`] and [`DRAIN_CAP`] bytes, so that the kernel does not answer unread bytes
+/// with a reset that would destroy the answer before the client reads it.
+async fn serve_connection<S, B>(stream: TcpStream, service: S, mut stop: watch::Receiver<bool>)
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B> + Unpin,
+    S::Future: Unpin,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    B: hyper::body::Body + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let mut connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .serve_connection(TokioIo::new(stream), service);
+    let mut stopping = false;
+    let served = loop {
+        tokio::select! {
+            served = std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)) => break served,
+            _ = stop.wait_for(|stop| *stop), if !stopping => {
+                stopping = true;
+                std::pin::Pin::new(&mut connection).graceful_shutdown();
+            }
+        }
+    };
+    if let Err(error) = served {
+        tracing::debug!(%error, "connection ended with an error");
+        return;
+    }
+    let mut stream = connection.into_parts().io.into_inner();
+    if stream.shutdown().await.is_err() {
+        return;
+    }
+    let mut sink = [0u8; 16 * 1024];
+    let mut drained = 0usize;
+    let _ = tokio::time::timeout(LINGER, async {
+        while drained <= DRAIN_CAP {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => return,
+                Ok(read) => drained += read,
+            }
+        }
+    })
+    .await;
 }
 
 /// A failed accept: a connection that died in the backlog is nothing; running out of file

@@ -25,7 +25,11 @@ pub const LOGGED_OUT: &str = r#"{"message":"Logged out successfully"}"#;
 ///   clearing cookies, `Cache-Control: no-store`. Removing a token that is already gone
 ///   is not an error, so concurrent logouts all succeed (LO-10).
 /// - The body and its `Content-Type` are ignored: the body is read and dropped (up to
-///   [`DRAIN_CAP`] bytes), never parsed (LO-08, LO-21).
+///   [`DRAIN_CAP`] bytes), never parsed (LO-08, LO-21). A longer body is no reason to
+///   refuse: the logout still happens and answers the documented 200 once [`DRAIN_CAP`]
+///   bytes are read; reading stops there, and the connection is closed gracefully (FIN,
+///   then the rest of the body read and dropped for up to 2 s, see [`crate::serve`]) so
+///   that the client reads the whole answer instead of a reset.
 /// - The work is bounded by bytes, not by a count of values: `Cookie` headers whose
 ///   values together exceed [`MAX_COOKIE_BYTES`] (8192 bytes) answer 431
 ///   `{"error":"Cookie header too large"}` with `Cache-Control: no-store` and revoke

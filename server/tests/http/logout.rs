@@ -476,3 +476,51 @@ async fn a_failing_store_answers_the_documented_500_and_recovers() {
     t.logout(&session).await.assert_logged_out();
     assert!(!t.refresh_is_live(&session.refresh).await);
 }
+
+// A 9 MiB body, over the 8 MiB drain cap: the server reads 8 MiB, logs out and answers
+// the documented 200, then closes gracefully; the client reads the whole answer, no reset,
+// even when the body's tail arrives after the answer.
+#[tokio::test]
+async fn a_nine_mib_logout_body_gets_a_complete_200_not_a_reset() {
+    let t = TestServer::start().await;
+    let session = t.session().await;
+    let stream = tokio::net::TcpStream::connect(t.server.addr())
+        .await
+        .unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let length = 9 * 1024 * 1024;
+    let head = format!(
+        "POST /auth/logout HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Length: {length}\r\n\r\n",
+        both_cookies(&session)
+    );
+    let sending = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await?;
+        let chunk = vec![b'x'; 64 * 1024];
+        for sent in 0..length / chunk.len() {
+            // The tail comes late, once the server has answered, as from a slow client.
+            if sent == 136 {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
+            writer.write_all(&chunk).await?;
+        }
+        Ok::<_, std::io::Error>(writer)
+    });
+    // Like a naive client: the whole request first, then the answer.
+    let writer = tokio::time::timeout(Duration::from_secs(30), sending)
+        .await
+        .expect("the body could not be sent within 30 s")
+        .unwrap();
+    let _writer = writer.expect("sending the body failed");
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(30), reader.read_to_end(&mut response))
+        .await
+        .expect("no end of answer within 30 s")
+        .expect("the connection was reset");
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(
+        response.ends_with(r#"{"message":"Logged out successfully"}"#),
+        "{response}"
+    );
+    assert!(!t.refresh_is_live(&session.refresh).await);
+}
