@@ -65,6 +65,9 @@ pub enum ApiError {
     /// 413 when a body exceeds the configured limit.
     #[error("Payload too large")]
     PayloadTooLarge,
+    /// 414 when the request target is longer than [`crate::serve::MAX_URI_BYTES`].
+    #[error("URI too long")]
+    UriTooLong,
     /// 415 when a JSON endpoint receives another content type.
     #[error("Content-Type must be application/json")]
     UnsupportedMediaType,
@@ -75,6 +78,9 @@ pub enum ApiError {
     /// 503 with `Retry-After: 1` when password hashing is saturated (register, login).
     #[error("Server busy, try again later")]
     Busy,
+    /// 431 when the request's headers together exceed [`crate::serve::MAX_HEADER_BYTES`].
+    #[error("Request header fields too large")]
+    HeaderFieldsTooLarge,
     /// 500 with `public` as the message; `cause` is only logged.
     #[error("{public}")]
     Internal {
@@ -113,7 +119,9 @@ impl ApiError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::LengthRequired => StatusCode::LENGTH_REQUIRED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong => StatusCode::URI_TOO_LONG,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::HeaderFieldsTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::CookieHeaderTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,

@@ -10,6 +10,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
+use futures::future::Either;
+use hyper::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::{Service, service_fn};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -22,6 +25,7 @@ use warp::reply::Response;
 
 use crate::body::DRAIN_CAP;
 use crate::config::Config;
+use crate::error::ApiError;
 use crate::routes::routes;
 use crate::state::AppState;
 
@@ -179,7 +183,12 @@ async fn accept_loop<F>(
             },
         };
         let service = Arc::new(TowerToHyperService::new(warp::service(routes.clone())));
-        let service = service_fn(move |request| Box::pin(service.call(request)));
+        let service = service_fn(move |request: Request<Incoming>| {
+            Box::pin(match oversized(&request) {
+                Some(error) => Either::Left(std::future::ready(Ok(error.into_response()))),
+                None => Either::Right(service.call(request)),
+            })
+        });
         connections.spawn(serve_connection(stream, service, stop_signal.clone()));
     }
     drop(listener);
@@ -196,6 +205,37 @@ async fn accept_loop<F>(
         );
     }
     connections.shutdown().await;
+}
+
+/// Longest request target (path and query) answered by the API; longer is 414 JSON.
+/// (hyper itself answers a bodiless 414 past 65534 bytes, before any of this code runs.)
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Most header bytes (names, values and 4 bytes per line) answered by the API; more is
+/// 431 JSON. (hyper itself answers a bodiless 431 past its ~400 KiB read buffer or 100
+/// header lines, before any of this code runs.)
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+
+/// The JSON refusal of a request whose target or headers are over this server's limits,
+/// answered before routing (so without a request log line; logged at debug).
+fn oversized<B>(request: &Request<B>) -> Option<ApiError> {
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len());
+    if uri > MAX_URI_BYTES {
+        tracing::debug!(uri_bytes = uri, "request target too long: 414");
+        return Some(ApiError::UriTooLong);
+    }
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers > MAX_HEADER_BYTES {
+        tracing::debug!(header_bytes = headers, "request headers too large: 431");
+        return Some(ApiError::HeaderFieldsTooLarge);
+    }
+    None
 }
 
 /// How long, after the last answer, a connection's unread input is still read and dropped.

@@ -182,3 +182,37 @@ fn the_shutdown_timeout_flag_is_documented() {
     assert!(help.contains("LOGOUT_SERVER_SHUTDOWN_TIMEOUT"), "{help}");
     assert!(help.contains("[default: 10]"), "{help}");
 }
+
+// Client mistakes that hyper answers itself (malformed line, URI or headers too large) are
+// logged below ERROR: nothing at WARN or ERROR in an `info` log.
+#[tokio::test]
+async fn malformed_requests_are_not_logged_as_errors() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = Binary::start(&["--port=0"]).await;
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let long_uri = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(70_000));
+    let big_headers = format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "b".repeat(1_000_000));
+    for request in [
+        "GARBAGE\r\n\r\n".to_owned(),
+        "GET / HTTP/9.9\r\n\r\n".to_owned(),
+        long_uri,
+        big_headers,
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let _ = stream.write_all(request.as_bytes()).await;
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            stream.read_to_end(&mut answer),
+        )
+        .await;
+        assert!(answer.starts_with(b"HTTP/1.1 4"), "{answer:?}");
+    }
+    let (status, log) = server.stop().await;
+    assert!(status.success());
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("ERROR") || l.contains("WARN")),
+        "{log:#?}"
+    );
+}

@@ -90,3 +90,51 @@ async fn a_trailing_slash_is_the_same_path() {
         .await
         .assert_logged_out();
 }
+
+// Over 8 KiB of request target (below hyper's own 64 KiB limit): a JSON 414.
+#[tokio::test]
+async fn a_sixteen_kib_uri_is_a_json_414() {
+    let t = TestServer::start().await;
+    let path = format!("/auth/validate-session?pad={}", "u".repeat(16 * 1024));
+    t.send(Method::GET, &path, &[], None)
+        .await
+        .assert_error(StatusCode::URI_TOO_LONG, "URI too long");
+    t.logout_with_cookie(None).await.assert_logged_out();
+}
+
+// Over 64 KiB of headers (below hyper's own ~400 KiB limit): a JSON 431.
+#[tokio::test]
+async fn a_hundred_kib_header_block_is_a_json_431() {
+    let t = TestServer::start().await;
+    let pad = "h".repeat(100 * 1024);
+    t.send(
+        Method::GET,
+        "/auth/validate-session",
+        &[("x-pad", pad.as_bytes())],
+        None,
+    )
+    .await
+    .assert_error(
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "Request header fields too large",
+    );
+}
+
+// A request line hyper cannot parse never reaches warp: hyper answers 400 itself, with no
+// body (it cannot be made JSON from here), and closes; the server goes on serving.
+#[tokio::test]
+async fn a_malformed_request_line_is_answered_400_and_closed() {
+    let t = TestServer::start().await;
+    let mut stream = tokio::net::TcpStream::connect(t.server.addr())
+        .await
+        .unwrap();
+    stream.write_all(b"GARBAGE\r\n\r\n").await.unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
+        .await
+        .expect("no answer within 10 s")
+        .unwrap();
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 400 "), "{response}");
+    t.logout_with_cookie(None).await.assert_logged_out();
+}
