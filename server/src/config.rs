@@ -30,6 +30,11 @@ pub struct Config {
     /// On SIGTERM/SIGINT or [`crate::RunningServer::shutdown`], how long in-flight
     /// requests may take before open connections are dropped.
     pub shutdown_timeout: Duration,
+    /// How long a client may take to send a request's headers before its connection is
+    /// closed (slowloris).
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
     /// Where tokens and users live. Honoured by [`crate::spawn`] and
     /// [`crate::AppState::connect`]; [`crate::AppState::new`] is always in memory.
     pub store: StoreConfig,
@@ -75,6 +80,11 @@ pub const DEFAULT_BODY_LIMIT: u64 = 16 * 1024;
 /// The default shutdown deadline, in seconds.
 pub const DEFAULT_SHUTDOWN_TIMEOUT_SECS: u64 = 10;
 
+/// The default time allowed to send a request's headers, in seconds.
+pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 30;
+/// The default cap on connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -86,6 +96,8 @@ impl Default for Config {
             password_limits: HashLimits::default(),
             body_limit: DEFAULT_BODY_LIMIT,
             shutdown_timeout: Duration::from_secs(DEFAULT_SHUTDOWN_TIMEOUT_SECS),
+            header_read_timeout: Duration::from_secs(DEFAULT_HEADER_READ_TIMEOUT_SECS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             store: StoreConfig::Memory,
         }
     }
@@ -187,6 +199,27 @@ pub struct Args {
     )]
     pub shutdown_timeout: u64,
 
+    /// Seconds a client may take to send a request's headers; past it the connection is
+    /// closed (slowloris protection).
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "LOGOUT_SERVER_HEADER_READ_TIMEOUT",
+        default_value_t = DEFAULT_HEADER_READ_TIMEOUT_SECS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub header_read_timeout: u64,
+
+    /// Connections served at once; further clients wait in the listen backlog until one
+    /// closes.
+    #[arg(
+        long,
+        env = "LOGOUT_SERVER_MAX_CONNECTIONS",
+        default_value_t = DEFAULT_MAX_CONNECTIONS,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub max_connections: usize,
+
     /// Where tokens and users live: `memory` (one process, lost on restart) or
     /// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (Redis 7.0 or later, no TLS), shared by
     /// every instance that names it, so a session opened on one can be logged out on any
@@ -223,6 +256,8 @@ impl Args {
             },
             body_limit: self.body_limit,
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
+            header_read_timeout: Duration::from_secs(self.header_read_timeout),
+            max_connections: self.max_connections,
             store: self.store,
         }
     }

@@ -19,7 +19,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use warp::Filter;
 use warp::reply::Response;
 
@@ -47,13 +47,20 @@ pub struct ConnectionLimits {
     /// On shutdown, how long in-flight requests may take before open connections are
     /// dropped.
     pub shutdown_timeout: Duration,
+    /// How long a client may take to send a request's headers (slowloris); past it the
+    /// connection is closed.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for ConnectionLimits {
-    /// A 10 s shutdown deadline.
+    /// A 10 s shutdown deadline, 30 s to send the headers, 1024 connections.
     fn default() -> Self {
         Self {
             shutdown_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
+            max_connections: 1024,
         }
     }
 }
@@ -111,6 +118,8 @@ pub async fn spawn(config: Config) -> io::Result<RunningServer> {
 fn config_limits(config: &Config) -> ConnectionLimits {
     ConnectionLimits {
         shutdown_timeout: config.shutdown_timeout,
+        header_read_timeout: config.header_read_timeout,
+        max_connections: config.max_connections,
     }
 }
 
@@ -170,8 +179,16 @@ async fn accept_loop<F>(
 {
     let (stopping, stop_signal) = watch::channel(false);
     let mut connections = JoinSet::new();
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     loop {
         while connections.try_join_next().is_some() {}
+        let slot = tokio::select! {
+            _ = &mut stopped => break,
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
         let (stream, _peer) = tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
@@ -189,7 +206,11 @@ async fn accept_loop<F>(
                 None => Either::Right(service.call(request)),
             })
         });
-        connections.spawn(serve_connection(stream, service, stop_signal.clone()));
+        let connection = serve_connection(stream, service, stop_signal.clone(), limits);
+        connections.spawn(async move {
+            connection.await;
+            drop(slot);
+        });
     }
     drop(listener);
     let _ = stopping.send(true);
@@ -246,8 +267,12 @@ const LINGER: Duration = Duration::from_secs(2);
 /// reads and drops what the client still sends (an unread body's tail), for at most
 /// [`LINGER`] and [`DRAIN_CAP`] bytes, so that the kernel does not answer unread bytes
 /// with a reset that would destroy the answer before the client reads it.
-async fn serve_connection<S, B>(stream: TcpStream, service: S, mut stop: watch::Receiver<bool>)
-where
+async fn serve_connection<S, B>(
+    stream: TcpStream,
+    service: S,
+    mut stop: watch::Receiver<bool>,
+    limits: ConnectionLimits,
+) where
     S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B> + Unpin,
     S::Future: Unpin,
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -256,6 +281,7 @@ where
 {
     let mut connection = http1::Builder::new()
         .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
         .serve_connection(TokioIo::new(stream), service);
     let mut stopping = false;
     let served = loop {

@@ -66,3 +66,48 @@ async fn binding_a_taken_address_fails_naming_it() {
         "{error}"
     );
 }
+
+// Slowloris: a client that sends half a request line and stops is disconnected once the
+// header read timeout (1 s here) has passed, not held forever.
+#[tokio::test]
+async fn a_client_that_stalls_in_its_headers_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = Config {
+        header_read_timeout: Duration::from_secs(1),
+        ..Config::for_conformance()
+    };
+    let server = logout_server::spawn(config).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream.write_all(b"POST /auth/lo").await.unwrap();
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(6), stream.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "still open 6 s after a 1 s header read timeout"
+    );
+    server.shutdown().await;
+}
+
+// With one connection allowed, a second client waits until the first one closes.
+#[tokio::test]
+async fn connections_over_the_cap_wait_for_a_free_one() {
+    let config = Config {
+        max_connections: 1,
+        ..Config::for_conformance()
+    };
+    let server = logout_server::spawn(config).await.unwrap();
+    let first = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let url = format!("{}/auth/logout", server.url());
+    let second = tokio::spawn(client().post(url).send());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!second.is_finished(), "served beyond the connection cap");
+    drop(first);
+    let answer = tokio::time::timeout(Duration::from_secs(10), second)
+        .await
+        .expect("not served after the first connection closed")
+        .unwrap()
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    server.shutdown().await;
+}
