@@ -67,12 +67,14 @@ pub struct HashLimits {
 }
 
 impl Default for HashLimits {
-    /// One worker per core ([`std::thread::available_parallelism`]), 4 waiters per worker.
+    /// One worker per core ([`std::thread::available_parallelism`]), 64 waiters per
+    /// worker: a waiting request holds no Argon2 memory, and at the default cost (tens of
+    /// milliseconds a hash) the last in the queue waits a few seconds at most.
     fn default() -> Self {
         let workers = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
             workers,
-            queue: 4 * workers,
+            queue: 64 * workers,
         }
     }
 }
