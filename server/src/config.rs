@@ -334,6 +334,9 @@ mod tests {
             "--password-iterations=3",
             "--body-limit=100",
             "--password-queue=3",
+            "--shutdown-timeout=2",
+            "--header-read-timeout=5",
+            "--max-connections=7",
             "--store=redis://127.0.0.1:6379/1",
         ])
         .unwrap();
@@ -353,6 +356,9 @@ mod tests {
         );
         assert_eq!(config.body_limit, 100);
         assert_eq!(config.password_limits.queue, 3);
+        assert_eq!(config.shutdown_timeout, Duration::from_secs(2));
+        assert_eq!(config.header_read_timeout, Duration::from_secs(5));
+        assert_eq!(config.max_connections, 7);
         assert_eq!(config.store.to_string(), "redis://127.0.0.1:6379/1");
     }
 
@@ -364,6 +370,8 @@ mod tests {
             &["--cors-origin=http://a.example/path"],
             &["--password-memory-kib=4"],
             &["--password-iterations=0"],
+            &["--max-connections=0"],
+            &["--header-read-timeout=0"],
             &["--port=70000"],
             &["--addr=localhost"],
         ] {
