@@ -17,9 +17,13 @@ mod hooks;
 mod login;
 /// POST /auth/logout, clause by clause (LO-01…LO-27).
 mod logout;
+/// Many values in one Cookie header: all revoked (LO-13), 431 past 8 KiB.
+mod logout_values;
+/// Real Redis outages: a crash, a freeze, a frozen start-up.
+mod redis_outages;
 /// A throwaway redis-server for the Redis store tests.
 mod redis_server;
-/// The Redis token store and user registry, outages included.
+/// The Redis token store and user registry over a real redis-server.
 mod redis_store;
 /// POST /auth/register.
 mod register;

@@ -1,0 +1,252 @@
+//! Tests of the memory store.
+
+use std::time::Duration;
+
+use super::*;
+
+fn hash(n: u8) -> TokenHash {
+    TokenHash([n; 32])
+}
+
+fn session(expires_at: SystemTime) -> SessionRecord {
+    SessionRecord {
+        user_email: "a@example.com".into(),
+        expires_at,
+    }
+}
+
+#[tokio::test]
+async fn expired_sessions_are_never_live_and_are_removed_on_lookup() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    store
+        .insert_refresh(hash(1), session(now - Duration::from_secs(1)))
+        .await
+        .unwrap();
+    store
+        .insert_refresh(hash(2), session(now + Duration::from_secs(60)))
+        .await
+        .unwrap();
+
+    assert_eq!(store.refresh_session(&hash(1), now).await.unwrap(), None);
+    assert!(
+        !store.remove_refresh(&hash(1)).await.unwrap(),
+        "lookup evicted it"
+    );
+    assert!(
+        store
+            .refresh_session(&hash(2), now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn removing_twice_is_not_an_error() {
+    let store = MemoryStore::new();
+    let later = SystemTime::now() + Duration::from_secs(60);
+    store.insert_refresh(hash(1), session(later)).await.unwrap();
+    assert!(store.remove_refresh(&hash(1)).await.unwrap());
+    assert!(!store.remove_refresh(&hash(1)).await.unwrap());
+}
+
+#[tokio::test]
+async fn eviction_drops_expired_entries_and_orphaned_access_tokens() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let later = now + Duration::from_secs(60);
+    store.insert_refresh(hash(1), session(now)).await.unwrap();
+    store.insert_refresh(hash(2), session(later)).await.unwrap();
+    let access = |session, expires_at| AccessRecord {
+        user_email: "a@example.com".into(),
+        session,
+        expires_at,
+    };
+    store
+        .insert_access(hash(3), access(hash(1), later))
+        .await
+        .unwrap();
+    store
+        .insert_access(hash(4), access(hash(2), later))
+        .await
+        .unwrap();
+
+    assert_eq!(store.evict_expired(now).await.unwrap(), 2);
+    assert!(store.access_session(&hash(4), now).await.unwrap().is_some());
+    assert!(
+        store
+            .refresh_session(&hash(2), now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[test]
+fn records_are_compact() {
+    assert_eq!(std::mem::size_of::<(TokenHash, Session)>(), 44);
+    assert_eq!(std::mem::size_of::<(TokenHash, Access)>(), 76);
+}
+
+#[test]
+fn expiries_round_trip_to_the_nanosecond() {
+    let now = SystemTime::now();
+    for time in [
+        now,
+        now + REFRESH,
+        UNIX_EPOCH,
+        UNIX_EPOCH + Duration::new(1, 1),
+    ] {
+        assert_eq!(Nanos::from_time(time).to_time(), time);
+    }
+    assert!(Nanos::from_time(now) < Nanos::from_time(now + Duration::from_nanos(1)));
+    let before_epoch = UNIX_EPOCH - Duration::from_secs(1);
+    assert_eq!(Nanos::from_time(before_epoch).to_time(), UNIX_EPOCH);
+}
+
+const REFRESH: Duration = Duration::from_secs(7 * 24 * 3600);
+
+#[tokio::test]
+async fn records_come_back_as_stored_and_users_are_dropped_with_their_last_record() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let later = now + REFRESH;
+    let session = |user: &str| SessionRecord {
+        user_email: user.into(),
+        expires_at: later,
+    };
+    store.insert_refresh(hash(1), session("a")).await.unwrap();
+    store.insert_refresh(hash(2), session("b")).await.unwrap();
+    let access = AccessRecord {
+        user_email: "a".into(),
+        session: hash(1),
+        expires_at: later,
+    };
+    store.insert_access(hash(3), access.clone()).await.unwrap();
+    assert_eq!(
+        store.refresh_session(&hash(1), now).await.unwrap(),
+        Some(session("a"))
+    );
+    assert_eq!(
+        store.access_session(&hash(3), now).await.unwrap(),
+        Some(access)
+    );
+    assert_eq!(store.maps().users.ids.len(), 2);
+
+    // Replacing a record releases the user it named.
+    store.insert_refresh(hash(2), session("a")).await.unwrap();
+    assert_eq!(store.maps().users.ids.len(), 1);
+    for key in [1, 2] {
+        assert!(store.remove_refresh(&hash(key)).await.unwrap());
+    }
+    assert_eq!(store.maps().users.ids.len(), 1, "the access record names a");
+    assert!(store.remove_access(&hash(3)).await.unwrap());
+    assert!(store.maps().users.ids.is_empty());
+    // A freed id is reused.
+    store.insert_refresh(hash(4), session("c")).await.unwrap();
+    assert_eq!(store.maps().users.slots.len(), 2);
+    assert_eq!(
+        store.refresh_session(&hash(4), now).await.unwrap(),
+        Some(session("c"))
+    );
+}
+
+/// Many inserts and removals in a scrambled order against a `HashMap` model: every
+/// removal moves a record, so every position in the index must follow.
+#[tokio::test]
+async fn the_index_follows_every_moved_record() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let mut model = std::collections::HashMap::new();
+    let key = |n: u32| {
+        let mut bytes = [0u8; 32];
+        // Keys that share their first 8 bytes too: same index hash, told apart by eq.
+        bytes[8..12].copy_from_slice(&n.to_le_bytes());
+        bytes[0] = (n % 3) as u8;
+        TokenHash(bytes)
+    };
+    let mut x: u32 = 7;
+    for step in 0..20_000u32 {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let n = (x >> 8) % 500;
+        let expires_at = now + Duration::from_secs(u64::from(n) + 1);
+        if x.is_multiple_of(3) {
+            let removed = store.remove_refresh(&key(n)).await.unwrap();
+            assert_eq!(removed, model.remove(&n).is_some(), "step {step}");
+        } else {
+            let user_email = format!("user{}", n % 7);
+            let record = SessionRecord {
+                user_email,
+                expires_at,
+            };
+            store.insert_refresh(key(n), record.clone()).await.unwrap();
+            model.insert(n, record);
+        }
+    }
+    for n in 0..500 {
+        assert_eq!(
+            store.refresh_session(&key(n), now).await.unwrap().as_ref(),
+            model.get(&n),
+            "key {n}"
+        );
+    }
+    let users: std::collections::HashSet<_> =
+        model.values().map(|r| r.user_email.clone()).collect();
+    assert_eq!(store.maps().users.ids.len(), users.len());
+    // Expire the first half by time: the sweep removes exactly those.
+    let cut = now + Duration::from_secs(251);
+    let expected = model.values().filter(|r| r.expires_at <= cut).count();
+    assert_eq!(store.evict_expired(cut).await.unwrap(), expected);
+    assert_eq!(store.maps().refresh.len(), model.len() - expected);
+}
+
+#[tokio::test]
+async fn a_sweep_of_many_steps_evicts_exactly_the_dead() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let n = 3 * SWEEP_STEP as u32 + 17;
+    let key = |tag: u8, i: u32| {
+        let mut bytes = [tag; 32];
+        bytes[..4].copy_from_slice(&i.to_le_bytes());
+        TokenHash(bytes)
+    };
+    for i in 0..n {
+        // Every third session expired; every session has an access token, live.
+        let expires_at = if i % 3 == 0 { now } else { now + REFRESH };
+        let record = SessionRecord {
+            user_email: format!("u{}", i % 5),
+            expires_at,
+        };
+        store.insert_refresh(key(1, i), record).await.unwrap();
+        let access = AccessRecord {
+            user_email: format!("u{}", i % 5),
+            session: key(1, i),
+            expires_at: now + REFRESH,
+        };
+        store.insert_access(key(2, i), access).await.unwrap();
+    }
+    let dead = n.div_ceil(3) as usize;
+    // The dead sessions, and their access tokens as orphans.
+    assert_eq!(store.evict_expired(now).await.unwrap(), 2 * dead);
+    for i in 0..n {
+        let live = i % 3 != 0;
+        assert_eq!(
+            store
+                .refresh_session(&key(1, i), now)
+                .await
+                .unwrap()
+                .is_some(),
+            live
+        );
+        assert_eq!(
+            store
+                .access_session(&key(2, i), now)
+                .await
+                .unwrap()
+                .is_some(),
+            live
+        );
+    }
+    assert_eq!(store.evict_expired(now).await.unwrap(), 0);
+}
