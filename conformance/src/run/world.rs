@@ -241,6 +241,16 @@ impl LogoutWorld {
     /// Sends a request, records it in the transcript and returns the exchange. Once the
     /// scenario has seen the target stop answering, nothing is sent: the exchange says so.
     pub async fn send(&mut self, request: Request) -> Exchange {
+        self.send_learning(request, false).await
+    }
+
+    /// Sends a setup request (register, log in): everything token-like in its answer is
+    /// a secret.
+    pub async fn send_setup(&mut self, request: Request) -> Exchange {
+        self.send_learning(request, true).await
+    }
+
+    async fn send_learning(&mut self, request: Request, setup: bool) -> Exchange {
         let target = self.target();
         let client = match request.cookies {
             Cookies::Jar => self.browser.clone(),
@@ -267,16 +277,8 @@ impl LogoutWorld {
         } else {
             send(&client, endpoint, &request, jar_cookie).await
         };
-        target.secrets.learn_exchange(&exchange, false);
+        target.secrets.learn_exchange(&exchange, setup);
         self.keep(&exchange);
-        exchange
-    }
-
-    /// Sends a setup request (register, log in): everything token-like in its answer is
-    /// a secret.
-    pub async fn send_setup(&mut self, request: Request) -> Exchange {
-        let exchange = self.send(request).await;
-        self.target().secrets.learn_exchange(&exchange, true);
         exchange
     }
 
