@@ -3,5 +3,6 @@
 //! target and which optional capabilities it offers.
 
 pub mod catalogue;
+pub mod contract;
 pub mod features;
 pub mod profile;

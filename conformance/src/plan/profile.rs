@@ -350,6 +350,32 @@ impl Profile {
         }
     }
 
+    /// How this profile's target differs from the documented contract, in words; empty
+    /// when it follows the document. See [`crate::plan::contract::Contract`].
+    pub fn deviations(&self) -> Vec<String> {
+        let documented = Self::default();
+        let mut found = Vec::new();
+        for (role, ours, theirs) in [
+            ("access", &self.cookies.access, &documented.cookies.access),
+            (
+                "refresh",
+                &self.cookies.refresh,
+                &documented.cookies.refresh,
+            ),
+        ] {
+            if ours != theirs {
+                found.push(format!("{role} cookie {ours:?} for {theirs:?}"));
+            }
+        }
+        if self.logout.path != documented.logout.path {
+            found.push(format!(
+                "logout path {} for {}",
+                self.logout.path, documented.logout.path
+            ));
+        }
+        found
+    }
+
     /// Whether the user waived a clause.
     pub fn waives(&self, id: &str) -> bool {
         self.waive.iter().any(|w| w == id)

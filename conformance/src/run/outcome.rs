@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::http::secrets::Masker;
+use crate::plan::contract::Contract;
 use crate::run::clause::ClauseResult;
 use crate::run::root_cause::RootCause;
 use crate::run::scenario::{ScenarioResult, millis};
@@ -15,6 +16,12 @@ use crate::run::verdict::Verdict;
 #[derive(Debug, Clone, Serialize)]
 pub struct RunReport {
     pub target: String,
+    /// The kit's version (`logout-conformance --version`).
+    pub kit_version: String,
+    /// When the run started, RFC 3339 in UTC.
+    pub started_at: String,
+    /// The contract judged: documented, or declared by the profile with its deviations.
+    pub contract: Contract,
     pub strict: bool,
     pub verdict: Verdict,
     #[serde(rename = "wall_time_ms", serialize_with = "millis")]

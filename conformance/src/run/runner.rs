@@ -11,6 +11,7 @@ use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
 
 use crate::plan::catalogue::Catalogue;
+use crate::plan::contract::Contract;
 use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
 use crate::run::check::{Evidence, Judged};
 use crate::run::clause::clauses;
@@ -74,6 +75,7 @@ pub async fn run(
     static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _turn = ONE_AT_A_TIME.lock().await;
     let started = Instant::now();
+    let started_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
 
     target.check_reachable().await?;
     preflight_session(&target).await?;
@@ -203,6 +205,9 @@ pub async fn run(
     }
     let mut report = RunReport {
         target: target.endpoint.base().to_string(),
+        kit_version: env!("CARGO_PKG_VERSION").into(),
+        started_at,
+        contract: Contract::of(profile),
         strict: options.strict,
         verdict: verdict(&clauses, options.strict),
         wall_time: started.elapsed(),
