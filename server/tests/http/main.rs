@@ -13,12 +13,16 @@ mod cors;
 mod examples;
 /// Conformance hooks: the store fault switch and expired sessions.
 mod hooks;
+/// The routes called without sockets, for the property and soak tests.
+mod in_process;
 /// POST /auth/login.
 mod login;
 /// POST /auth/logout, clause by clause (LO-01…LO-27).
 mod logout;
 /// Many values in one Cookie header: all revoked (LO-13), 431 past 8 KiB.
 mod logout_values;
+/// Arbitrary cookie bytes, bodies and headers: no panic, no 5xx, only presented tokens revoked.
+mod properties;
 /// Real Redis outages: a crash, a freeze, a frozen start-up.
 mod redis_outages;
 /// A throwaway redis-server for the Redis store tests.
@@ -31,6 +35,8 @@ mod register;
 mod rejections;
 /// Graceful shutdown and serving arbitrary filters.
 mod serve;
+/// Thousands of logouts while the store fault flips: nothing lost, nothing resurrected.
+mod soak;
 /// Custom token stores behind the API.
 mod store;
 /// GET /auth/validate-session, the liveness probe.
