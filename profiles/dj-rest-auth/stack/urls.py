@@ -1,0 +1,7 @@
+"""dj-rest-auth's own URL sets, mounted where its documentation mounts them."""
+from django.urls import include, path
+
+urlpatterns = [
+    path("auth/", include("dj_rest_auth.urls")),
+    path("auth/registration/", include("dj_rest_auth.registration.urls")),
+]
