@@ -1,0 +1,61 @@
+use super::*;
+use crate::browser::find;
+
+/// The browser on this machine; under `CI=true` its absence is a failure.
+fn browser() -> Option<PathBuf> {
+    let found = find(None);
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true and no Chromium on PATH: the browser tests must run in CI"
+        );
+        println!("skipped: no Chromium on PATH (apt-get install chromium)");
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launched_browser_evaluates_reads_cookies_and_is_gone_after_close() {
+    let Some(path) = browser() else { return };
+    let chromium = launch(&path, Duration::from_secs(20))
+        .await
+        .expect("the browser starts");
+    let profile = chromium.profile.clone();
+    assert!(profile.is_dir(), "a fresh profile folder while it runs");
+    let page = chromium
+        .open("data:text/html,<p>hello</p>")
+        .await
+        .expect("a page opens");
+    let text = chromium
+        .eval(
+            &page,
+            "read the page",
+            "document.querySelector('p').textContent",
+        )
+        .await
+        .expect("evaluates");
+    assert_eq!(text, serde_json::json!("hello"));
+    let sum = chromium
+        .eval(&page, "await a promise", "Promise.resolve(40 + 2)")
+        .await
+        .expect("awaits");
+    assert_eq!(sum, serde_json::json!(42));
+    let cookies = chromium.cookies().await.expect("the cookie store reads");
+    assert!(
+        cookies.is_empty(),
+        "a fresh profile holds no cookie: {cookies:?}"
+    );
+    chromium.close().await;
+    assert!(!profile.exists(), "the profile folder is removed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_path_that_is_no_browser_fails_to_launch_and_leaves_nothing() {
+    let err = launch(Path::new("/nonexistent/chromium"), Duration::from_secs(5))
+        .await
+        .expect_err("no browser there");
+    assert!(
+        err.to_string().contains("/nonexistent/chromium"),
+        "the error names the path: {err}"
+    );
+}
