@@ -33,7 +33,8 @@ pub struct Config {
     /// How long a client may take to send a request's headers before its connection is
     /// closed (slowloris).
     pub header_read_timeout: Duration,
-    /// Connections served at once; more wait in the listen backlog.
+    /// Connections served at once; a client beyond it sheds the connection that has
+    /// waited longest for a request head, or waits while every one has a request in flight.
     pub max_connections: usize,
     /// Where tokens and users live. Honoured by [`crate::spawn`] and
     /// [`crate::AppState::connect`]; [`crate::AppState::new`] is always in memory.
@@ -210,8 +211,9 @@ pub struct Args {
     )]
     pub header_read_timeout: u64,
 
-    /// Connections served at once; further clients wait in the listen backlog until one
-    /// closes.
+    /// Connections served at once. Beyond it, a new client takes the slot of the
+    /// connection that has waited longest for a request head (half-open or idle clients
+    /// cannot lock others out); while every connection has a request in flight, it waits.
     #[arg(
         long,
         env = "LOGOUT_SERVER_MAX_CONNECTIONS",

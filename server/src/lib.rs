@@ -19,6 +19,7 @@ pub mod cookies;
 pub mod cors;
 pub mod error;
 pub mod handlers;
+pub mod idle;
 pub mod logging;
 pub mod password;
 pub mod recover;

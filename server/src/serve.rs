@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use tokio::net::TcpListener;
@@ -19,13 +19,14 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError, watch};
 use warp::Filter;
 use warp::reply::Response;
 
 use crate::body::DRAIN_CAP;
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::idle::{Idle, Place};
 use crate::routes::routes;
 use crate::state::AppState;
 
@@ -50,7 +51,9 @@ pub struct ConnectionLimits {
     /// How long a client may take to send a request's headers (slowloris); past it the
     /// connection is closed.
     pub header_read_timeout: Duration,
-    /// Connections served at once; more wait in the listen backlog until one closes.
+    /// Connections served at once. A client beyond it takes the slot of the connection
+    /// that has waited longest for a request head (half-open or idle); while every
+    /// connection has a request in flight, it waits in the listen backlog.
     pub max_connections: usize,
 }
 
@@ -180,15 +183,9 @@ async fn accept_loop<F>(
     let (stopping, stop_signal) = watch::channel(false);
     let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let idle = Arc::new(Idle::default());
     loop {
         while connections.try_join_next().is_some() {}
-        let slot = tokio::select! {
-            _ = &mut stopped => break,
-            slot = Arc::clone(&slots).acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
-        };
         let (stream, _peer) = tokio::select! {
             _ = &mut stopped => break,
             accepted = listener.accept() => match accepted {
@@ -199,14 +196,32 @@ async fn accept_loop<F>(
                 }
             },
         };
+        // A client is here: its slot, shedding the longest-waiting idle connection when
+        // the cap is reached (a cap alone would let half-open clients lock everyone out).
+        let slot = tokio::select! {
+            _ = &mut stopped => break,
+            slot = free_slot(&slots, &idle) => match slot {
+                Some(slot) => slot,
+                None => break,
+            },
+        };
+        let place = Arc::new(Mutex::new(idle.join()));
+        let shed = lock(&place).shed_signal();
         let service = Arc::new(TowerToHyperService::new(warp::service(routes.clone())));
         let service = service_fn(move |request: Request<Incoming>| {
-            Box::pin(match oversized(&request) {
+            lock(&place).busy();
+            let place = Arc::clone(&place);
+            let answer = match oversized(&request) {
                 Some(error) => Either::Left(std::future::ready(Ok(error.into_response()))),
                 None => Either::Right(service.call(request)),
+            };
+            Box::pin(async move {
+                let answer = answer.await;
+                lock(&place).answered();
+                answer
             })
         });
-        let connection = serve_connection(stream, service, stop_signal.clone(), limits);
+        let connection = serve_connection(stream, service, stop_signal.clone(), shed, limits);
         connections.spawn(async move {
             connection.await;
             drop(slot);
@@ -271,6 +286,7 @@ async fn serve_connection<S, B>(
     stream: TcpStream,
     service: S,
     mut stop: watch::Receiver<bool>,
+    shed: Arc<Notify>,
     limits: ConnectionLimits,
 ) where
     S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B> + Unpin,
@@ -290,6 +306,10 @@ async fn serve_connection<S, B>(
             _ = stop.wait_for(|stop| *stop), if !stopping => {
                 stopping = true;
                 std::pin::Pin::new(&mut connection).graceful_shutdown();
+            }
+            () = shed.notified() => {
+                tracing::debug!("connection cap reached: closed the longest-waiting idle connection");
+                return;
             }
         }
     };
@@ -312,6 +332,32 @@ async fn serve_connection<S, B>(
         }
     })
     .await;
+}
+
+/// A connection slot: at once if one is free; else the longest-waiting idle connection is
+/// shed and its slot taken, or, when every connection is busy, the next one to close.
+/// `None` once the semaphore is closed.
+async fn free_slot(slots: &Arc<Semaphore>, idle: &Idle) -> Option<OwnedSemaphorePermit> {
+    loop {
+        match Arc::clone(slots).try_acquire_owned() {
+            Ok(slot) => return Some(slot),
+            Err(TryAcquireError::Closed) => return None,
+            Err(TryAcquireError::NoPermits) => {}
+        }
+        idle.shed_oldest();
+        // A kept-alive connection may become sheddable later: look again now and then.
+        match tokio::time::timeout(SHED_RETRY, Arc::clone(slots).acquire_owned()).await {
+            Ok(slot) => return slot.ok(),
+            Err(_) => continue,
+        }
+    }
+}
+
+/// How often a client waiting for a slot looks again for a connection to shed.
+const SHED_RETRY: Duration = Duration::from_millis(250);
+
+fn lock(place: &Mutex<Place>) -> std::sync::MutexGuard<'_, Place> {
+    place.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A failed accept: a connection that died in the backlog is nothing; running out of file

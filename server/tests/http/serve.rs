@@ -88,19 +88,25 @@ async fn a_client_that_stalls_in_its_headers_is_disconnected() {
     server.shutdown().await;
 }
 
-// With one connection allowed, a second client waits until the first one closes.
+// With one connection allowed and a request in flight on it, a second client waits until
+// the first connection closes: a busy connection is never shed.
 #[tokio::test]
-async fn connections_over_the_cap_wait_for_a_free_one() {
+async fn a_connection_with_a_request_in_flight_keeps_its_slot() {
+    use tokio::io::AsyncWriteExt;
     let config = Config {
         max_connections: 1,
         ..Config::for_conformance()
     };
     let server = logout_server::spawn(config).await.unwrap();
-    let first = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    let mut first = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    first
+        .write_all(b"POST /auth/logout HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345")
+        .await
+        .unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let url = format!("{}/auth/logout", server.url());
     let second = tokio::spawn(client().post(url).send());
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
     assert!(!second.is_finished(), "served beyond the connection cap");
     drop(first);
     let answer = tokio::time::timeout(Duration::from_secs(10), second)
@@ -109,5 +115,39 @@ async fn connections_over_the_cap_wait_for_a_free_one() {
         .unwrap()
         .unwrap();
     assert_eq!(answer.status(), StatusCode::OK);
+    server.shutdown().await;
+}
+
+// Slowloris at the cap: 12 clients hold half a request line each on a server that serves
+// 4 connections and waits 30 s for a head. A new client is still answered at once: it takes
+// the slot of the connection that has waited longest, which is closed.
+#[tokio::test]
+async fn half_open_clients_at_the_cap_are_shed_for_a_new_one() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = Config {
+        max_connections: 4,
+        header_read_timeout: Duration::from_secs(30),
+        ..Config::for_conformance()
+    };
+    let server = logout_server::spawn(config).await.unwrap();
+    let mut held = Vec::new();
+    for _ in 0..12 {
+        let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+        stream.write_all(b"POST /auth/lo").await.unwrap();
+        held.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let url = format!("{}/auth/logout", server.url());
+    let answer = tokio::time::timeout(Duration::from_secs(5), client().post(url).send())
+        .await
+        .expect("a new client waited behind half-open ones")
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    let mut rest = Vec::new();
+    let oldest = tokio::time::timeout(Duration::from_secs(5), held[0].read_to_end(&mut rest));
+    assert!(
+        oldest.await.is_ok(),
+        "the longest-waiting connection was not closed"
+    );
     server.shutdown().await;
 }
