@@ -1,8 +1,6 @@
 //! A conformance kit for the cookie-based `POST /auth/logout` contract.
 //!
 //! The folders follow the data, which flows one way:
-//! - [`browser`]: a headless Chromium over CDP, for the checks only a real browser can
-//!   make (LO-40) and for looking at the HTML report;
 //! - [`plan`]: what to run and against what description — the clause catalogue, the
 //!   feature files that check it, and the target's profile;
 //! - [`under_test`]: the implementation under test (the *target*) — its endpoint and
@@ -13,14 +11,16 @@
 //!   endpoint policy (base URL, time limit, client) and the secrets to mask;
 //! - [`run`](mod@run): cucumber runs the scenarios against the target, and their results become
 //!   clause results, root causes and a verdict, handed back as a [`RunReport`];
-//! - [`report`]: renderings of that report (console, JSON, JUnit, cucumber JSON).
+//! - [`report`]: renderings of that report (console, JSON, JUnit, cucumber JSON);
+//! - [`style`]: the terminal styles of status words, shared by the progress line and the
+//!   console report.
 #![forbid(unsafe_code)]
 
-pub mod browser;
 pub mod http;
 pub mod plan;
 pub mod report;
 pub mod run;
+pub mod style;
 pub mod under_test;
 
 // The module paths other crates name.

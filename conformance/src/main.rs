@@ -1,6 +1,8 @@
 //! `logout-conformance`: runs the POST /auth/logout conformance suite against a URL, a
 //! container image, or the embedded reference server when no target is given.
 
+mod cli;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -11,8 +13,11 @@ use clap::Parser;
 use logout_conformance::container::{self, ContainerSpec};
 use logout_conformance::http::policy::{DEFAULT_MAX_BODY, Policy};
 use logout_conformance::report;
+use logout_conformance::report::console::Verbosity;
 use logout_conformance::subject::Subject;
 use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
+
+use crate::cli::color::ColorWhen;
 
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;
@@ -121,15 +126,44 @@ struct Cli {
     /// How many scenarios run at once.
     #[arg(long, value_name = "N", default_value_t = 16)]
     concurrency: usize,
+
+    /// List the clauses (ID, grade, title, needed capabilities) and their scenarios, and
+    /// exit: no target is contacted, no server started. With --tags, only those selected.
+    #[arg(long)]
+    list: bool,
+
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+
+    /// Say less: the failures and the verdict only (no header, progress or table).
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// Say more: every HTTP exchange, those of passing scenarios too, and each scenario
+    /// not run with the reason.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+impl Cli {
+    fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    cli.color.apply();
     match run(cli).await {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e:#}");
+            anstream::eprintln!("error: {}", cli::errors::describe(&e));
             ExitCode::from(HARNESS_ERROR)
         }
     }
@@ -152,16 +186,41 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     if cli.concurrency == 0 {
         anyhow::bail!("--concurrency must be at least 1");
     }
+    for (flag, url) in [("--target", &cli.target), ("--also", &cli.also)] {
+        if let Some(url) = url {
+            cli::checks::url_has_scheme(flag, url)?;
+        }
+    }
     let suite = Arc::new(match &cli.features {
         Some(dir) => Suite::from_dir(dir)?,
         None => Suite::embedded()?,
     });
+    let tags = match &cli.tags {
+        Some(expr) => Some(cli::tags::parse(expr, &suite)?),
+        None => None,
+    };
+    if cli.list {
+        let listing = cli::list::render(&suite, tags.as_ref().map(|(_, op)| op));
+        anstream::print!("{listing}");
+        return Ok(0);
+    }
     let file_profile = cli.profile.as_deref().map(Profile::load).transpose()?;
     create_report_files(&cli)?;
     let subject = start_subject(&cli, file_profile.as_ref()).await?;
     let mut profile = file_profile.unwrap_or_else(|| subject.default_profile());
     if let Some(also) = &cli.also {
         profile.also = Some(also.clone());
+    }
+    let verbosity = cli.verbosity();
+    if verbosity != Verbosity::Quiet {
+        let what = subject_kind(&cli, &subject);
+        let profile_line = match (&cli.profile, &subject) {
+            (Some(path), _) => path.display().to_string(),
+            (None, Subject::Embedded(_)) => "none: the reference server's own".to_owned(),
+            (None, _) => "none: the API family's endpoints, no optional capabilities".to_owned(),
+        };
+        let header = cli::header::render(&subject.url(), what.as_deref(), &profile_line, &profile);
+        anstream::println!("{header}");
     }
     let policy = Policy::new(timeout).with_max_body(cli.max_body);
     let target = match Target::with_policy(&subject.url(), profile, policy) {
@@ -173,9 +232,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     let options = RunOptions {
         strict: cli.strict,
-        tags: cli.tags.clone(),
-        progress: true,
+        tags: tags.map(|(spelled, _)| spelled),
+        progress: verbosity != Verbosity::Quiet,
         concurrency: cli.concurrency,
+        every_transcript: verbosity == Verbosity::Verbose,
     };
 
     let outcome = tokio::select! {
@@ -195,7 +255,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     stop(subject).await;
     let report = outcome?;
     write_reports(&cli, &suite, &report)?;
-    print!("\n{}", report::console::render(&report));
+    anstream::print!("\n{}", report::console::render_styled(&report, verbosity));
     if let Some(logs) = logs {
         println!("\nlast lines of the container's log:\n{logs}");
     }
@@ -218,23 +278,30 @@ async fn start_subject(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<S
             env: cli.container_env.clone(),
             startup_timeout: Duration::from_secs_f64(cli.startup_timeout),
         };
-        println!(
-            "starting {image} (host network, port {})",
-            cli.container_port
-        );
+        if !cli.quiet {
+            println!(
+                "starting {image} (host network, port {})",
+                cli.container_port
+            );
+        }
         return Ok(Subject::container(&spec).await?);
     }
     if let Some(url) = profile.and_then(|p| p.base_url.clone()) {
         return Ok(Subject::Url(url));
     }
-    let subject = Subject::embedded()
+    Subject::embedded()
         .await
-        .context("cannot start the embedded reference server")?;
-    println!(
-        "no --target: testing the embedded reference server at {}",
-        subject.url()
-    );
-    Ok(subject)
+        .context("cannot start the embedded reference server")
+}
+
+/// What the header says the target is, beside its URL.
+fn subject_kind(cli: &Cli, subject: &Subject) -> Option<String> {
+    match subject {
+        Subject::Url(_) if cli.target.is_some() => None,
+        Subject::Url(_) => Some("the profile's base_url".into()),
+        Subject::Container(_) => cli.image.as_ref().map(|i| format!("a container of {i}")),
+        Subject::Embedded(_) => Some("the embedded reference server: no --target".into()),
+    }
 }
 
 /// Stops the subject; a container that cannot be removed is reported, with the command
@@ -270,8 +337,15 @@ async fn interrupted() {
 /// path is a harness error before the target is contacted, not a run whose results are
 /// lost at the end.
 fn create_report_files(cli: &Cli) -> anyhow::Result<()> {
-    for path in [&cli.report, &cli.junit, &cli.json].into_iter().flatten() {
-        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let outputs = [
+        ("--report", &cli.report),
+        ("--junit", &cli.junit),
+        ("--json", &cli.json),
+    ];
+    for (flag, path) in outputs {
+        if let Some(path) = path {
+            cli::checks::writable(flag, path)?;
+        }
     }
     Ok(())
 }

@@ -22,12 +22,18 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The clause table's row for a clause.
+/// The clause table's row for a clause, with the reason on the line below it.
 fn row(out: &str, id: &str) -> String {
-    out.lines()
-        .find(|l| l.starts_with(id) && l.contains("  "))
-        .unwrap_or_else(|| panic!("no table row for {id} in:\n{out}"))
-        .to_owned()
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(id) && l.contains("  "))
+        .unwrap_or_else(|| panic!("no table row for {id} in:\n{out}"));
+    let below = lines
+        .get(at + 1)
+        .filter(|l| l.starts_with("      "))
+        .unwrap_or(&"");
+    format!("{}\n{below}", lines[at])
 }
 
 #[tokio::test]

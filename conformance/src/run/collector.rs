@@ -176,9 +176,11 @@ impl State {
         let status = running
             .status
             .map_or(ScenarioStatus::Passed, |s| graded(s, info.grade));
-        println!(
-            "  {:<7} {:<6} {key}  {}",
-            status.mark(),
+        // The mark is the scenario's final status (`results` grades it the same way),
+        // styled as the reports style it; anstream drops the style off a terminal.
+        anstream::println!(
+            "  {} {:<6} {key}  {}",
+            crate::style::status(status.mark(), 7),
             info.clause,
             info.name
         );

@@ -36,6 +36,9 @@ pub struct RunOptions {
     pub progress: bool,
     /// How many scenarios run at once.
     pub concurrency: usize,
+    /// Keep every scenario's HTTP exchanges, those of passing scenarios too (the CLI's
+    /// `-v`); otherwise only scenarios that did not pass or found evidence keep them.
+    pub every_transcript: bool,
 }
 
 impl Default for RunOptions {
@@ -45,6 +48,7 @@ impl Default for RunOptions {
             tags: None,
             progress: false,
             concurrency: 16,
+            every_transcript: false,
         }
     }
 }
@@ -104,6 +108,7 @@ pub async fn run(
     let after_target = target.clone();
     let after_notes = leftovers.clone();
     let after_errors = fault_errors.clone();
+    let every_transcript = options.every_transcript;
     let selected: HashSet<ScenarioKey> = to_run.iter().cloned().collect();
     LogoutWorld::cucumber::<&str>()
         .with_parser(Preparsed)
@@ -125,7 +130,7 @@ pub async fn run(
                 file: display_path(feature),
                 line: scenario.position.line,
             };
-            let seen = world.map(Leftovers::take);
+            let seen = world.map(|w| Leftovers::take(w, every_transcript));
             Box::pin(async move {
                 if let Some(seen) = seen {
                     notes
@@ -223,16 +228,17 @@ pub async fn run(
 struct Leftovers {
     observations: Vec<String>,
     evidence: Vec<Evidence>,
-    /// The exchanges, when the scenario found evidence for other clauses.
+    /// The exchanges, when the scenario found evidence for other clauses (or every
+    /// transcript is kept).
     transcript: Option<String>,
 }
 
 impl Leftovers {
-    fn take(world: &mut LogoutWorld) -> Self {
+    fn take(world: &mut LogoutWorld, every_transcript: bool) -> Self {
         let evidence = std::mem::take(&mut world.evidence);
         Self {
             observations: std::mem::take(&mut world.observations),
-            transcript: (!evidence.is_empty()).then(|| format!("{world:?}")),
+            transcript: (every_transcript || !evidence.is_empty()).then(|| format!("{world:?}")),
             evidence,
         }
     }

@@ -1,0 +1,10 @@
+//! The CLI's own parts, beside the argument definitions in `main.rs`: colour, checks
+//! made before any request, tag expressions, `--list`, the run's header and how errors
+//! are printed.
+
+pub mod checks;
+pub mod color;
+pub mod errors;
+pub mod header;
+pub mod list;
+pub mod tags;
