@@ -1,6 +1,8 @@
 //! A conformance kit for the cookie-based `POST /auth/logout` contract.
 //!
 //! The folders follow the data, which flows one way:
+//! - [`browser`]: a headless Chromium over CDP, for the checks only a real browser can
+//!   make (LO-40) and for looking at the HTML report;
 //! - [`plan`]: what to run and against what description — the clause catalogue, the
 //!   feature files that check it, and the target's profile;
 //! - [`under_test`]: the implementation under test (the *target*) — its endpoint and
@@ -16,6 +18,7 @@
 //!   console report.
 #![forbid(unsafe_code)]
 
+pub mod browser;
 pub mod http;
 pub mod plan;
 pub mod report;
