@@ -40,3 +40,8 @@ mod sanity;
 // none hangs the run or fills its memory.
 #[path = "tests/hostile.rs"]
 mod hostile;
+
+// The HTML report in headless Chromium: rows, a click that opens a transcript, the
+// status filter, and a target's markup shown as text.
+#[path = "tests/html_report.rs"]
+mod html_report;

@@ -4,5 +4,6 @@
 
 pub mod console;
 pub mod cucumber;
+pub mod html;
 pub mod json;
 pub mod junit;
