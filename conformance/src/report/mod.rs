@@ -1,6 +1,6 @@
-//! Renderings of a run's results: the console, the clause-level JSON report, JUnit XML
-//! and cucumber's JSON format. All four apply one status mapping (see the README's
-//! "Reading a verdict"): passed, failed, warned, blocked, not run, info.
+//! Renderings of a run's results: the console, the clause-level JSON report, JUnit XML,
+//! cucumber's JSON format and the HTML page. All five apply one status mapping (see the
+//! README's "Reading a verdict"): passed, failed, warned, blocked, not run, info.
 
 pub mod console;
 pub mod cucumber;
