@@ -155,3 +155,55 @@ fn steps_show_their_text_with_the_suite_that_ran() {
     );
 }
 
+#[test]
+fn each_outline_row_shows_its_own_step_text() {
+    let mut report = report();
+    let row = |line| {
+        let mut s = scenario("LO-05", ScenarioStatus::Passed, line);
+        s.key.file = "features/invalid_tokens.feature".into();
+        s.steps = vec![StepResult {
+            line: 10,
+            status: StepStatus::Passed,
+            duration: Duration::ZERO,
+            message: None,
+        }];
+        s
+    };
+    let lo05 = report
+        .clauses
+        .iter_mut()
+        .find(|c| c.id == "LO-05")
+        .expect("LO-05");
+    lo05.scenarios = vec![row(16), row(17)];
+    let suite = Suite::embedded().expect("embedded features");
+    let html = render_with(&report, Some(&suite)).expect("renders");
+    // Both rows share the step's line 10; each shows its own example.
+    assert!(
+        html.contains("presenting an unknown refresh token"),
+        "{html}"
+    );
+    assert!(
+        html.contains("presenting a garbage refresh token"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_info_scenario_that_observed_something_is_not_marked_failed() {
+    let mut report = report();
+    let info = report
+        .clauses
+        .iter_mut()
+        .find(|c| c.grade == Grade::Info)
+        .expect("an INFO clause");
+    let mut s = scenario(&info.id, ScenarioStatus::Failed, 7);
+    s.grade = Grade::Info;
+    info.scenarios = vec![s];
+    let html = render(&report).expect("renders");
+    let start = html
+        .find("id=\"s-features-logout-success-feature-7\"")
+        .expect("the INFO scenario is shown");
+    let summary = &html[start..];
+    let summary = &summary[..summary.find("</summary>").unwrap_or(summary.len())];
+    assert!(summary.contains(">INFO</span>"), "{summary}");
+}

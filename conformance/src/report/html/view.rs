@@ -13,38 +13,48 @@ use crate::run::outcome::RunReport;
 use crate::run::root_cause::RootCause;
 use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 
-/// The text of each step of a suite, by file and line (`Then the response status is 200`).
+/// The text of each step of a suite, by scenario and line (`Then the response status is
+/// 200`). Keyed by scenario: the rows of an outline share their steps' lines, not their
+/// text.
 #[derive(Debug, Default)]
-pub struct StepTexts(HashMap<(String, usize), String>);
+pub struct StepTexts(HashMap<ScenarioKey, HashMap<usize, String>>);
 
 impl StepTexts {
-    /// Every step of `suite`, backgrounds included.
+    /// Every step of `suite`'s scenarios, their backgrounds' steps included.
     pub fn of(suite: &Suite) -> Self {
         let mut texts = HashMap::new();
         for feature in &suite.features {
             let file = display_path(feature);
-            let rules = feature.rules.iter();
-            let backgrounds = feature
-                .background
-                .iter()
-                .chain(rules.clone().filter_map(|r| r.background.as_ref()));
-            let scenarios = feature
-                .scenarios
-                .iter()
-                .chain(rules.flat_map(|r| r.scenarios.iter()));
-            let steps = backgrounds
-                .flat_map(|b| b.steps.iter())
-                .chain(scenarios.flat_map(|s| s.steps.iter()));
-            for step in steps {
-                let text = format!("{} {}", step.keyword.trim(), step.value);
-                texts.insert((file.clone(), step.position.line), text);
+            let in_rules = feature.rules.iter().flat_map(|rule| {
+                rule.scenarios
+                    .iter()
+                    .map(move |s| (rule.background.as_ref(), s))
+            });
+            let scenarios = feature.scenarios.iter().map(|s| (None, s)).chain(in_rules);
+            for (rule_background, scenario) in scenarios {
+                let steps = feature
+                    .background
+                    .iter()
+                    .chain(rule_background)
+                    .flat_map(|b| b.steps.iter())
+                    .chain(scenario.steps.iter())
+                    .map(|step| {
+                        let text = format!("{} {}", step.keyword.trim(), step.value);
+                        (step.position.line, text)
+                    })
+                    .collect();
+                let key = ScenarioKey {
+                    file: file.clone(),
+                    line: scenario.position.line,
+                };
+                texts.insert(key, steps);
             }
         }
         Self(texts)
     }
 
-    fn get(&self, file: &str, line: usize) -> Option<&str> {
-        self.0.get(&(file.to_owned(), line)).map(String::as_str)
+    fn get(&self, scenario: &ScenarioKey, line: usize) -> Option<&str> {
+        self.0.get(scenario)?.get(&line).map(String::as_str)
     }
 }
 
@@ -256,12 +266,19 @@ fn evidence_from(e: &EvidenceFrom) -> Value {
 }
 
 fn scenario(s: &ScenarioResult, texts: &StepTexts) -> Value {
+    // An INFO scenario only observes: what it found is never a failure.
+    let (status, mark) = match s.status {
+        ScenarioStatus::Failed | ScenarioStatus::Warned if s.grade == Grade::Info => {
+            ("info", "INFO")
+        }
+        other => (scenario_status(other), other.mark()),
+    };
     context! {
         anchor => anchor(&s.key),
         key => s.key.to_string(),
         name => &s.name,
-        status => scenario_status(s.status),
-        mark => s.status.mark(),
+        status,
+        mark,
         // What did not pass is open as soon as its clause is.
         open => s.status != ScenarioStatus::Passed,
         duration => millis(s.duration),
@@ -297,7 +314,7 @@ fn step_view(s: &ScenarioResult, step: &StepResult, texts: &StepTexts) -> Value 
         .filter(|m| Some(*m) != s.reason.as_deref().map(str::trim_end));
     context! {
         line => step.line,
-        text => texts.get(&s.key.file, step.line),
+        text => texts.get(&s.key, step.line),
         status,
         duration => millis(step.duration),
         message,
