@@ -92,8 +92,9 @@ struct Cli {
     #[arg(long)]
     strict: bool,
 
-    /// Run only scenarios matching this tag expression, e.g. "@must and not @LO-10".
-    /// Scenarios left out are reported as not run.
+    /// Run only scenarios matching this tag expression, e.g. "@must and not @LO-10"
+    /// (tags are case-insensitive: @lo-10 is @LO-10). Scenarios left out are reported as
+    /// not run.
     #[arg(long, value_name = "EXPR")]
     tags: Option<String>,
 
@@ -108,6 +109,12 @@ struct Cli {
     /// Write the clause-level JSON report here.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+
+    /// Write the HTML report here: one self-contained page (no network, no external
+    /// assets) with a clause matrix that filters by status and opens each clause's
+    /// scenarios, steps and masked HTTP exchanges.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 
     /// Time limit of each exchange with the target, in seconds: its connection, header
     /// block and whole answer must each arrive within it.
@@ -341,6 +348,7 @@ fn create_report_files(cli: &Cli) -> anyhow::Result<()> {
         ("--report", &cli.report),
         ("--junit", &cli.junit),
         ("--json", &cli.json),
+        ("--html", &cli.html),
     ];
     for (flag, path) in outputs {
         if let Some(path) = path {
@@ -361,6 +369,10 @@ fn write_reports(cli: &Cli, suite: &Suite, report: &RunReport) -> anyhow::Result
     }
     if let Some(path) = &cli.json {
         report::cucumber::write_file(suite, report, path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &cli.html {
+        report::html::write_with(report, Some(suite), path)
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())

@@ -40,6 +40,7 @@ fn row(out: &str, id: &str) -> String {
 async fn no_target_tests_the_embedded_server_and_writes_every_report() {
     let dir = scratch("reports");
     let (report, junit, json) = (dir.join("r.json"), dir.join("j.xml"), dir.join("c.json"));
+    let html = dir.join("r.html");
     let out = cli(&[
         "--strict",
         "--report",
@@ -48,6 +49,8 @@ async fn no_target_tests_the_embedded_server_and_writes_every_report() {
         junit.to_str().expect("utf-8"),
         "--json",
         json.to_str().expect("utf-8"),
+        "--html",
+        html.to_str().expect("utf-8"),
     ])
     .await;
     assert_eq!(
@@ -87,6 +90,9 @@ async fn no_target_tests_the_embedded_server_and_writes_every_report() {
             .as_array()
             .is_some_and(|features| !features.is_empty())
     );
+
+    let html = std::fs::read_to_string(&html).expect("html written");
+    assert!(html.contains("<html") && html.contains("LO-05"), "{html}");
 }
 
 #[tokio::test]

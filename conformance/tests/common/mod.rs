@@ -4,6 +4,8 @@
 
 use std::process::Output;
 
+pub mod broken;
+
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_logout-conformance");
 
@@ -31,4 +33,27 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port()
+}
+
+/// Runs the CLI with `args` and extra environment variables (and without the colour
+/// variables of the environment the tests run in).
+pub async fn cli_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = tokio::process::Command::new(BIN);
+    command
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR")
+        .env_remove("CLICOLOR_FORCE");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().await.expect("the CLI starts");
+    println!(
+        "$ {env:?} logout-conformance {}\n--- exit {:?}\n{}{}",
+        args.join(" "),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
