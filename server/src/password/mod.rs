@@ -1,7 +1,7 @@
 //! Password hashing with Argon2id, off the async threads.
 //!
 //! Hashing costs tens of milliseconds of CPU by design, so it runs on tokio's blocking
-//! pool. A login for an unknown email still verifies against a dummy hash, so the answer
+//! pool, each thread reusing its Argon2 memory ([`memory`]). A login for an unknown email still verifies against a dummy hash, so the answer
 //! takes as long as a wrong password and does not reveal which emails exist.
 //!
 //! The work is bounded: at most [`HashLimits::workers`] hashes run at once (one per core
@@ -9,14 +9,16 @@
 //! that is refused at once with [`PasswordError::Busy`] (the handlers answer 503 with
 //! `Retry-After`) instead of piling up memory and latency without end.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::Params;
+use argon2::password_hash::{PasswordHash, Salt, SaltString};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
 use crate::token::RandomError;
+
+mod memory;
 
 /// Argon2id cost parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -156,10 +158,7 @@ impl Passwords {
         tokio::task::spawn_blocking(move || {
             let _turn = turn;
             let salt = SaltString::encode_b64(&salt).map_err(PasswordError::Hash)?;
-            Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-                .hash_password(password.as_bytes(), &salt)
-                .map(|hash| hash.to_string())
-                .map_err(PasswordError::Hash)
+            memory::hash(password.as_bytes(), salt.as_salt(), &params).map_err(PasswordError::Hash)
         })
         .await?
     }
@@ -182,11 +181,7 @@ impl Passwords {
         let matches = tokio::task::spawn_blocking(move || {
             let _turn = turn;
             let parsed = PasswordHash::new(&phc).map_err(PasswordError::Hash)?;
-            match Argon2::default().verify_password(password.as_bytes(), &parsed) {
-                Ok(()) => Ok(true),
-                Err(argon2::password_hash::Error::Password) => Ok(false),
-                Err(other) => Err(PasswordError::Hash(other)),
-            }
+            memory::verify(password.as_bytes(), &parsed).map_err(PasswordError::Hash)
         })
         .await??;
         Ok(known && matches)
