@@ -7,6 +7,7 @@
 //! - [`store`]: a token store that misbehaves in one way;
 //! - [`harness`]: running a [`Case`], judging it, printing the detection matrix;
 //! - [`catalogue!`]: declares cases as data and generates one `#[test]` per case.
+//! - [`stack`]: an example stack of `profiles/`, installed and run by its `start.sh`.
 
 #![forbid(unsafe_code)]
 
@@ -18,6 +19,8 @@ pub mod hostile;
 pub mod routes;
 #[path = "kit/store.rs"]
 pub mod store;
+#[path = "kit/stack.rs"]
+pub mod stack;
 
 pub use harness::{Case, assert_case, outcome};
 

@@ -45,3 +45,8 @@ mod hostile;
 // status filter, and a target's markup shown as text.
 #[path = "tests/html_report.rs"]
 mod html_report;
+
+// The example stacks of profiles/ (dj-rest-auth, fastapi-users, the reference as the
+// control), each started by its start.sh and held to its verdict table.
+#[path = "tests/stacks.rs"]
+mod stacks;
