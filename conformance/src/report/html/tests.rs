@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::plan::catalogue::{Catalogue, Grade};
-use crate::plan::contract::Contract;
+use crate::plan::contract::{Contract, ContractKind};
 use crate::plan::features::ScenarioKey;
 use crate::run::check::{Cause, Evidence};
 use crate::run::clause::{ClauseStatus, clauses};
@@ -206,4 +206,27 @@ fn an_info_scenario_that_observed_something_is_not_marked_failed() {
     let summary = &html[start..];
     let summary = &summary[..summary.find("</summary>").unwrap_or(summary.len())];
     assert!(summary.contains(">INFO</span>"), "{summary}");
+}
+
+#[test]
+fn a_declared_contract_lists_each_deviation() {
+    let mut report = report();
+    report.contract = Contract {
+        judged: ContractKind::Declared,
+        deviations: vec![
+            "logout path /api/logout for /auth/logout".into(),
+            "access cookie \"sid\" for \"accessToken\"".into(),
+        ],
+    };
+    let html = render(&report).expect("renders");
+    assert!(
+        html.contains("declared contract, 2 deviations from the documented contract"),
+        "{html}"
+    );
+    // minijinja escapes `/` too.
+    assert!(
+        html.contains("<li>logout path &#x2f;api&#x2f;logout for &#x2f;auth&#x2f;logout</li>"),
+        "{html}"
+    );
+    assert!(html.contains("<li>access cookie &quot;sid&quot; for &quot;accessToken&quot;</li>"));
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use minijinja::{Value, context};
 
 use crate::plan::catalogue::Grade;
+use crate::plan::contract::ContractKind;
 use crate::plan::features::{ScenarioKey, Suite, display_path};
 use crate::run::check::Cause;
 use crate::run::clause::{ClauseResult, ClauseStatus, EvidenceFrom};
@@ -132,7 +133,10 @@ pub fn report(report: &RunReport, texts: &StepTexts) -> Value {
             exit_code => report.verdict.exit_code(),
         },
         contract => context! {
-            summary => report.contract.summary(),
+            judged => match report.contract.judged {
+                ContractKind::Documented => "documented",
+                ContractKind::Declared => "declared",
+            },
             deviations => report.contract.deviations.clone(),
         },
         totals => totals(report),
