@@ -177,8 +177,18 @@ pub struct Args {
     )]
     pub password_iterations: u32,
 
-    /// Register and login requests allowed to wait for a password-hashing worker (one
-    /// worker per core); beyond them register and login answer 503 with `Retry-After`.
+    /// Password hashes computed at once. The default leaves one core to the async runtime
+    /// (cores - 1, at least 1), so that logout stays fast while logins queue.
+    #[arg(
+        long,
+        env = "LOGOUT_SERVER_PASSWORD_WORKERS",
+        default_value_t = HashLimits::default().workers,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
+    pub password_workers: usize,
+
+    /// Register and login requests allowed to wait for a password-hashing worker; beyond
+    /// them register and login answer 503 with `Retry-After`.
     #[arg(
         long,
         env = "LOGOUT_SERVER_PASSWORD_QUEUE",
@@ -253,8 +263,8 @@ impl Args {
                 parallelism: PasswordCost::default().parallelism,
             },
             password_limits: HashLimits {
+                workers: self.password_workers,
                 queue: self.password_queue,
-                ..HashLimits::default()
             },
             body_limit: self.body_limit,
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
@@ -339,6 +349,7 @@ mod tests {
             "--shutdown-timeout=2",
             "--header-read-timeout=5",
             "--max-connections=7",
+            "--password-workers=2",
             "--store=redis://127.0.0.1:6379/1",
         ])
         .unwrap();
@@ -358,6 +369,7 @@ mod tests {
         );
         assert_eq!(config.body_limit, 100);
         assert_eq!(config.password_limits.queue, 3);
+        assert_eq!(config.password_limits.workers, 2);
         assert_eq!(config.shutdown_timeout, Duration::from_secs(2));
         assert_eq!(config.header_read_timeout, Duration::from_secs(5));
         assert_eq!(config.max_connections, 7);

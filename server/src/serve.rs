@@ -229,6 +229,9 @@ async fn accept_loop<F>(
     }
     drop(listener);
     let _ = stopping.send(true);
+    // Connections waiting for a head have nothing to finish: close them now rather than at
+    // the deadline (hyper's graceful shutdown waits for a head that has begun to arrive).
+    while idle.shed_oldest() {}
     let finished = async { while connections.join_next().await.is_some() {} };
     if tokio::time::timeout(limits.shutdown_timeout, finished)
         .await

@@ -69,14 +69,18 @@ pub struct HashLimits {
 }
 
 impl Default for HashLimits {
-    /// One worker per core ([`std::thread::available_parallelism`]), 64 waiters per
-    /// worker: a waiting request holds no Argon2 memory, and at the default cost (tens of
-    /// milliseconds a hash) the last in the queue waits a few seconds at most.
+    /// A worker per core but one ([`std::thread::available_parallelism`] - 1, at least
+    /// 1): hashing saturates its cores, and a core left to the async runtime keeps every
+    /// other request fast while logins queue (on 2 cores with 200 logins queued, logout's
+    /// p99 went from 23 ms with 2 workers to 4.5 ms with 1, and more logins were answered:
+    /// `scripts/bench-hostile.sh`). 64 waiters per core: a waiting request holds no Argon2
+    /// memory, and at the default cost (tens of milliseconds a hash) the last in the queue
+    /// waits a few seconds at most.
     fn default() -> Self {
-        let workers = std::thread::available_parallelism().map_or(1, usize::from);
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
-            workers,
-            queue: 64 * workers,
+            workers: cores.saturating_sub(1).max(1),
+            queue: 64 * cores,
         }
     }
 }

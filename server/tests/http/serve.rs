@@ -151,3 +151,24 @@ async fn half_open_clients_at_the_cap_are_shed_for_a_new_one() {
     );
     server.shutdown().await;
 }
+
+// Shutdown with a half-open client: the connection has no request to finish, so it is
+// closed at once rather than at the 10 s deadline (or the 30 s header timeout).
+#[tokio::test]
+async fn shutdown_closes_a_half_open_connection_at_once() {
+    use tokio::io::AsyncWriteExt;
+    let config = Config {
+        shutdown_timeout: Duration::from_secs(10),
+        header_read_timeout: Duration::from_secs(30),
+        ..Config::for_conformance()
+    };
+    let server = logout_server::spawn(config).await.unwrap();
+    let mut stream = tokio::net::TcpStream::connect(server.addr()).await.unwrap();
+    stream.write_all(b"POST /auth/lo").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), server.shutdown())
+        .await
+        .expect("shutdown waited for a half-open client");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
