@@ -84,7 +84,8 @@ struct Cli {
     startup_timeout: f64,
 
     /// Target profile (TOML): how to register, log in and probe sessions, and which
-    /// optional capabilities the target offers. Defaults to the API family's endpoints.
+    /// optional capabilities the target offers. Without it: the API family's endpoints
+    /// and no optional capability (for the embedded reference server, its own profile).
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
 
@@ -262,7 +263,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     stop(subject).await;
     let report = outcome?;
     write_reports(&cli, &suite, &report)?;
-    anstream::print!("\n{}", report::console::render_styled(&report, verbosity));
+    if verbosity != Verbosity::Quiet {
+        println!();
+    }
+    anstream::print!("{}", report::console::render_styled(&report, verbosity));
     if let Some(logs) = logs {
         println!("\nlast lines of the container's log:\n{logs}");
     }

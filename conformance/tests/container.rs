@@ -161,3 +161,113 @@ async fn a_missing_image_is_a_clear_harness_error() {
     assert!(stderr.contains("not present locally"), "{stderr}");
     assert!(stderr.contains("never pulls"), "{stderr}");
 }
+
+/// The CLI's own image (scripts/build-cli.sh), tagged with the kit's version.
+const CLI_IMAGE: &str = concat!("logout-conformance:", env!("CARGO_PKG_VERSION"));
+
+/// Whether the CLI's image is there; panics under CI when it is not.
+fn cli_image_ready() -> bool {
+    let present = std::process::Command::new("docker")
+        .args(["image", "inspect", CLI_IMAGE])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present && std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true and the image {CLI_IMAGE} is missing (scripts/build-cli.sh)");
+    }
+    if !present {
+        println!("skipped: the image {CLI_IMAGE} is missing (build it with scripts/build-cli.sh)");
+    }
+    present
+}
+
+/// A container removed when dropped, whatever the test did.
+struct Removed(String);
+
+impl Drop for Removed {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker")
+            .args(["rm", "-f", &self.0])
+            .output();
+    }
+}
+
+/// Waits until something accepts connections on 127.0.0.1:`port`.
+async fn port_answers(port: u16) -> bool {
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn the_cli_image_finds_the_server_image_conformant() {
+    if !docker_ready().await || !cli_image_ready() {
+        return;
+    }
+    let port = free_port();
+    let docker = |args: &[&str]| {
+        std::process::Command::new("docker")
+            .args(args)
+            .output()
+            .expect("docker runs")
+    };
+    let started = docker(&[
+        "run",
+        "-d",
+        "--network",
+        "host",
+        "--label",
+        "org.logout-conformance.kit=true",
+        "-e",
+        &format!("LOGOUT_SERVER_PORT={port}"),
+        "-e",
+        "LOGOUT_SERVER_PASSWORD_MEMORY_KIB=8",
+        "-e",
+        "LOGOUT_SERVER_PASSWORD_ITERATIONS=1",
+        "-e",
+        "LOGOUT_SERVER_CONFORMANCE_HOOKS=true",
+        "-e",
+        "LOGOUT_SERVER_CORS_ORIGINS=http://localhost:5173",
+        IMAGE,
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    let server = Removed(String::from_utf8_lossy(&started.stdout).trim().to_owned());
+    assert!(
+        port_answers(port).await,
+        "the server image never answered on {port}"
+    );
+
+    let profiles = concat!(env!("CARGO_MANIFEST_DIR"), "/../profiles");
+    let out = docker(&[
+        "run",
+        "--rm",
+        "--network",
+        "host",
+        "-v",
+        &format!("{profiles}:/profiles:ro"),
+        CLI_IMAGE,
+        "--target",
+        &format!("http://127.0.0.1:{port}"),
+        "--profile",
+        "/profiles/reference-server.toml",
+        "--strict",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+    let verdict = stdout
+        .lines()
+        .find(|l| l.starts_with("verdict: "))
+        .unwrap_or_else(|| panic!("no verdict line: {stdout}"));
+    assert!(
+        verdict.starts_with("verdict: conformant (strict) — exit 0 against http://127.0.0.1:"),
+        "{verdict}"
+    );
+    drop(server);
+}
