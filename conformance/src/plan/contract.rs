@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::plan::profile::Profile;
+use crate::plan::profile::{AnswerSpec, BodyTemplate, Profile, Role};
 
 /// The contract a run judged, and how it differs from the documented one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -57,6 +57,129 @@ impl Contract {
     }
 }
 
+/// How `profile` differs from the documented contract, one entry per difference in
+/// what the logout endpoint takes or answers. Setup details (register, login, probes,
+/// generated values) are the API family's business, not the logout contract's, and are
+/// not deviations.
+pub fn deviations(profile: &Profile) -> Vec<String> {
+    let documented = Profile::default();
+    let mut found = Vec::new();
+    let (ours, theirs) = (&profile.logout, &documented.logout);
+    if ours.method.to_ascii_uppercase() != theirs.method {
+        found.push(format!(
+            "logout method {} for {}",
+            ours.method, theirs.method
+        ));
+    }
+    if ours.path != theirs.path {
+        found.push(format!("logout path {} for {}", ours.path, theirs.path));
+    }
+    if ours.request().body != theirs.request().body {
+        found.push(format!(
+            "logout body {} for {{}}",
+            body_text(&ours.request().body)
+        ));
+    }
+    let headers: Vec<&String> = profile
+        .defaults
+        .headers
+        .keys()
+        .chain(ours.headers.keys())
+        .collect();
+    if !headers.is_empty() {
+        let names: Vec<&str> = headers.iter().map(|h| h.as_str()).collect();
+        found.push(format!("logout requires the header {}", names.join(", ")));
+    }
+    found.extend(answer_deviations("", &ours.success, &theirs.success));
+    if let Some(invalid) = &ours.invalid_token
+        && invalid != &ours.success
+    {
+        found.extend(answer_deviations(
+            "invalid-token answer: ",
+            invalid,
+            theirs.invalid_answer(),
+        ));
+    }
+    found.extend(session_deviations(profile, &documented));
+    found
+}
+
+fn answer_deviations(prefix: &str, ours: &AnswerSpec, theirs: &AnswerSpec) -> Vec<String> {
+    let mut found = Vec::new();
+    if ours.status != theirs.status {
+        found.push(format!(
+            "{prefix}{} for {}",
+            ours.status_text(),
+            theirs.status_text().trim_start_matches("status ")
+        ));
+    }
+    if ours.body != theirs.body {
+        found.push(format!(
+            "{prefix}{} for {}",
+            ours.body.text(),
+            theirs.body.text()
+        ));
+    }
+    if !ours
+        .content_type()
+        .eq_ignore_ascii_case(theirs.content_type())
+    {
+        found.push(format!(
+            "{prefix}content type {} for {}",
+            ours.content_type(),
+            theirs.content_type()
+        ));
+    }
+    found
+}
+
+fn session_deviations(profile: &Profile, documented: &Profile) -> Vec<String> {
+    let mut found = Vec::new();
+    let cleared = profile.cleared_cookies();
+    if !profile.session.tokens.is_empty() {
+        let tokens: Vec<String> = profile
+            .session
+            .tokens
+            .iter()
+            .map(|t| format!("{} at {}", t.role.name(), t.pointer))
+            .collect();
+        found.push(format!(
+            "tokens in the login body ({}) for cookies",
+            tokens.join(", ")
+        ));
+    }
+    if cleared.len() == 1 {
+        found.push(format!("one cookie {:?} for two", cleared[0]));
+        return found;
+    }
+    if cleared.is_empty() {
+        return found;
+    }
+    for role in [Role::Access, Role::Refresh] {
+        let (ours, theirs) = (
+            profile.session.cookie_for(role),
+            documented.session.cookie_for(role),
+        );
+        if let (Some(ours), Some(theirs)) = (ours, theirs)
+            && ours != theirs
+        {
+            found.push(format!("{} cookie {ours:?} for {theirs:?}", role.name()));
+        }
+    }
+    found
+}
+
+fn body_text(body: &BodyTemplate) -> String {
+    match body {
+        BodyTemplate::None => "none".into(),
+        BodyTemplate::Json(v) => v.to_string(),
+        BodyTemplate::Form(fields) => {
+            let pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            format!("form {}", pairs.join("&"))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,7 +201,40 @@ mod tests {
         assert_eq!(
             contract.summary(),
             "declared contract (2 deviations from the documented contract: \
-             access cookie \"sid\" for \"accessToken\", logout path /api/logout for /auth/logout)"
+             logout path /api/logout for /auth/logout, access cookie \"sid\" for \"accessToken\")"
         );
+    }
+
+    #[test]
+    fn a_declared_answer_and_one_cookie_are_listed() {
+        let profile = Profile::parse(
+            "version = 2\n\
+             [defaults]\nheaders = { Origin = \"{origin}\" }\n\
+             [session]\ncookies = [{ name = \"session\", role = \"session\" }]\n\
+             [logout.success]\nstatus = [204]\nbody = \"empty\"\n",
+        )
+        .expect("valid profile");
+        let contract = Contract::of(&profile);
+        assert_eq!(
+            contract.deviations,
+            [
+                "logout requires the header Origin",
+                "status 204 for 200",
+                "an empty body for body {\"message\":\"Logged out successfully\"}",
+                "content type any for application/json",
+                "one cookie \"session\" for two",
+            ]
+        );
+    }
+
+    #[test]
+    fn setup_details_are_not_deviations() {
+        let profile = Profile::parse(
+            "version = 2\n[values]\nemail_domain = \"corp.example\"\n\
+             [login]\npath = \"/auth/jwt/login\"\nform = { username = \"{email}\", password = \"{password}\" }\n\
+             [probes.refresh]\npath = \"/me\"\nlive = { status = [200] }\ndead = { status = [401] }\n",
+        )
+        .expect("valid profile");
+        assert_eq!(Contract::of(&profile).judged, ContractKind::Documented);
     }
 }

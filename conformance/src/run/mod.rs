@@ -12,5 +12,6 @@ pub mod root_cause;
 pub mod runner;
 pub mod scenario;
 mod steps;
+pub mod template;
 pub mod verdict;
 pub mod world;

@@ -8,6 +8,7 @@ use crate::http::endpoint::Endpoint;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Problem, could_not_run};
+use crate::run::template;
 pub use crate::under_test::Instance;
 use crate::under_test::Target;
 
@@ -52,6 +53,16 @@ impl Body {
     }
 }
 
+/// Which declared answer a logout must get: the success answer (a live session), the
+/// invalid-token answer, or either (concurrent logouts of one token: one wins).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Expect {
+    #[default]
+    Success,
+    InvalidToken,
+    Either,
+}
+
 /// One request to send.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -62,20 +73,28 @@ pub struct Request {
     pub cookies: Cookies,
     pub body: Body,
     pub headers: Vec<(String, String)>,
+    /// The answer a logout must get (other requests: unused).
+    pub expect: Expect,
 }
 
 impl Request {
-    /// A logout as the document shows it: POST, JSON content type, `{}` body.
+    /// The ordinary logout as the profile's `[logout]` describes it — by default as the
+    /// document shows it: POST, JSON content type, `{}` body — with the `[defaults]`
+    /// headers.
     pub fn logout(target: &Target, cookies: Cookies) -> Self {
-        Self {
-            label: "logout".into(),
-            instance: Instance::First,
-            method: "POST".into(),
-            path: target.profile.logout.path.clone(),
-            cookies,
-            body: Body::empty_object(),
-            headers: Vec::new(),
-        }
+        let origin = template::origin(target);
+        let ctx = template::bare_context(target.run_id(), &origin);
+        let template = target.profile.logout.request();
+        let mut request = template::build(target, "logout", &template, &ctx)
+            .unwrap_or_else(|e| could_not_run(format!("the [logout] template: {e}")));
+        request.cookies = cookies;
+        request
+    }
+
+    /// The same request, expecting `expect`.
+    pub fn expecting(mut self, expect: Expect) -> Self {
+        self.expect = expect;
+        self
     }
 }
 
@@ -111,12 +130,14 @@ pub fn not_sent(endpoint: &Endpoint, request: &Request, timeouts: usize) -> Exch
 }
 
 /// Sends one request with `client` under the endpoint's policy and records the exchange.
-/// `jar_cookie` is what the client's jar adds, shown in the transcript.
+/// `jar_cookie` is what the client's jar adds, shown in the transcript; `previous` is the
+/// session's login answer, for `{response:…}` in headers.
 pub async fn send(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     request: &Request,
     jar_cookie: Option<String>,
+    previous: Option<&serde_json::Value>,
 ) -> Exchange {
     let url = endpoint.url(&request.path);
     let mut record = RequestRecord {
@@ -135,6 +156,12 @@ pub async fn send(
         Err(e) => could_not_run(format!("bad method {:?}: {e}", request.method)),
     };
     let mut builder = client.request(method, url);
+    let cookie_sent = match &request.cookies {
+        Cookies::Header(value) => Some(value.as_str()),
+        Cookies::Jar => jar_cookie.as_deref(),
+        Cookies::None => None,
+    };
+    let headers = template::late(&request.headers, cookie_sent, previous);
     match &request.cookies {
         Cookies::Header(value) => {
             header("cookie", value);
@@ -151,7 +178,7 @@ pub async fn send(
         header("content-type", ct);
         builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
     }
-    for (name, value) in &request.headers {
+    for (name, value) in &headers {
         header(name, value);
         builder = builder.header(name, value);
     }

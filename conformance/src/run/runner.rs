@@ -206,7 +206,8 @@ pub async fn run(
         let applies_with = Catalogue::get()
             .clause(&clause.id)
             .and_then(|c| c.applies_with);
-        clause.applies = applies_with.is_none_or(|c| profile.offers(c));
+        clause.applies = applies_with.is_none_or(|c| profile.offers(c))
+            && profile.inapplicable(&clause.id).is_none();
     }
     let mut report = RunReport {
         target: target.endpoint.base().to_string(),
@@ -286,6 +287,9 @@ fn why_not_run(
         && !tags.eval(info.tags.iter())
     {
         return Some("not selected by --tags".into());
+    }
+    if let Some(reason) = target.profile.inapplicable(&info.clause) {
+        return Some(format!("does not apply to this target: {reason}"));
     }
     let applies_with = Catalogue::get()
         .clause(&info.clause)

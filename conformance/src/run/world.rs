@@ -11,7 +11,7 @@ use reqwest_cookie_store::CookieStoreMutex;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
-use crate::run::request::{Cookies, Request, no_answer, not_sent, send};
+use crate::run::request::{Cookies, Expect, Request, no_answer, not_sent, send};
 use crate::under_test::Target;
 
 /// How many requests of one scenario may go unanswered for the whole time limit before
@@ -28,8 +28,15 @@ pub const TIMEOUTS_PER_SCENARIO: usize = 2;
 pub struct Session {
     pub email: String,
     pub password: String,
+    /// The access token; for a one-token session (role `session`), that token.
     pub access: Option<String>,
+    /// The refresh token, or the one session token.
     pub refresh: String,
+    /// Every cookie of the profile's `[session]` that login set (credentials and CSRF
+    /// cookies), in the profile's order: what a browser sends back.
+    pub cookies: Vec<(String, String)>,
+    /// The login answer's JSON body, for `{response:…}` in later requests.
+    pub login_body: Option<serde_json::Value>,
     pub login_url: Url,
     /// The login answer's `Set-Cookie` headers, to seed a jar "as login set them".
     pub login_set_cookies: Vec<String>,
@@ -61,6 +68,8 @@ pub struct LogoutWorld {
     pub expired_token: Option<String>,
     /// What INFO scenarios found, for the report.
     pub observations: Vec<String>,
+    /// The answer the last request under test must get.
+    pub expect: Expect,
     /// The scenario's clause and the clauses its text demands.
     judged: Judged,
     /// Failed checks of other clauses, for those clauses.
@@ -86,6 +95,7 @@ impl LogoutWorld {
             transcript: Vec::new(),
             expired_token: None,
             observations: Vec::new(),
+            expect: Expect::Success,
             judged: Judged::default(),
             evidence: Vec::new(),
             timeouts: 0,
@@ -275,7 +285,8 @@ impl LogoutWorld {
         let exchange = if self.unresponsive() {
             not_sent(endpoint, &request, self.timeouts)
         } else {
-            send(&client, endpoint, &request, jar_cookie).await
+            let previous = self.session.as_ref().and_then(|s| s.login_body.as_ref());
+            send(&client, endpoint, &request, jar_cookie, previous).await
         };
         target.secrets.learn_exchange(&exchange, setup);
         self.keep(&exchange);
@@ -284,6 +295,7 @@ impl LogoutWorld {
 
     /// Sends a request under test: its answer becomes "the response".
     pub async fn send_under_test(&mut self, request: Request) -> Exchange {
+        self.expect = request.expect;
         let exchange = self.send(request).await;
         self.answers.push(exchange.clone());
         exchange

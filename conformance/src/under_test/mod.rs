@@ -111,6 +111,11 @@ impl Target {
         }
     }
 
+    /// This run's id (`{run}` in a profile's templates).
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
     /// A number unique within the run, for fresh user names.
     pub fn next_id(&self) -> String {
         format!(

@@ -13,20 +13,20 @@ pub enum Subject {
     /// Started elsewhere; only its URL is known.
     Url(String),
     /// The reference server, in this process.
-    Embedded(Embedded),
+    Embedded(Box<Embedded>),
     /// A container from a local image.
-    Container(RunningContainer),
+    Container(Box<RunningContainer>),
 }
 
 impl Subject {
     /// Starts the embedded reference server.
     pub async fn embedded() -> std::io::Result<Self> {
-        Ok(Self::Embedded(Embedded::start().await?))
+        Ok(Self::Embedded(Box::new(Embedded::start().await?)))
     }
 
     /// Starts a container and waits until its port answers.
     pub async fn container(spec: &ContainerSpec) -> Result<Self, ContainerError> {
-        Ok(Self::Container(RunningContainer::start(spec).await?))
+        Ok(Self::Container(Box::new(RunningContainer::start(spec).await?)))
     }
 
     /// The base URL to test.

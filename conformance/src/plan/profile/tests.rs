@@ -4,9 +4,11 @@ use super::*;
 fn empty_profile_is_the_api_family() {
     let p = Profile::parse("").expect("empty profile parses");
     assert_eq!(p.login.path, "/auth/login");
-    assert_eq!(p.cookies.refresh, "refreshToken");
+    assert_eq!(p.refresh_cookie(), Some("refreshToken"));
+    assert_eq!(p.cleared_cookies(), ["accessToken", "refreshToken"]);
     assert!(p.store_fault.is_none());
     assert!(!p.offers(Capability::StoreFault));
+    assert_eq!(p, Profile::default());
 }
 
 #[test]
@@ -31,17 +33,200 @@ fn actions_are_requests_or_commands() {
 
 #[test]
 fn the_shipped_reference_profile_matches_the_built_in_one() {
-    let file = Profile::parse(include_str!("../../../profiles/reference-server.toml"))
+    let file = Profile::parse(include_str!("../../../../profiles/reference-server.toml"))
         .expect("profiles/reference-server.toml parses");
-    assert_eq!(format!("{file:?}"), format!("{:?}", Profile::reference()));
+    assert_eq!(file, Profile::reference());
 }
 
 #[test]
-fn mistakes_are_named() {
+fn mistakes_are_named_with_their_line() {
     let unknown = Profile::parse("[logn]\npath = \"/x\"").expect_err("typo rejected");
-    assert!(unknown.contains("logn"), "{unknown}");
+    assert!(
+        unknown.contains("logn") && unknown.starts_with("line 1,"),
+        "{unknown}"
+    );
     let waive = Profile::parse("waive = [\"LO-99\"]").expect_err("bad waiver");
     assert!(waive.contains("LO-99"), "{waive}");
     let path = Profile::parse("[logout]\npath = \"auth/logout\"").expect_err("bad path");
-    assert!(path.contains("must start with"), "{path}");
+    assert!(
+        path.contains("must start with") && path.starts_with("line 2,"),
+        "{path}"
+    );
+    let typed =
+        Profile::parse("version = 2\n\n[login]\nexpect_status = \"200\"\n").expect_err("bad type");
+    assert!(typed.starts_with("line 4, column 17"), "{typed}");
+    let v2_in_v1 = Profile::parse("[session]\ncookies = []\n").expect_err("v2 key in v1");
+    assert!(v2_in_v1.contains("version = 2"), "{v2_in_v1}");
+    let v1_in_v2 =
+        Profile::parse("version = 2\n[cookies]\naccess = \"a\"\n").expect_err("v1 key in v2");
+    assert!(
+        v1_in_v2.starts_with("line 2,") && v1_in_v2.contains("cookies"),
+        "{v1_in_v2}"
+    );
+    let version = Profile::parse("version = 3\n").expect_err("unknown version");
+    assert!(
+        version.starts_with("line 1, column 1: version 3"),
+        "{version}"
+    );
+}
+
+#[test]
+fn a_file_error_names_file_line_and_column() {
+    let dir = std::env::temp_dir().join(format!("profile-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("p.toml");
+    std::fs::write(&file, "version = 2\n[logout.success]\nbody = \"nothing\"\n").expect("write");
+    let error = Profile::load(&file).expect_err("bad body").to_string();
+    assert!(
+        error.starts_with(&format!("invalid profile {}:3:8: ", file.display()))
+            && error.contains("\"empty\""),
+        "{error}"
+    );
+}
+
+#[test]
+fn placeholders_are_checked_when_read() {
+    let typo = Profile::parse("version = 2\n[register]\njson = { email = \"{emial}\" }\n")
+        .expect_err("unknown placeholder");
+    assert!(
+        typo.contains("{emial}") && typo.starts_with("line 2,"),
+        "{typo}"
+    );
+    let token = Profile::parse("version = 2\n[login]\njson = { t = \"{token}\" }\n")
+        .expect_err("{token} outside a probe");
+    assert!(token.contains("only known in a probe"), "{token}");
+    let both =
+        Profile::parse("version = 2\n[login]\njson = {}\nform = { username = \"{email}\" }\n")
+            .expect_err("json and form");
+    assert!(
+        both.contains("not both") && both.starts_with("line 4,"),
+        "{both}"
+    );
+}
+
+#[test]
+fn version_2_reads_the_whole_schema() {
+    let p = Profile::parse(
+        r#"
+version = 2
+base_url = "http://127.0.0.1:8000"
+[values]
+email_domain = "corp.example"
+password = "Secret-123"
+[defaults]
+headers = { Origin = "{origin}" }
+[session]
+cookies = [
+  { name = "sid", role = "session" },
+  { name = "csrftoken", role = "csrf" },
+]
+[register]
+path = "/auth/register"
+json = { email = "{email}", password = "{password}", name = "{name}" }
+expect_status = [201]
+[login]
+path = "/auth/jwt/login"
+form = { username = "{email}", password = "{password}" }
+expect_status = [200, 204]
+[logout]
+path = "/auth/jwt/logout"
+headers = { "X-CSRFToken" = "{cookie:csrftoken}" }
+[logout.success]
+status = [204]
+body = "empty"
+[logout.invalid_token]
+status = [401]
+body = { json_subset = { detail = "Unauthorized" } }
+[probes.refresh]
+path = "/users/me"
+live = { status = [200] }
+dead = { status = [401], pointer = "/detail", exists = true }
+"#,
+    )
+    .expect("profile parses");
+    assert_eq!(p.version, 2);
+    assert_eq!(p.refresh_cookie(), Some("sid"));
+    assert_eq!(p.access_cookie(), None);
+    assert_eq!(p.cleared_cookies(), ["sid"]);
+    assert_eq!(p.session.csrf(), ["csrftoken"]);
+    assert!(
+        matches!(p.login.request().body, BodyTemplate::Form(ref f) if f["username"] == "{email}")
+    );
+    assert_eq!(p.logout.success.status, [204]);
+    assert_eq!(p.logout.success.content_type(), "any");
+    assert_eq!(p.logout.invalid_answer().status, [401]);
+    assert!(p.offers(Capability::RefreshProbe));
+    assert!(!p.offers(Capability::AccessProbe));
+    assert!(p.inapplicable("LO-12").is_some());
+    let user = p.values.user("run-1");
+    assert_eq!(user.email, "lo-run-1@corp.example");
+    assert_eq!(user.password, "Secret-123");
+}
+
+#[test]
+fn session_roles_are_checked() {
+    let none = Profile::parse("version = 2\n[session]\ncookies = []\n").expect_err("no credential");
+    assert!(none.contains("exactly one credential"), "{none}");
+    let both = Profile::parse(
+        "version = 2\n[session]\ncookies = [{ name = \"s\", role = \"session\" }, { name = \"a\", role = \"access\" }]\n",
+    )
+    .expect_err("session beside access");
+    assert!(both.contains("none beside"), "{both}");
+    let role =
+        Profile::parse("version = 2\n[session]\ncookies = [{ name = \"s\", role = \"sesion\" }]\n")
+            .expect_err("unknown role");
+    assert!(
+        role.contains("sesion") && role.starts_with("line 3,"),
+        "{role}"
+    );
+}
+
+#[test]
+fn generated_passwords_meet_a_common_policy() {
+    for _ in 0..50 {
+        let p = values::generated_password();
+        assert_eq!(p.chars().count(), 24);
+        assert!(p.chars().any(|c| c.is_ascii_uppercase()), "{p}");
+        assert!(p.chars().any(|c| c.is_ascii_lowercase()), "{p}");
+        assert!(p.chars().any(|c| c.is_ascii_digit()), "{p}");
+        assert!(p.chars().any(|c| !c.is_ascii_alphanumeric()), "{p}");
+    }
+    assert_ne!(values::generated_password(), values::generated_password());
+}
+
+#[test]
+fn placeholders_fill_from_the_context() {
+    let user = User {
+        email: "e@x.com".into(),
+        password: "pw".into(),
+        name: "N".into(),
+    };
+    let previous = serde_json::json!({"csrf": "t0k"});
+    let ctx = values::Context {
+        user: Some(&user),
+        run: "r1",
+        origin: "http://127.0.0.1:8000",
+        token: None,
+        cookies: vec![("csrftoken".into(), "c1".into())],
+        previous: Some(&previous),
+        defer: false,
+    };
+    let filled = values::fill(
+        "{email}|{password}|{name}|{run}|{origin}|{cookie:csrftoken}|{response:/csrf}",
+        &ctx,
+    )
+    .expect("fills");
+    assert_eq!(filled, "e@x.com|pw|N|r1|http://127.0.0.1:8000|c1|t0k");
+    let missing = values::fill("{cookie:other}", &ctx).expect_err("no such cookie");
+    assert!(missing.contains("other"), "{missing}");
+    assert_eq!(values::uuid().len(), 36);
+    let deferred = values::Context {
+        defer: true,
+        ..ctx.clone()
+    };
+    let header = values::fill("{cookie:csrftoken} {origin}", &deferred).expect("fills");
+    assert_eq!(header, "{cookie:csrftoken} http://127.0.0.1:8000");
+    let late = values::fill_late(&header, &[("csrftoken".into(), "c2".into())], None);
+    assert_eq!(late, "c2 http://127.0.0.1:8000");
+    assert_eq!(values::fill_late("{cookie:x}", &[], None), "");
 }

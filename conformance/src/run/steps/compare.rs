@@ -65,7 +65,7 @@ fn differences(
     reference: &ResponseRecord,
 ) -> Vec<String> {
     let target = world.target();
-    let names = target.profile.cookies.both();
+    let names = target.profile.cleared_cookies();
     let shape = |r: &ResponseRecord| {
         (
             r.status,

@@ -16,7 +16,7 @@ const CLEARED: &str = "LO-02";
 #[then("both cookies are cleared")]
 fn both_cleared(world: &mut LogoutWorld) {
     let target = world.target();
-    let names = target.profile.cookies.both();
+    let names = target.profile.cleared_cookies();
     let answer = match world.answer() {
         Ok(answer) => answer,
         Err(problem) => return world.check(CLEARED, Err(problem)),
@@ -67,7 +67,7 @@ fn carries_exactly(world: &mut LogoutWorld, first: String, second: String) {
         .filter_map(|a| a.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())))
         .collect();
     let mut problems = Vec::new();
-    for name in target.profile.cookies.both() {
+    for name in target.profile.cleared_cookies() {
         let headers = clearing_headers(&response, name);
         if headers.is_empty() {
             problems.push(format!("no Set-Cookie header for {name}"));
@@ -109,7 +109,7 @@ fn repeats_attributes(world: &mut LogoutWorld) {
         .filter_map(|h| SetCookie::parse(h))
         .collect();
     let mut problems = Vec::new();
-    for name in target.profile.cookies.both() {
+    for name in target.profile.cleared_cookies() {
         let Some(set) = login.iter().find(|c| c.name == name) else {
             continue;
         };

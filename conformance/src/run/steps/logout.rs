@@ -4,8 +4,9 @@ use cucumber::when;
 
 use crate::http::endpoint::Endpoint;
 use crate::run::check::could_not_run;
-use crate::run::request::{Body, Cookies, Instance, Request, send};
-use crate::run::steps::session::{session_cookies, unknown_token};
+use crate::run::request::{Body, Cookies, Expect, Instance, Request, send};
+use crate::run::steps::session::{csrf_pairs, refresh_name, session_cookies, unknown_token};
+use crate::run::template;
 use crate::run::world::LogoutWorld;
 
 /// The most logouts of one step in flight at once: LO-10 sends 16 "at the same moment";
@@ -38,7 +39,7 @@ async fn with_body_naming_another_token(world: &mut LogoutWorld) {
     let Some(other) = world.other.clone() else {
         could_not_run("the scenario opened no session of another user");
     };
-    let body = serde_json::json!({ target.profile.cookies.refresh.clone(): other.refresh });
+    let body = serde_json::json!({ refresh_name(world): other.refresh });
     let mut request = Request::logout(&target, Cookies::Jar);
     request.label = "logout whose body names another user's token".into();
     request.body = Body::json(&body.to_string());
@@ -79,7 +80,8 @@ async fn presenting(world: &mut LogoutWorld, kind: String) {
             None => could_not_run("no expired token was minted"),
         },
     };
-    let mut request = Request::logout(&target, refresh_cookie(world, &token));
+    let mut request =
+        Request::logout(&target, refresh_cookie(world, &token)).expecting(Expect::InvalidToken);
     request.label = format!("logout presenting {kind} refresh token");
     world.send_under_test(request).await;
 }
@@ -113,13 +115,18 @@ async fn with_stale_access(world: &mut LogoutWorld, kind: String) {
             )
         })
     };
-    let names = &target.profile.cookies;
-    let cookie = format!(
-        "{}={access}; {}={}",
-        names.access,
-        names.refresh,
-        world.session().refresh
-    );
+    let Some(access_name) = target.profile.access_cookie() else {
+        could_not_run(
+            "the profile's session has no access cookie beside the refresh cookie: \
+             no stale access token can be presented",
+        );
+    };
+    let mut pairs = vec![
+        format!("{access_name}={access}"),
+        format!("{}={}", refresh_name(world), world.session().refresh),
+    ];
+    pairs.extend(csrf_pairs(world));
+    let cookie = pairs.join("; ");
     let mut request = Request::logout(&target, Cookies::Header(cookie));
     request.label = format!("logout with the live refresh token and {kind} access token");
     world.send_under_test(request).await;
@@ -136,8 +143,8 @@ async fn beside_another_value(world: &mut LogoutWorld, order: String) {
     } else {
         [live, "!!garbage.not-a-token!!".to_owned()]
     };
-    let name = world.target().profile.cookies.refresh.clone();
-    let cookie = format!("{name}={}; {name}={}", values[0], values[1]);
+    let name = refresh_name(world);
+    let cookie = with_csrf(world, format!("{name}={}; {name}={}", values[0], values[1]));
     let mut request = Request::logout(&world.target(), Cookies::Header(cookie));
     request.label = format!("logout presenting {order}");
     world.send_under_test(request).await;
@@ -149,13 +156,14 @@ async fn many_values(world: &mut LogoutWorld) {
     if world.sessions.is_empty() {
         could_not_run("the scenario opened no sessions");
     }
-    let name = world.target().profile.cookies.refresh.clone();
+    let name = refresh_name(world);
     let cookie = world
         .sessions
         .iter()
         .map(|s| format!("{name}={}; {name}=garbage", s.refresh))
         .collect::<Vec<_>>()
         .join("; ");
+    let cookie = with_csrf(world, cookie);
     let mut request = Request::logout(&world.target(), Cookies::Header(cookie));
     request.label = format!(
         "logout presenting {} live refresh tokens with garbage between",
@@ -167,14 +175,16 @@ async fn many_values(world: &mut LogoutWorld) {
 #[when("the client logs out again presenting the same refresh token")]
 async fn again(world: &mut LogoutWorld) {
     let token = world.session().refresh.clone();
-    let mut request = Request::logout(&world.target(), refresh_cookie(world, &token));
+    let mut request = Request::logout(&world.target(), refresh_cookie(world, &token))
+        .expecting(Expect::InvalidToken);
     request.label = "second logout with the same token".into();
     world.send_under_test(request).await;
 }
 
 #[when("the client logs out without any Cookie header")]
 async fn without_cookies(world: &mut LogoutWorld) {
-    let mut request = Request::logout(&world.target(), Cookies::None);
+    let mut request =
+        Request::logout(&world.target(), Cookies::None).expecting(Expect::InvalidToken);
     request.label = "logout without a Cookie header".into();
     world.send_under_test(request).await;
 }
@@ -190,6 +200,8 @@ async fn concurrently(world: &mut LogoutWorld, count: usize, split: String) {
     let token = world.session().refresh.clone();
     let client = world.plain_client();
     let request = Request::logout(&target, refresh_cookie(world, &token));
+    world.expect = Expect::Either;
+    let previous = world.session().login_body.clone();
     if !split.is_empty() && target.second.is_none() {
         could_not_run("no second instance of the target: give --also URL");
     }
@@ -217,7 +229,9 @@ async fn concurrently(world: &mut LogoutWorld, count: usize, split: String) {
         let exchanges = if world.unresponsive() {
             batch.iter().map(|(r, _)| world.not_sent(r)).collect()
         } else {
-            let sends = batch.iter().map(|(r, e)| send(&client, e, r, None));
+            let sends = batch
+                .iter()
+                .map(|(r, e)| send(&client, e, r, None, previous.as_ref()));
             futures::future::join_all(sends).await
         };
         for exchange in exchanges {
@@ -251,24 +265,28 @@ async fn from_origin(world: &mut LogoutWorld, which: String) {
 async fn preflight(world: &mut LogoutWorld, which: String) {
     let origin = origin(world, &which);
     let target = world.target();
-    world
-        .send_under_test(Request {
-            label: "CORS preflight".into(),
-            instance: Instance::First,
-            method: "OPTIONS".into(),
-            path: target.profile.logout.path.clone(),
-            cookies: Cookies::None,
-            body: Body::none(),
-            headers: vec![
-                ("origin".into(), origin),
-                ("access-control-request-method".into(), "POST".into()),
-                (
-                    "access-control-request-headers".into(),
-                    "content-type".into(),
-                ),
-            ],
-        })
-        .await;
+    let mut request = Request {
+        label: "CORS preflight".into(),
+        instance: Instance::First,
+        method: "OPTIONS".into(),
+        path: target.profile.logout.path.clone(),
+        cookies: Cookies::None,
+        body: Body::none(),
+        headers: vec![
+            ("origin".into(), origin),
+            (
+                "access-control-request-method".into(),
+                target.profile.logout.method.to_ascii_uppercase(),
+            ),
+            (
+                "access-control-request-headers".into(),
+                "content-type".into(),
+            ),
+        ],
+        expect: Expect::Success,
+    };
+    template::add_defaults(&target, &mut request);
+    world.send_under_test(request).await;
 }
 
 /// LO-32. Logouts that get no answer are recorded as such, never as latencies; once the
@@ -290,17 +308,24 @@ async fn timed(world: &mut LogoutWorld) {
         request.label = "timed logout, live token".into();
         world.send_under_test(request).await;
         let unknown = refresh_cookie(world, &unknown_token());
-        let mut request = Request::logout(&target, unknown);
+        let mut request = Request::logout(&target, unknown).expecting(Expect::InvalidToken);
         request.label = "timed logout, unknown token".into();
         world.send_under_test(request).await;
     }
 }
 
+/// The refresh cookie alone (beside the session's CSRF cookies, which are no
+/// credentials), carrying `token`.
 fn refresh_cookie(world: &LogoutWorld, token: &str) -> Cookies {
-    Cookies::Header(format!(
-        "{}={token}",
-        world.target().profile.cookies.refresh
-    ))
+    let name = refresh_name(world);
+    Cookies::Header(with_csrf(world, format!("{name}={token}")))
+}
+
+/// A `Cookie` header with the session's CSRF cookies appended.
+fn with_csrf(world: &LogoutWorld, cookie: String) -> String {
+    let mut pairs = vec![cookie];
+    pairs.extend(csrf_pairs(world));
+    pairs.join("; ")
 }
 
 fn origin(world: &LogoutWorld, which: &str) -> String {

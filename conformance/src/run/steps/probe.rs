@@ -1,11 +1,15 @@
 //! The liveness probe: whether the target still accepts a token, asked the way the
-//! profile's `[probe]` says, before the request under test (a precondition) and after it
+//! profile's `[probes]` say, before the request under test (a precondition) and after it
 //! (the revocation checks).
 
 use cucumber::{given, then};
 
+use crate::http::exchange::mask_body;
+use crate::plan::profile::values::Context;
+use crate::plan::profile::{Liveness, Role};
 use crate::run::check::{Problem, could_not_run};
-use crate::run::request::{Body, Cookies, Instance, Request};
+use crate::run::request::{Cookies, Instance};
+use crate::run::template;
 use crate::run::world::LogoutWorld;
 
 /// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
@@ -132,7 +136,9 @@ pub(crate) async fn probe(world: &mut LogoutWorld, which: &str, token: &str) -> 
     probe_on(world, Instance::First, which, token).await
 }
 
-/// Whether the liveness probe of one instance of the target accepts a token.
+/// Whether the liveness probe of one instance of the target accepts a token: the
+/// profile's probe for that role, the token in its cookie (and wherever the probe's
+/// template says `{token}`), judged by its `live` and `dead` predicates.
 pub(crate) async fn probe_on(
     world: &mut LogoutWorld,
     instance: Instance,
@@ -140,40 +146,47 @@ pub(crate) async fn probe_on(
     token: &str,
 ) -> bool {
     let target = world.target();
-    let cookies = &target.profile.cookies;
-    let name = if which == "refresh" {
-        &cookies.refresh
+    let profile = &target.profile;
+    let (spec, name) = if which == "refresh" {
+        (profile.probes.refresh.as_ref(), profile.refresh_cookie())
     } else {
-        &cookies.access
+        (
+            profile.probes.access.as_ref(),
+            profile.session.cookie_for(Role::Access),
+        )
     };
-    let probe = &target.profile.probe;
-    let exchange = world
-        .send(Request {
-            label: match instance {
-                Instance::First => format!("probe the {which} token"),
-                Instance::Second => format!("probe the {which} token on the second instance"),
-            },
-            instance,
-            method: probe.method.clone(),
-            path: probe.path.clone(),
-            cookies: Cookies::Header(format!("{name}={token}")),
-            body: Body::none(),
-            headers: Vec::new(),
-        })
-        .await;
-    let status = match &exchange.response {
-        Ok(r) => r.status,
+    let (Some(spec), Some(name)) = (spec, name) else {
+        could_not_run(format!(
+            "the profile declares no probe for the {which} token ([probes.{which}])"
+        ));
+    };
+    let origin = template::origin(&target);
+    let ctx = Context {
+        token: Some(token),
+        ..template::bare_context(target.run_id(), &origin)
+    };
+    let label = match instance {
+        Instance::First => format!("probe the {which} token"),
+        Instance::Second => format!("probe the {which} token on the second instance"),
+    };
+    let mut request = template::build(&target, &label, &spec.request(), &ctx)
+        .unwrap_or_else(|e| could_not_run(format!("the [probes.{which}] template: {e}")));
+    request.instance = instance;
+    request.cookies = Cookies::Header(format!("{name}={token}"));
+    let exchange = world.send(request).await;
+    let (status, body) = match &exchange.response {
+        Ok(r) => (r.status, r.body.clone()),
         Err(e) => could_not_run(format!("the liveness probe got no answer: {e}")),
     };
-    if probe.live_status.contains(&status) {
-        true
-    } else if probe.gone_status.contains(&status) {
-        false
-    } else {
-        could_not_run(format!(
-            "the liveness probe answered {status}, which is neither live {:?} nor gone {:?} \
-             (set [probe] in the profile)",
-            probe.live_status, probe.gone_status
-        ))
+    match spec.judge(status, &body) {
+        Liveness::Live => true,
+        Liveness::Dead => false,
+        Liveness::Unknown => could_not_run(format!(
+            "the liveness probe answered {status} {}, which is neither live ({}) nor dead \
+             ({}) (set [probes.{which}] in the profile)",
+            mask_body(&body),
+            spec.live.text(),
+            spec.dead.text()
+        )),
     }
 }

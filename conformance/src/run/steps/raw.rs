@@ -10,6 +10,8 @@ use cucumber::when;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
 use crate::run::check::could_not_run;
+use crate::run::request::{Cookies, Expect, Request};
+use crate::run::template;
 use crate::run::world::LogoutWorld;
 
 #[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
@@ -22,30 +24,37 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         (host, None) => host.unwrap_or_default().to_owned(),
         (None, Some(_)) => could_not_run("the target URL has no host"),
     };
-    let body = b"{}";
-    let headers: Vec<(String, Vec<u8>)> = vec![
-        ("host".into(), authority.into_bytes()),
-        ("content-type".into(), b"application/json".to_vec()),
-        ("content-length".into(), body.len().to_string().into_bytes()),
-        ("cookie".into(), cookie),
-    ];
-    let mut head = format!("POST {} HTTP/1.1", url.path()).into_bytes();
+    // The ordinary logout's method, body and headers (`[logout]`, `[defaults]`), with
+    // only the Cookie header written by hand.
+    let logout = Request::logout(&target, Cookies::None);
+    let body = logout.body.bytes.clone();
+    let mut headers: Vec<(String, Vec<u8>)> = vec![("host".into(), authority.into_bytes())];
+    if let Some(ct) = &logout.body.content_type {
+        headers.push(("content-type".into(), ct.clone().into_bytes()));
+    }
+    headers.push(("content-length".into(), body.len().to_string().into_bytes()));
+    headers.push(("cookie".into(), cookie.clone()));
+    let text_cookie = String::from_utf8_lossy(&cookie).into_owned();
+    for (name, value) in template::late(&logout.headers, Some(&text_cookie), None) {
+        headers.push((name, value.into_bytes()));
+    }
+    let mut head = format!("{} {} HTTP/1.1", logout.method, url.path()).into_bytes();
     for (name, value) in &headers {
         head.extend_from_slice(format!("\r\n{name}: ").as_bytes());
         head.extend_from_slice(value);
     }
     let record = RequestRecord {
-        method: "POST".into(),
+        method: logout.method.clone(),
         url: url.to_string(),
         headers,
-        body: body.to_vec(),
+        body: body.clone(),
     };
     let started = Instant::now();
     let response = match world.stopped() {
         Some(not_sent) => Err(not_sent),
         None => {
             let addr = target.endpoint.socket_addr();
-            raw::send(&addr, &head, body, target.endpoint.policy()).await
+            raw::send(&addr, &head, &body, target.endpoint.policy()).await
         }
     };
     let exchange = Exchange {
@@ -55,6 +64,7 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         elapsed: started.elapsed(),
     };
     world.keep(&exchange);
+    world.expect = Expect::InvalidToken;
     world.answers.push(exchange);
 }
 

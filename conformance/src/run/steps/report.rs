@@ -14,7 +14,7 @@ use crate::run::world::LogoutWorld;
 fn cookies_on_error(world: &mut LogoutWorld) {
     let target = world.target();
     let response = world.response();
-    let names = target.profile.cookies.both();
+    let names = target.profile.cleared_cookies();
     let session = world.session();
     let left = survivors_in_jar(
         &session.login_url,
@@ -76,7 +76,7 @@ async fn status_and_session(world: &mut LogoutWorld) {
             .login_set_cookies
             .iter()
             .filter_map(|h| SetCookie::parse(h))
-            .find(|c| c.name == target.profile.cookies.refresh)
+            .find(|c| Some(c.name.as_str()) == target.profile.refresh_cookie())
             .and_then(|c| c.attr("SameSite").map(str::to_owned))
             .filter(|v| !v.eq_ignore_ascii_case("none"));
         note.push_str(&match same_site {

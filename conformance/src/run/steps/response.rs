@@ -3,24 +3,31 @@
 use cucumber::then;
 
 use crate::http::exchange::{ResponseRecord, mask_body};
+use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
 use crate::run::check::{Problem, could_not_run};
-use crate::run::request::no_answer;
+use crate::run::request::{Expect, no_answer};
 use crate::run::world::LogoutWorld;
-
-/// The body the document shows for a successful logout.
-const SUCCESS_BODY: &str = r#"{"message":"Logged out successfully"}"#;
 
 /// The clause whose check "the answer is the documented success" is.
 pub(crate) const DOCUMENTED_ANSWER: &str = "LO-01";
 
+/// LO-01's scenario spells the documented success out: status 200, JSON, the body.
+/// Under a declared contract, those three checks of LO-01 judge the declared success
+/// answer's status, content type and body instead; this is that answer, if so.
+fn declared_success(world: &LogoutWorld) -> Option<AnswerSpec> {
+    let success = &world.target().profile.logout.success;
+    (world.clause() == DOCUMENTED_ANSWER && *success != AnswerSpec::documented())
+        .then(|| success.clone())
+}
+
 #[then(regex = r"^the response status is (\d+)$")]
 fn status_is(world: &mut LogoutWorld, expected: u16) {
     let actual = world.response().status;
-    world.check_own(status_problem(
-        actual,
-        expected == actual,
-        &format!("status {expected}"),
-    ));
+    let outcome = match declared_success(world).filter(|_| expected == 200) {
+        Some(spec) => status_problem(actual, spec.status_ok(actual), &spec.status_text()),
+        None => status_problem(actual, expected == actual, &format!("status {expected}")),
+    };
+    world.check_own(outcome);
 }
 
 #[then("the response status is 2xx")]
@@ -45,7 +52,8 @@ fn status_is_refusal(world: &mut LogoutWorld) {
 
 #[then("the response is JSON")]
 fn is_json(world: &mut LogoutWorld) {
-    let outcome = type_problem(&world.response());
+    let spec = declared_success(world).unwrap_or_else(AnswerSpec::documented);
+    let outcome = type_problem(&spec, &world.response());
     world.check_own(outcome);
 }
 
@@ -53,13 +61,25 @@ fn is_json(world: &mut LogoutWorld) {
 fn body_equals(world: &mut LogoutWorld, expected: String) {
     let expected: serde_json::Value = serde_json::from_str(&expected)
         .unwrap_or_else(|e| could_not_run(format!("the feature's expected body is not JSON: {e}")));
-    let outcome = body_problem(&world.response(), &expected);
+    let documented = AnswerSpec::documented();
+    let spec = match declared_success(world) {
+        Some(spec) if BodySpec::Json(expected.clone()) == documented.body => spec,
+        _ => AnswerSpec {
+            body: BodySpec::Json(expected),
+            ..documented
+        },
+    };
+    let outcome = body_problem(&spec.body, &world.response());
     world.check_own(outcome);
 }
 
 #[then("the response is the documented success")]
 fn documented_success(world: &mut LogoutWorld) {
-    let outcome = world.answer().and_then(|r| success_problem(&r));
+    let target = world.target();
+    let expect = world.expect;
+    let outcome = world
+        .answer()
+        .and_then(|r| expected_problem(&target.profile.logout, expect, &r));
     world.check(DOCUMENTED_ANSWER, outcome);
 }
 
@@ -69,19 +89,25 @@ fn documented_success(world: &mut LogoutWorld) {
 /// answer is re-checked on the way, as evidence for LO-01.
 #[then("the logout succeeded, or the clause is blocked")]
 fn logout_succeeded(world: &mut LogoutWorld) {
+    let target = world.target();
+    let success = &target.profile.logout.success;
     let answer = world.answer();
-    world.precondition(DOCUMENTED_ANSWER, answer.clone().and_then(|r| accepted(&r)));
+    world.precondition(
+        DOCUMENTED_ANSWER,
+        answer.clone().and_then(|r| accepted(success, &r)),
+    );
     if let Ok(answer) = answer {
-        world.corroborate(DOCUMENTED_ANSWER, success_problem(&answer));
+        world.corroborate(DOCUMENTED_ANSWER, answer_problem(success, &answer));
     }
 }
 
 #[then("every one of the responses is the documented success")]
 fn all_documented_success(world: &mut LogoutWorld) {
+    let target = world.target();
     let mut problems: Vec<(String, Problem)> = Vec::new();
     for exchange in &world.answers {
         let outcome = match &exchange.response {
-            Ok(r) => success_problem(r),
+            Ok(r) => expected_problem(&target.profile.logout, Expect::Either, r),
             Err(e) => Err(no_answer(&exchange.label, e)),
         };
         if let Err(problem) = outcome {
@@ -98,8 +124,9 @@ fn all_documented_success(world: &mut LogoutWorld) {
     let problem = Problem::new(
         first.key.clone(),
         format!(
-            "all {} answers are 200 with the documented body",
-            world.answers.len()
+            "all {} answers are the success answer ({})",
+            world.answers.len(),
+            answer_text(&target.profile.logout.success)
         ),
         format!("{} are not:\n    {}", problems.len(), lines.join("\n    ")),
     );
@@ -183,23 +210,47 @@ fn denies_origin(world: &mut LogoutWorld) {
     }
 }
 
-/// Status 200, a JSON content type and the documented body.
-pub(crate) fn success_problem(response: &ResponseRecord) -> Result<(), Problem> {
-    status_problem(response.status, response.status == 200, "status 200").map_err(|p| Problem {
+/// The answer a logout must get, as the profile declares it (by default the documented
+/// success: status 200, a JSON content type and the documented body).
+pub(crate) fn answer_problem(spec: &AnswerSpec, response: &ResponseRecord) -> Result<(), Problem> {
+    status_problem(
+        response.status,
+        spec.status_ok(response.status),
+        &spec.status_text(),
+    )
+    .map_err(|p| Problem {
         actual: format!("{} {}", p.actual, mask_body(&response.body)),
         ..p
     })?;
-    type_problem(response)?;
-    let expected: serde_json::Value =
-        serde_json::from_str(SUCCESS_BODY).unwrap_or(serde_json::Value::Null);
-    body_problem(response, &expected)
+    type_problem(spec, response)?;
+    body_problem(&spec.body, response)
 }
 
-/// Whether the target accepted a logout: any 2xx.
-pub(crate) fn accepted(response: &ResponseRecord) -> Result<(), Problem> {
+/// The answer the logout must get by what it presented: the success answer, the
+/// invalid-token answer, or either (concurrent logouts of one token).
+pub(crate) fn expected_problem(
+    logout: &Logout,
+    expect: Expect,
+    response: &ResponseRecord,
+) -> Result<(), Problem> {
+    match expect {
+        Expect::Success => answer_problem(&logout.success, response),
+        Expect::InvalidToken => answer_problem(logout.invalid_answer(), response),
+        Expect::Either => answer_problem(&logout.success, response)
+            .or_else(|p| answer_problem(logout.invalid_answer(), response).map_err(|_| p)),
+    }
+}
+
+/// An answer spec in a few words: `status 204, an empty body`.
+fn answer_text(spec: &AnswerSpec) -> String {
+    format!("{}, {}", spec.status_text(), spec.body.text())
+}
+
+/// Whether the target accepted a logout: any 2xx, or a status of the declared success.
+pub(crate) fn accepted(spec: &AnswerSpec, response: &ResponseRecord) -> Result<(), Problem> {
     status_problem(
         response.status,
-        (200..300).contains(&response.status),
+        (200..300).contains(&response.status) || spec.status_ok(response.status),
         "a 2xx answer: the logout succeeded",
     )
     .map_err(|p| Problem {
@@ -219,29 +270,31 @@ fn status_problem(actual: u16, ok: bool, expected: &str) -> Result<(), Problem> 
     ))
 }
 
-fn type_problem(response: &ResponseRecord) -> Result<(), Problem> {
-    if response.is_json() {
+fn type_problem(spec: &AnswerSpec, response: &ResponseRecord) -> Result<(), Problem> {
+    if spec.content_type_ok(response.header("content-type").as_deref()) {
         return Ok(());
     }
     let shown = shown("Content-Type", &response.header_all("content-type"));
     Err(Problem::new(
         shown.clone(),
-        "Content-Type: application/json",
+        format!("Content-Type: {}", spec.content_type()),
         shown,
     ))
 }
 
-fn body_problem(response: &ResponseRecord, expected: &serde_json::Value) -> Result<(), Problem> {
-    let actual = match response.json() {
-        Some(actual) if &actual == expected => return Ok(()),
-        Some(actual) => format!("body {actual}"),
-        None => format!("a body that is not JSON: {}", mask_body(&response.body)),
+fn body_problem(spec: &BodySpec, response: &ResponseRecord) -> Result<(), Problem> {
+    if spec.matches(&response.body) {
+        return Ok(());
+    }
+    let actual = match (spec, response.json()) {
+        (BodySpec::Json(_) | BodySpec::JsonSubset(_), None) => {
+            format!("a body that is not JSON: {}", mask_body(&response.body))
+        }
+        (_, _) if response.body.is_empty() => "an empty body".to_owned(),
+        (_, Some(actual)) => format!("body {actual}"),
+        (_, None) => format!("body {}", mask_body(&response.body)),
     };
-    Err(Problem::new(
-        shorten(&actual, 80),
-        format!("body {expected}"),
-        actual,
-    ))
+    Err(Problem::new(shorten(&actual, 80), spec.text(), actual))
 }
 
 /// Header values as a reader would write them.

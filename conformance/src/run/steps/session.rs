@@ -6,10 +6,12 @@ use cucumber::given;
 
 use crate::http::cookies::cookie_value;
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
-use crate::plan::profile::HttpRequest;
+use crate::plan::profile::Role;
+use crate::plan::profile::values::{Context, User};
 use crate::run::check::could_not_run;
-use crate::run::request::{Body, Cookies, Instance, Request, no_answer};
-use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, success_problem};
+use crate::run::request::{Cookies, Request, no_answer};
+use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
+use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::action;
 
@@ -64,22 +66,51 @@ async fn control_logout(world: &mut LogoutWorld) {
         .response
         .clone()
         .map_err(|e| no_answer(&exchange.label, &e));
-    world.precondition(DOCUMENTED_ANSWER, answer.clone().and_then(|r| accepted(&r)));
+    let success = &target.profile.logout.success;
+    world.precondition(
+        DOCUMENTED_ANSWER,
+        answer.clone().and_then(|r| accepted(success, &r)),
+    );
     if let Ok(answer) = answer {
-        world.corroborate(DOCUMENTED_ANSWER, success_problem(&answer));
+        world.corroborate(DOCUMENTED_ANSWER, answer_problem(success, &answer));
     }
     world.control = Some(session);
 }
 
-/// Both cookies of a session as one `Cookie` header, as a browser sends them.
-pub(crate) fn session_cookies(world: &LogoutWorld, session: &Session) -> String {
+/// The session's cookies as one `Cookie` header, as a browser sends them: every
+/// credential and CSRF cookie login set.
+pub(crate) fn session_cookies(_world: &LogoutWorld, session: &Session) -> String {
+    session
+        .cookies
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The CSRF cookies of the scenario's session (`name=value`), which a browser sends
+/// beside whatever token a logout presents: they are not credentials.
+pub(crate) fn csrf_pairs(world: &LogoutWorld) -> Vec<String> {
     let target = world.target();
-    let names = &target.profile.cookies;
-    let mut pairs = vec![format!("{}={}", names.refresh, session.refresh)];
-    if let Some(access) = &session.access {
-        pairs.insert(0, format!("{}={access}", names.access));
+    let csrf = target.profile.session.csrf();
+    world
+        .session
+        .iter()
+        .flat_map(|s| s.cookies.iter())
+        .filter(|(n, _)| csrf.contains(&n.as_str()))
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect()
+}
+
+/// The name of the cookie the refresh token (or the one session token) travels in.
+pub(crate) fn refresh_name(world: &LogoutWorld) -> String {
+    match world.target().profile.refresh_cookie() {
+        Some(name) => name.to_owned(),
+        None => could_not_run(
+            "the profile's session sends its refresh token in no cookie: this step \
+             presents a refresh cookie",
+        ),
     }
-    pairs.join("; ")
 }
 
 #[given("an expired refresh token minted by the target")]
@@ -97,7 +128,7 @@ async fn an_expired_token(world: &mut LogoutWorld) {
             target.secrets.learn(value);
         }
     }
-    let name = &target.profile.cookies.refresh;
+    let name = &refresh_name(world);
     let headers: Vec<&[u8]> = output.set_cookies.iter().map(Vec::as_slice).collect();
     let from_cookie = cookie_value(&headers, name)
         .unwrap_or_else(|e| could_not_run(format!("the expired-session answer: {e}")));
@@ -122,9 +153,9 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     world.expired_token = Some(token);
 }
 
-/// Creates a user (unless `user` names one) and logs in. With `Cookies::Jar` the
-/// browser-like jar keeps the login cookies, as a browser would. The error says why no
-/// session could be opened.
+/// Creates a user (unless `user` names one) and logs in, as the profile's `[register]`
+/// and `[login]` say. With `Cookies::Jar` the browser-like jar keeps the login cookies,
+/// as a browser would. The error says why no session could be opened.
 pub async fn open_session(
     world: &mut LogoutWorld,
     user: Option<(String, String)>,
@@ -132,101 +163,120 @@ pub async fn open_session(
 ) -> Result<Session, String> {
     let target = world.target();
     let profile = &target.profile;
-    let (email, password) = match (user, profile.register.enabled) {
-        (Some(user), _) => user,
-        (None, false) => (
-            profile.register.email.clone().unwrap_or_default(),
-            profile.register.password.clone().unwrap_or_default(),
-        ),
+    let origin = template::origin(&target);
+    let mut previous: Option<serde_json::Value> = None;
+    let mut setup_cookies: Vec<(String, String)> = Vec::new();
+    let values = match (user, profile.register.enabled) {
+        (Some((email, password)), _) => User {
+            email,
+            password,
+            name: String::new(),
+        },
+        (None, false) => User {
+            email: profile.register.email.clone().unwrap_or_default(),
+            password: profile.register.password.clone().unwrap_or_default(),
+            name: String::new(),
+        },
         (None, true) => {
-            let id = target.next_id();
-            let email = format!("conformance-{id}@example.test");
-            let password = format!("pw-{}", unknown_token());
-            let name = format!("Conformance {id}");
-            let request = profile.register.request();
-            target.secrets.learn(&password);
-            let exchange = world
-                .send_setup(setup_request(
-                    "register a user",
-                    &request,
-                    &name,
-                    &email,
-                    &password,
-                ))
-                .await;
-            expect_setup(&exchange, &profile.register.expect_status, "create a user")?;
-            (email, password)
+            let values = profile.values.user(&target.next_id());
+            target.secrets.learn(&values.password);
+            let ctx = Context {
+                user: Some(&values),
+                run: target.run_id(),
+                origin: &origin,
+                ..Context::default()
+            };
+            let request = template::build(
+                &target,
+                "register a user",
+                &profile.register.request(),
+                &ctx,
+            )
+            .map_err(|e| format!("cannot create a user: [register] {e}"))?;
+            let exchange = world.send_setup(request).await;
+            let answer = expect_setup(&exchange, &profile.register.expect_status, "create a user")?;
+            previous = answer.json();
+            setup_cookies = set_cookie_pairs(answer);
+            values
         }
     };
-    let request = profile.login.request();
-    let mut login = setup_request("log in", &request, "", &email, &password);
-    login.cookies = jar;
-    target.secrets.learn(&password);
+    target.secrets.learn(&values.password);
+    let ctx = Context {
+        user: Some(&values),
+        run: target.run_id(),
+        origin: &origin,
+        cookies: setup_cookies,
+        previous: previous.as_ref(),
+        ..Context::default()
+    };
+    let template = profile.login.request();
+    let mut login = template::build(&target, "log in", &template, &ctx)
+        .map_err(|e| format!("cannot log in: [login] {e}"))?;
+    if matches!(jar, Cookies::Jar) {
+        login.cookies = jar;
+    }
     let exchange = world.send_setup(login).await;
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
     let set_cookies = response.set_cookies();
-    let value_of = |name: &str| {
-        cookie_value(&response.set_cookie_bytes(), name)
-            .map_err(|e| format!("cannot use the login answer: {e}"))
+    let bytes = response.set_cookie_bytes();
+    let mut cookies = Vec::new();
+    for c in &profile.session.cookies {
+        let value = cookie_value(&bytes, &c.name)
+            .map_err(|e| format!("cannot use the login answer: {e}"))?;
+        if let Some(value) = value {
+            cookies.push((c.name.clone(), value));
+        }
+    }
+    let by_role = |roles: &[Role]| {
+        profile
+            .session
+            .cookies
+            .iter()
+            .filter(|c| roles.contains(&c.role))
+            .find_map(|c| cookies.iter().find(|(n, _)| *n == c.name))
+            .map(|(_, v)| v.clone())
     };
-    let Some(refresh) = value_of(&profile.cookies.refresh)? else {
+    let Some(refresh) = by_role(&[Role::Refresh, Role::Session]) else {
+        let name = profile.refresh_cookie().unwrap_or("refresh");
         return Err(format!(
-            "the login answer sets no {} cookie (set [cookies] in the profile)",
-            profile.cookies.refresh
+            "the login answer sets no {name} cookie (set [session] cookies in the profile; \
+             it set: {})",
+            set_cookie_names(&set_cookies)
         ));
     };
     Ok(Session {
-        email,
-        password,
-        access: value_of(&profile.cookies.access)?,
+        email: values.email,
+        password: values.password,
+        access: by_role(&[Role::Access, Role::Session]),
         refresh,
-        login_url: target.endpoint.url(&request.path),
+        cookies,
+        login_body: response.json(),
+        login_url: target.endpoint.url(&template.path),
         login_set_cookies: set_cookies,
     })
 }
 
-fn setup_request(
-    label: &str,
-    request: &HttpRequest,
-    name: &str,
-    email: &str,
-    password: &str,
-) -> Request {
-    let body = request
-        .body
-        .as_ref()
-        .map(|b| fill(b, name, email, password));
-    Request {
-        label: label.into(),
-        instance: Instance::First,
-        method: request.method.to_ascii_uppercase(),
-        path: request.path.clone(),
-        cookies: Cookies::None,
-        body: body.map_or_else(Body::none, |b| Body::json(&b.to_string())),
-        headers: request.headers.clone().into_iter().collect(),
-    }
+/// The cookies an answer sets, as `(name, value)` pairs.
+fn set_cookie_pairs(answer: &ResponseRecord) -> Vec<(String, String)> {
+    answer
+        .set_cookies()
+        .iter()
+        .filter_map(|h| h.split(';').next()?.split_once('='))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect()
 }
 
-fn fill(value: &serde_json::Value, name: &str, email: &str, password: &str) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => Value::String(
-            s.replace("{name}", name)
-                .replace("{email}", email)
-                .replace("{password}", password),
-        ),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| fill(v, name, email, password))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), fill(v, name, email, password)))
-                .collect(),
-        ),
-        other => other.clone(),
+/// The names of the cookies set, or `none`.
+pub(crate) fn set_cookie_names(set_cookies: &[String]) -> String {
+    let names: Vec<&str> = set_cookies
+        .iter()
+        .filter_map(|h| h.split('=').next())
+        .map(str::trim)
+        .collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
     }
 }
 

@@ -1,0 +1,140 @@
+//! The checks a profile must pass beyond its types: paths, placeholders, the session's
+//! roles, probe predicates, waivers. Each error points at the key it is about.
+
+use crate::plan::catalogue::Catalogue;
+use crate::plan::profile::Profile;
+use crate::plan::profile::error::Invalid;
+use crate::plan::profile::exchange::RequestTemplate;
+use crate::plan::profile::values::{Placeholder, placeholders};
+
+/// Checks a parsed profile; `text` is its source, to point at the mistake.
+pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
+    let at = |table: &str, key: Option<&str>, message: String| {
+        Invalid::at_key(text, table, key, message)
+    };
+    let register = &profile.register;
+    if !register.enabled && (register.email.is_none() || register.password.is_none()) {
+        return Err(at(
+            "register",
+            Some("enabled"),
+            "[register] enabled = false needs `email` and `password` of an existing account".into(),
+        ));
+    }
+    let mut templates: Vec<(&str, RequestTemplate, bool)> = vec![
+        ("register", register.request(), false),
+        ("login", profile.login.request(), false),
+        ("logout", profile.logout.request(), false),
+    ];
+    if let Some(p) = &profile.probes.access {
+        templates.push(("probes.access", p.request(), true));
+    }
+    if let Some(p) = &profile.probes.refresh {
+        templates.push(("probes.refresh", p.request(), true));
+    }
+    let forms = [
+        (
+            "register",
+            register.json.is_some() && register.form.is_some(),
+        ),
+        (
+            "login",
+            profile.login.json.is_some() && profile.login.form.is_some(),
+        ),
+        (
+            "logout",
+            profile.logout.json.is_some() && profile.logout.form.is_some(),
+        ),
+    ];
+    for (table, both) in forms {
+        if both {
+            return Err(at(
+                table,
+                Some("form"),
+                format!("[{table}] takes `json` or `form`, not both"),
+            ));
+        }
+    }
+    for (table, template, probe) in &templates {
+        if !template.path.starts_with('/') {
+            return Err(at(
+                table,
+                Some("path"),
+                format!("[{table}] path {:?} must start with '/'", template.path),
+            ));
+        }
+        if template.method.is_empty() || !template.method.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(at(
+                table,
+                Some("method"),
+                format!(
+                    "[{table}] method {:?} is not an HTTP method",
+                    template.method
+                ),
+            ));
+        }
+        for s in template.strings() {
+            let found = placeholders(s).map_err(|m| at(table, None, format!("[{table}] {m}")))?;
+            if !probe && found.contains(&Placeholder::Token) {
+                return Err(at(
+                    table,
+                    None,
+                    format!("[{table}] {{token}} is only known in a probe"),
+                ));
+            }
+        }
+    }
+    for value in profile.defaults.headers.values() {
+        placeholders(value)
+            .map_err(|m| at("defaults", Some("headers"), format!("[defaults] {m}")))?;
+    }
+    profile
+        .session
+        .check()
+        .map_err(|m| at("session", None, m))?;
+    for (table, probe) in [
+        ("probes.access", &profile.probes.access),
+        ("probes.refresh", &profile.probes.refresh),
+    ] {
+        if let Some(p) = probe {
+            p.live
+                .check(&format!("[{table}] live"))
+                .map_err(|m| at(table, Some("live"), m))?;
+            p.dead
+                .check(&format!("[{table}] dead"))
+                .map_err(|m| at(table, Some("dead"), m))?;
+        }
+    }
+    for (table, answer) in [
+        ("logout.success", Some(&profile.logout.success)),
+        (
+            "logout.invalid_token",
+            profile.logout.invalid_token.as_ref(),
+        ),
+    ] {
+        if answer.is_some_and(|a| a.status.is_empty()) {
+            return Err(at(
+                table,
+                Some("status"),
+                format!("[{table}] status lists no status"),
+            ));
+        }
+    }
+    let domain = &profile.values.email_domain;
+    if domain.is_empty() || domain.contains('@') || domain.contains(' ') {
+        return Err(at(
+            "values",
+            Some("email_domain"),
+            format!("[values] email_domain {domain:?} is not a domain"),
+        ));
+    }
+    for id in &profile.waive {
+        if Catalogue::get().clause(id).is_none() {
+            return Err(at(
+                "",
+                Some("waive"),
+                format!("waive names {id:?}, which is not a clause"),
+            ));
+        }
+    }
+    Ok(())
+}
