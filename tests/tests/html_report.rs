@@ -108,10 +108,12 @@ async fn the_html_report_reads_in_a_real_browser() {
     assert!(passed > 0, "the run has passed clauses to filter");
 
     let dir = target_dir();
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        panic!("cannot create {}: {e}", dir.display());
+    }
+    let dir = dir.canonicalize().unwrap_or(dir);
     let file = dir.join("html-report.html");
-    if let Err(e) = std::fs::create_dir_all(&dir)
-        .and_then(|()| html::write_with(&report, Some(&suite()), &file))
-    {
+    if let Err(e) = html::write_with(&report, Some(&suite()), &file) {
         panic!("cannot write {}: {e}", file.display());
     }
     let size = std::fs::metadata(&file)
