@@ -20,6 +20,8 @@ fi
 
 port="${1:?usage: start.sh PORT | start.sh --install-only}"
 rm -rf "$here/.run" && mkdir -p "$here/.run"
+# The test-support endpoints of stack/hooks.py (store fault, expired session).
+export STACK_CONFORMANCE_HOOKS=1
 "$venv/bin/python" manage.py migrate --no-input -v 0
 exec "$venv/bin/gunicorn" stack.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
   --access-logfile - --log-level warning

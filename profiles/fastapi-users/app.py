@@ -5,7 +5,8 @@ it ends the session on the server. The JWT strategy cannot revoke anything on lo
 fastapi-users only clears the cookie — which is the first thing a team asking "does our
 logout end the session?" would rule out. Everything else is the library's documented
 setup (its SQLAlchemy example), with two settings for a plain-HTTP loopback deployment:
-`cookie_secure=False` (no TLS here) and fast password hashing for the throwaway users.
+`cookie_secure=False` (no TLS here) and fast password hashing for the throwaway users;
+and CORS for a browser app on another origin, as a single-page front end needs.
 """
 import os
 import uuid
@@ -13,6 +14,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_users import BaseUserManager, FastAPIUsers, UUIDIDMixin, schemas
 from fastapi_users.authentication import AuthenticationBackend, CookieTransport
 from fastapi_users.authentication.strategy.db import (
@@ -86,12 +88,14 @@ async def get_user_manager(user_db=Depends(get_user_db)):
 def get_database_strategy(
     access_token_db: AccessTokenDatabase[AccessToken] = Depends(get_access_token_db),
 ) -> DatabaseStrategy:
-    return DatabaseStrategy(access_token_db, lifetime_seconds=3600)
+    return DatabaseStrategy(access_token_db, lifetime_seconds=LIFETIME)
 
+
+LIFETIME = 3600
 
 cookie_backend = AuthenticationBackend(
     name="cookie",
-    transport=CookieTransport(cookie_max_age=3600, cookie_secure=False),
+    transport=CookieTransport(cookie_max_age=LIFETIME, cookie_secure=False),
     get_strategy=get_database_strategy,
 )
 
@@ -109,3 +113,16 @@ app = FastAPI(lifespan=lifespan)
 app.include_router(fastapi_users.get_auth_router(cookie_backend), prefix="/auth/cookie", tags=["auth"])
 app.include_router(fastapi_users.get_register_router(UserRead, UserCreate), prefix="/auth", tags=["auth"])
 app.include_router(fastapi_users.get_users_router(UserRead, schemas.BaseUserUpdate), prefix="/users", tags=["users"])
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["http://localhost:5173"],
+    allow_credentials=True,
+    allow_methods=["*"],
+    allow_headers=["*"],
+)
+
+# Test support (hooks.py), only when start.sh asks for it.
+if os.environ.get("STACK_CONFORMANCE_HOOKS") == "1":
+    import hooks
+
+    hooks.install(app, engine, session_maker, User, AccessToken, LIFETIME)

@@ -20,5 +20,7 @@ fi
 
 port="${1:?usage: start.sh PORT | start.sh --install-only}"
 rm -rf "$here/.run" && mkdir -p "$here/.run"
+# The test-support endpoints of hooks.py (store fault, expired session).
+export STACK_CONFORMANCE_HOOKS=1
 export STACK_DB="$here/.run/db.sqlite3"
 exec "$venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$port" --log-level warning

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use conformance_tests::harness::{REQUEST_TIMEOUT, suite};
 use conformance_tests::stack::{Stack, StackError};
 use logout_conformance::ClauseStatus::{self, Failed, Info, NotRun, Passed, Warned};
+use logout_conformance::plan::contract::ContractKind;
 use logout_conformance::{Profile, RunOptions, RunReport, Target, Verdict};
 
 /// One stack at a time: each is a real server with its workers, on 2 cores.
@@ -66,14 +67,31 @@ async fn judge(name: &'static str) -> Option<RunReport> {
     Some(report)
 }
 
+/// What a stack's clause must come to.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// This status, from the stack's own behaviour.
+    Is(ClauseStatus),
+    /// A verdict the kit cannot yet reach fairly for this stack: not asserted, printed
+    /// with the reason so that it stays in sight.
+    KitGap(&'static str),
+}
+use Expect::{Is, KitGap};
+
 /// Every clause of the report has the expected status, and every expected clause is in
 /// the report; the message lists each difference with the clause's reason.
-fn assert_table(name: &str, report: &RunReport, expected: &[(&str, ClauseStatus)]) {
+fn assert_table(name: &str, report: &RunReport, expected: &[(&str, Expect)]) {
     let mut problems = Vec::new();
     for clause in &report.clauses {
         match expected.iter().find(|(id, _)| *id == clause.id) {
             None => problems.push(format!("{} is not in the expected table", clause.id)),
-            Some((_, want)) if *want != clause.status => problems.push(format!(
+            Some((_, KitGap(why))) => eprintln!(
+                "{name}: KIT GAP {} is {} (not asserted: {why}): {}",
+                clause.id,
+                clause.status.label(),
+                clause.reason.as_deref().unwrap_or("no reason given")
+            ),
+            Some((_, Is(want))) if *want != clause.status => problems.push(format!(
                 "{} {} is {} (expected {}): {}",
                 clause.id,
                 clause.grade,
@@ -96,13 +114,24 @@ fn assert_table(name: &str, report: &RunReport, expected: &[(&str, ClauseStatus)
     );
 }
 
+/// The report judged the declared contract, with this many deviations listed.
+fn assert_declared(report: &RunReport, deviations: usize) {
+    assert_eq!(report.contract.judged, ContractKind::Declared);
+    assert_eq!(
+        report.contract.deviations.len(),
+        deviations,
+        "deviations: {:?}",
+        report.contract.deviations
+    );
+}
+
 /// The control: the reference server, started like any stack, passes every clause.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reference_stack_passes_every_clause() {
     let Some(report) = judge("reference").await else {
         return;
     };
-    let expected: Vec<(&str, ClauseStatus)> = report
+    let expected: Vec<(&str, Expect)> = report
         .clauses
         .iter()
         .map(|c| {
@@ -111,10 +140,11 @@ async fn reference_stack_passes_every_clause() {
                 logout_conformance::Grade::Info => Info,
                 _ => Passed,
             };
-            (c.id.as_str(), want)
+            (c.id.as_str(), Is(want))
         })
         .collect();
     assert_table("reference", &report, &expected);
+    assert_eq!(report.contract.judged, ContractKind::Documented);
     assert_eq!(report.verdict, Verdict::Conformant);
 }
 
@@ -125,6 +155,9 @@ async fn dj_rest_auth_verdict_table() {
         return;
     };
     assert_table("dj-rest-auth", &report, DJ_REST_AUTH);
+    // Path /auth/logout/, its success body, the invalid-token status and body, both
+    // cookie names.
+    assert_declared(&report, 6);
     assert_eq!(report.verdict, Verdict::NonConformant);
 }
 
@@ -135,113 +168,128 @@ async fn fastapi_users_verdict_table() {
         return;
     };
     assert_table("fastapi-users", &report, FASTAPI_USERS);
+    // Path /auth/cookie/logout, 204, an empty body of any content type, the invalid-token
+    // status and body, one cookie for two.
+    assert_declared(&report, 7);
     assert_eq!(report.verdict, Verdict::NonConformant);
 }
 
 /// dj-rest-auth against its declared contract: 200 `{"detail":"Successfully logged out."}`,
 /// 401 `{"detail":…}` for an invalid, blacklisted or missing refresh token, cookies
 /// `access` and `refresh`.
-const DJ_REST_AUTH: &[(&str, ClauseStatus)] = &[
+const DJ_REST_AUTH: &[(&str, Expect)] = &[
     // 200 and its declared body.
-    ("LO-01", Passed),
+    ("LO-01", Is(Passed)),
     // unset_jwt_cookies: both cookies `""` with Max-Age=0 and the epoch Expires.
-    ("LO-02", Passed),
+    ("LO-02", Is(Passed)),
     // Django's delete_cookie writes `expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/`.
-    ("LO-03", Passed),
+    ("LO-03", Is(Passed)),
     // The refresh token goes on simplejwt's blacklist: the refresh view answers 401.
-    ("LO-04", Passed),
-    // Its declared 401 `{"detail":…}` for unknown and garbage tokens, cookies cleared (the
-    // expired case is not run: no expired-session capability).
-    ("LO-05", Passed),
+    ("LO-04", Is(Passed)),
+    // Its declared 401 `{"detail":…}` for unknown, garbage and expired tokens ("Token is
+    // expired"), cookies cleared.
+    ("LO-05", Is(Passed)),
     // A blacklisted token: the declared 401 `{"detail":"Token is blacklisted"}`.
-    ("LO-06", Passed),
+    ("LO-06", Is(Passed)),
     // No cookie: 401 "Refresh token was not included in cookie data.", cookies cleared.
-    ("LO-07", Passed),
-    ("LO-08", Passed),
-    // No store-fault capability: SQLite cannot be failed from the profile.
-    ("LO-09", NotRun),
+    ("LO-07", Is(Passed)),
+    ("LO-08", Is(Passed)),
+    // KIT GAP: a failing database gives Django's 500 HTML page ("Server Error (500)");
+    // the 500 itself is right, but a v2 profile has no key for the failing store's answer,
+    // so the kit holds it to the document's JSON body and fails it on content type.
+    (
+        "LO-09",
+        KitGap("the failing-store answer cannot be declared (500 text/html)"),
+    ),
     // The first logout blacklists the token, the others get the declared 401.
-    ("LO-10", Passed),
+    ("LO-10", Is(Passed)),
     // Malformed cookies reach simplejwt as invalid tokens: the declared 401.
-    ("LO-11", Passed),
+    ("LO-11", Is(Passed)),
     // REAL: JWTCookieAuthentication validates the access cookie before LogoutView runs;
     // a garbage access token is 401 "Given token not valid for any token type", nothing
     // is cleared and the refresh token stays live.
-    ("LO-12", Failed),
+    ("LO-12", Is(Failed)),
     // REAL: Django keeps the last of two `refresh` values; "its own token, then a garbage
     // one" blacklists nothing (401 "Token is invalid") and its own token stays live.
-    ("LO-13", Failed),
-    ("LO-20", Passed),
-    ("LO-21", Passed),
+    ("LO-13", Is(Failed)),
+    ("LO-20", Is(Passed)),
+    ("LO-21", Is(Passed)),
     // REAL: live 200 `Successfully logged out.` vs unknown 401 `Token is invalid`.
-    ("LO-22", Warned),
+    ("LO-22", Is(Warned)),
     // REAL: DRF sets no Cache-Control on the logout answer.
-    ("LO-23", Warned),
+    ("LO-23", Is(Warned)),
     // REAL: delete_cookie does not repeat HttpOnly (login set it on both cookies).
-    ("LO-24", Warned),
+    ("LO-24", Is(Warned)),
     // GET is 405 (ACCOUNT_LOGOUT_ON_GET is off); PUT and DELETE 405.
-    ("LO-25", Passed),
-    // No CORS configured (django-cors-headers is not part of the stack).
-    ("LO-26", NotRun),
+    ("LO-25", Is(Passed)),
+    // django-cors-headers allows the one configured origin with credentials.
+    ("LO-26", Is(Passed)),
     // REAL: simplejwt access tokens are stateless; the probe accepts one after logout
     // until it expires (5 minutes here).
-    ("LO-27", Warned),
+    ("LO-27", Is(Warned)),
     // One instance.
-    ("LO-28", NotRun),
-    // INFO needs the store-fault capability.
-    ("LO-30", NotRun),
-    ("LO-31", Info),
-    ("LO-32", Info),
+    ("LO-28", Is(NotRun)),
+    // INFO: the 500 clears neither cookie.
+    ("LO-30", Is(Info)),
+    ("LO-31", Is(Info)),
+    ("LO-32", Is(Info)),
 ];
 
 /// fastapi-users against its declared contract: 204 with no body, 401
 /// `{"detail":"Unauthorized"}` for an invalid or missing token, one session cookie
 /// `fastapiusersauth`.
-const FASTAPI_USERS: &[(&str, ClauseStatus)] = &[
+const FASTAPI_USERS: &[(&str, Expect)] = &[
     // 204, no body: its declared success.
-    ("LO-01", Passed),
+    ("LO-01", Is(Passed)),
     // The cookie is cleared with `""` and Max-Age=0.
-    ("LO-02", Passed),
+    ("LO-02", Is(Passed)),
     // REAL: Starlette's set_cookie(max_age=0) writes no Expires, so not the epoch date.
-    ("LO-03", Failed),
+    ("LO-03", Is(Failed)),
     // DatabaseStrategy.destroy_token deletes the access-token row: /users/me is 401.
-    ("LO-04", Passed),
+    ("LO-04", Is(Passed)),
     // REAL: logout depends on current_user_token(active=True), which answers 401 before
-    // the route runs, so an unknown token's cookie is not cleared: the browser keeps it.
-    ("LO-05", Failed),
+    // the route runs, so an unknown or expired token's cookie is not cleared: the browser
+    // keeps it.
+    ("LO-05", Is(Failed)),
     // REAL: the same 401 without clearing for an already-deleted token.
-    ("LO-06", Failed),
+    ("LO-06", Is(Failed)),
     // REAL: the same 401 without clearing when no cookie is sent.
-    ("LO-07", Failed),
-    ("LO-08", Passed),
-    // No store-fault capability.
-    ("LO-09", NotRun),
+    ("LO-07", Is(Failed)),
+    ("LO-08", Is(Passed)),
+    // KIT GAP: a failing database gives Starlette's 500 "Internal Server Error" as text;
+    // the 500 itself is right, but a v2 profile has no key for the failing store's answer,
+    // so the kit holds it to the document's JSON body and fails it on content type.
+    (
+        "LO-09",
+        KitGap("the failing-store answer cannot be declared (500 text/plain)"),
+    ),
     // Concurrent logouts all find the row before any deletes it: 204 (or the declared 401).
-    ("LO-10", Passed),
+    ("LO-10", Is(Passed)),
     // REAL: malformed cookies get the same 401 without clearing (LO-05's cause).
-    ("LO-11", Failed),
+    ("LO-11", Is(Failed)),
     // One credential (role "session"): there is no access token to be stale.
-    ("LO-12", NotRun),
+    ("LO-12", Is(NotRun)),
     // REAL: Starlette keeps the last of two cookie values; "its own token, then a garbage
     // one" deletes nothing and its own token stays live.
-    ("LO-13", Failed),
-    ("LO-20", Passed),
-    ("LO-21", Passed),
+    ("LO-13", Is(Failed)),
+    ("LO-20", Is(Passed)),
+    ("LO-21", Is(Passed)),
     // REAL: live 204 vs unknown 401 `{"detail":"Unauthorized"}`.
-    ("LO-22", Warned),
+    ("LO-22", Is(Warned)),
     // REAL: no Cache-Control on the logout answer.
-    ("LO-23", Warned),
+    ("LO-23", Is(Warned)),
     // CookieTransport clears with the same HttpOnly and SameSite=lax it set.
-    ("LO-24", Passed),
+    ("LO-24", Is(Passed)),
     // GET is 405; PUT and DELETE 405.
-    ("LO-25", Passed),
-    // No CORS middleware in the app.
-    ("LO-26", NotRun),
+    ("LO-25", Is(Passed)),
+    // Starlette's CORSMiddleware allows the one configured origin with credentials.
+    ("LO-26", Is(Passed)),
     // The session cookie is the access token too, and its row is deleted.
-    ("LO-27", Passed),
+    ("LO-27", Is(Passed)),
     // One instance.
-    ("LO-28", NotRun),
-    ("LO-30", NotRun),
-    ("LO-31", Info),
-    ("LO-32", Info),
+    ("LO-28", Is(NotRun)),
+    // INFO: the 500 does not clear the cookie.
+    ("LO-30", Is(Info)),
+    ("LO-31", Is(Info)),
+    ("LO-32", Is(Info)),
 ];

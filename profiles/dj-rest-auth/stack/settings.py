@@ -30,9 +30,11 @@ INSTALLED_APPS = [
     "allauth.socialaccount",  # dj_rest_auth.registration imports its models
     "dj_rest_auth",
     "dj_rest_auth.registration",
+    "corsheaders",
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -40,6 +42,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+# Test support (stack/hooks.py), only when start.sh asks for it.
+HOOKS = os.environ.get("STACK_CONFORMANCE_HOOKS") == "1"
+if HOOKS:
+    MIDDLEWARE.insert(1, "stack.hooks.store_fault_middleware")
+
+# A browser app on another origin sends its cookies (django-cors-headers).
+CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]
+CORS_ALLOW_CREDENTIALS = True
 
 # One SQLite file per run (start.sh removes it first); a write waits up to 20 s for
 # another instead of failing at once.
