@@ -57,7 +57,9 @@ pub(super) fn findings(out: &mut String, report: &RunReport) {
     let info: Vec<_> = report
         .clauses
         .iter()
-        .filter(|c| c.grade == Grade::Info && c.reason.is_some())
+        // A clause not run found nothing; its row says why.
+        .filter(|c| c.grade == Grade::Info && c.status != ClauseStatus::NotRun)
+        .filter(|c| c.reason.is_some())
         .collect();
     if info.is_empty() {
         return;
