@@ -7,10 +7,13 @@
 //! - [`store`]: a token store that misbehaves in one way;
 //! - [`harness`]: running a [`Case`], judging it, printing the detection matrix;
 //! - [`catalogue!`]: declares cases as data and generates one `#[test]` per case.
+//! - [`declared`]: a target testable only by declaring its contract in a profile;
 //! - [`stack`]: an example stack of `profiles/`, installed and run by its `start.sh`.
 
 #![forbid(unsafe_code)]
 
+#[path = "kit/declared.rs"]
+pub mod declared;
 #[path = "kit/harness.rs"]
 pub mod harness;
 #[path = "kit/hostile.rs"]

@@ -32,6 +32,11 @@ mod instances;
 #[path = "tests/reports.rs"]
 mod reports;
 
+// A declared contract: an Origin-checking, one-cookie target passes by its profile,
+// cannot pass without it, and a logout that does not revoke is still caught.
+#[path = "tests/declared.rs"]
+mod declared;
+
 // The suite's own sanity: nothing ran, undefined steps, missing capabilities.
 #[path = "tests/sanity.rs"]
 mod sanity;
@@ -50,3 +55,8 @@ mod html_report;
 // control), each started by its start.sh and held to its verdict table.
 #[path = "tests/stacks.rs"]
 mod stacks;
+
+// LO-40 in headless Chromium: passes on the reference, catches clearings only a browser
+// rejects, blocked when the browser never held the cookies, not run without a browser.
+#[path = "tests/browser.rs"]
+mod browser;

@@ -91,6 +91,12 @@ impl Request {
         request
     }
 
+    /// Sets a header, replacing any of the same name (a `[defaults]` `Origin`).
+    pub fn set_header(&mut self, name: &str, value: String) {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.headers.push((name.to_owned(), value));
+    }
+
     /// The same request, expecting `expect`.
     pub fn expecting(mut self, expect: Expect) -> Self {
         self.expect = expect;

@@ -255,7 +255,7 @@ async fn other_method(world: &mut LogoutWorld, method: String) {
 async fn from_origin(world: &mut LogoutWorld, which: String) {
     let origin = origin(world, &which);
     let mut request = Request::logout(&world.target(), Cookies::Jar);
-    request.headers.push(("origin".into(), origin));
+    request.set_header("origin", origin);
     world.send_under_test(request).await;
 }
 
