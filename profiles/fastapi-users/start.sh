@@ -2,7 +2,8 @@
 # start.sh PORT — fastapi-users (cookie transport, database strategy) on 127.0.0.1:PORT, in the
 # foreground until killed. start.sh --install-only installs and exits.
 # Installs the pinned requirements into .venv beside this file once (again when
-# requirements.txt changes); every start begins with an empty SQLite database.
+# requirements.txt changes); every start begins with an empty SQLite database in
+# .run/PORT.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
@@ -10,17 +11,25 @@ cd "$here"
 venv="$here/.venv"
 stamp="$venv/.requirements.sha256"
 want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --no-input -r requirements.txt
-  echo "$want" >"$stamp"
-fi
+# One installer at a time (two test runs may start together).
+(
+  flock 9
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --no-input -r requirements.txt
+    echo "$want" >"$stamp"
+  fi
+) 9>"$here/.venv.lock"
 [ "${1:-}" = "--install-only" ] && exit 0
 
 port="${1:?usage: start.sh PORT | start.sh --install-only}"
-rm -rf "$here/.run" && mkdir -p "$here/.run"
+# A folder of its own per port: two instances (two test runs) never share a database.
+run="$here/.run/$port"
+# Databases of earlier runs older than a day go.
+find "$here/.run" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+rm -rf "$run" && mkdir -p "$run"
+export STACK_DB="$run/db.sqlite3"
 # The test-support endpoints of hooks.py (store fault, expired session).
 export STACK_CONFORMANCE_HOOKS=1
-export STACK_DB="$here/.run/db.sqlite3"
 exec "$venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$port" --log-level warning
