@@ -152,6 +152,11 @@ struct Cli {
     /// not run with the reason.
     #[arg(short, long)]
     verbose: bool,
+
+    /// The Chromium that LO-40 (logout in a real browser) drives. Without it: chromium,
+    /// chromium-browser or google-chrome on PATH; with none, LO-40 is not run.
+    #[arg(long, value_name = "PATH")]
+    browser: Option<PathBuf>,
 }
 
 impl Cli {
@@ -244,6 +249,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         progress: verbosity != Verbosity::Quiet,
         concurrency: cli.concurrency,
         every_transcript: verbosity == Verbosity::Verbose,
+        browser: logout_conformance::browser::find(cli.browser.as_deref()),
     };
 
     let outcome = tokio::select! {

@@ -4,7 +4,7 @@
 //! profile's shell commands. (Two instances with their own in-memory stores fail exactly
 //! LO-28: the broken target `instance_local_store`.)
 
-use conformance_tests::harness::{run_on, strict, suite};
+use conformance_tests::harness::{run_on, strict, suite, with_browser};
 use conformance_tests::routes::Routes;
 use logout_conformance::profile::{Action, CommandAction, StoreFault};
 use logout_conformance::{ClauseStatus, Grade, Profile, RunReport, Verdict};
@@ -68,7 +68,7 @@ async fn two_instances_sharing_redis_pass_every_clause_with_the_hook_driven_faul
         Some(second),
         Profile::reference(),
         suite(),
-        &strict(),
+        &with_browser(strict()),
     )
     .await;
     match report {
@@ -98,7 +98,14 @@ async fn two_instances_sharing_redis_pass_every_clause_with_a_real_redis_fault()
         ..Profile::reference()
     };
     let (first, second) = (on_redis(&redis, 1).await, on_redis(&redis, 1).await);
-    let report = run_on(first, Some(second), profile, suite(), &strict()).await;
+    let report = run_on(
+        first,
+        Some(second),
+        profile,
+        suite(),
+        &with_browser(strict()),
+    )
+    .await;
     // Whatever happened, Redis must not stay frozen for the tests after this one.
     redis.resume().await;
     match report {

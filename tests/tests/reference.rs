@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use conformance_tests::harness::{REQUEST_TIMEOUT, strict, suite};
+use conformance_tests::harness::{REQUEST_TIMEOUT, strict, suite, with_browser};
 use logout_conformance::embedded::Embedded;
 use logout_conformance::{ClauseStatus, Grade, ScenarioStatus, Target, Verdict};
 
@@ -13,7 +13,7 @@ async fn the_reference_passes_every_clause() {
         .expect("the reference server starts");
     let target = Target::new(&embedded.url(), embedded.profile.clone(), REQUEST_TIMEOUT)
         .expect("the reference URL is a valid target");
-    let report = logout_conformance::run(Arc::clone(&target), suite(), &strict())
+    let report = logout_conformance::run(Arc::clone(&target), suite(), &with_browser(strict()))
         .await
         .expect("the suite reaches a verdict on the reference");
     embedded.stop().await;

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use conformance_tests::harness::{REQUEST_TIMEOUT, run_against, strict, suite};
+use conformance_tests::harness::{REQUEST_TIMEOUT, run_against, strict, suite, with_browser};
 use conformance_tests::routes::{reference, reference_state};
 use logout_conformance::features::EMBEDDED;
 use logout_conformance::target::TargetError;
@@ -76,7 +76,7 @@ async fn an_undefined_step_is_an_error_never_skipped() {
         reference(&reference_state()).boxed(),
         Profile::reference(),
         Arc::new(suite),
-        &strict(),
+        &with_browser(strict()),
     )
     .await
     .expect("the suite reaches a verdict");

@@ -30,7 +30,8 @@ const FLAGS: [&str; 6] = [
 /// `kill_on_drop`) and removes the folder as far as it can.
 #[derive(Debug)]
 pub struct Chromium {
-    browser: Browser,
+    /// Taken out when it is shut down.
+    browser: Option<Browser>,
     handler: tokio::task::JoinHandle<()>,
     profile: PathBuf,
     limit: Duration,
@@ -77,7 +78,7 @@ pub async fn launch(path: &Path, limit: Duration) -> Result<Chromium, BrowserErr
         }
     };
     Ok(Chromium {
-        browser,
+        browser: Some(browser),
         handler: tokio::spawn(drive(handler)),
         profile,
         limit,
@@ -93,7 +94,8 @@ impl Chromium {
     /// Opens a tab on `url` and waits until it has loaded. Any answer will do (a 404
     /// page is still a page of that origin); no answer at all is an error.
     pub async fn open(&self, url: &str) -> Result<Page, BrowserError> {
-        self.bounded(format!("open {url}"), self.browser.new_page(url))
+        let what = format!("open {url}");
+        self.bounded(what.clone(), self.browser(&what)?.new_page(url))
             .await
     }
 
@@ -114,19 +116,24 @@ impl Chromium {
     /// Every cookie in the browser's store, HttpOnly ones included (CDP's
     /// `Storage.getCookies`).
     pub async fn cookies(&self) -> Result<Vec<Cookie>, BrowserError> {
-        self.bounded("read its cookie store".into(), self.browser.get_cookies())
+        let what = "read its cookie store";
+        self.bounded(what.into(), self.browser(what)?.get_cookies())
             .await
     }
 
     /// Kills the browser, waits for it to exit and removes its profile folder.
     pub async fn close(mut self) {
-        let _ = tokio::time::timeout(self.limit, self.browser.close()).await;
-        if !matches!(self.browser.try_wait(), Ok(Some(_))) {
-            let _ = self.browser.kill().await;
+        if let Some(browser) = self.browser.take() {
+            shut_down(browser, self.profile.clone(), self.limit).await;
         }
-        let _ = tokio::time::timeout(self.limit, self.browser.wait()).await;
         self.handler.abort();
-        remove(&self.profile);
+    }
+
+    fn browser(&self, what: &str) -> Result<&Browser, BrowserError> {
+        self.browser.as_ref().ok_or_else(|| BrowserError::Cdp {
+            what: what.to_owned(),
+            message: "the browser is closed".into(),
+        })
     }
 
     async fn bounded<T>(
@@ -149,17 +156,37 @@ impl Chromium {
 }
 
 impl Drop for Chromium {
+    /// Not closed (a failure on the way): shut it down in the background, or at least
+    /// kill it here when there is no runtime to do that.
     fn drop(&mut self) {
         self.handler.abort();
-        // After close() the folder is gone already; otherwise the process is being
-        // killed (kill_on_drop) and what it still writes is left to the system's cleaner.
-        if self.profile.exists() {
-            if let Some(child) = self.browser.get_mut_child() {
-                let _ = child.as_mut_inner().start_kill();
+        let Some(mut browser) = self.browser.take() else {
+            return;
+        };
+        let (profile, limit) = (self.profile.clone(), self.limit);
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(shut_down(browser, profile, limit));
             }
-            remove(&self.profile);
+            Err(_) => {
+                if let Some(child) = browser.get_mut_child() {
+                    let _ = child.as_mut_inner().start_kill();
+                }
+                remove(&profile);
+            }
         }
     }
+}
+
+/// Asks the browser to close, kills it if it has not, waits for it to exit, and only
+/// then removes its profile folder (a browser still running writes into it again).
+async fn shut_down(mut browser: Browser, profile: PathBuf, limit: Duration) {
+    let _ = tokio::time::timeout(limit, browser.close()).await;
+    if !matches!(browser.try_wait(), Ok(Some(_))) {
+        let _ = browser.kill().await;
+    }
+    let _ = tokio::time::timeout(limit, browser.wait()).await;
+    remove(&profile);
 }
 
 /// Polls the CDP connection until it ends; chromiumoxide needs this running for any

@@ -59,3 +59,26 @@ async fn a_path_that_is_no_browser_fails_to_launch_and_leaves_nothing() {
         "the error names the path: {err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_dropped_without_close_is_killed_and_its_profile_removed() {
+    let Some(path) = browser() else { return };
+    let mut chromium = launch(&path, Duration::from_secs(20))
+        .await
+        .expect("the browser starts");
+    let profile = chromium.profile.clone();
+    let pid = chromium
+        .browser
+        .as_mut()
+        .and_then(|b| b.get_mut_child())
+        .and_then(|c| c.as_mut_inner().id())
+        .expect("a child process");
+    drop(chromium);
+    let proc_dir = PathBuf::from(format!("/proc/{pid}"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while (proc_dir.exists() || profile.exists()) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!proc_dir.exists(), "the browser process {pid} is gone");
+    assert!(!profile.exists(), "the profile folder is removed");
+}

@@ -5,11 +5,15 @@
 
 mod chromium;
 mod error;
+mod fetch;
 mod find;
+mod visit;
 
 pub use chromium::{Chromium, launch};
 pub use error::BrowserError;
+pub use fetch::FetchRequest;
 pub use find::{NAMES, find, usable};
+pub use visit::{Event, Fetched, HeldCookie, Visit};
 
 /// A tab, for callers that drive a page themselves (click, screenshot).
 pub use chromiumoxide::Page;

@@ -57,16 +57,20 @@ pub enum Capability {
     CorsOrigin,
     /// A second instance of the target shares its token store.
     SecondInstance,
+    /// A Chromium on the machine running the suite (not the target's to offer): on
+    /// `PATH` or given with `--browser`.
+    Browser,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 6] = [
+    pub const ALL: [Capability; 7] = [
         Capability::RefreshProbe,
         Capability::AccessProbe,
         Capability::StoreFault,
         Capability::ExpiredSession,
         Capability::CorsOrigin,
         Capability::SecondInstance,
+        Capability::Browser,
     ];
 
     /// The name used in `@needs-<name>` tags.
@@ -78,6 +82,7 @@ impl Capability {
             Capability::ExpiredSession => "expired-session",
             Capability::CorsOrigin => "cors-origin",
             Capability::SecondInstance => "second-instance",
+            Capability::Browser => "browser",
         }
     }
 
@@ -95,6 +100,7 @@ impl Capability {
             Capability::ExpiredSession => "an [expired_session] table",
             Capability::CorsOrigin => "a [cors] table with `origin`",
             Capability::SecondInstance => "--also URL, or `also = \"URL\"` in the profile",
+            Capability::Browser => "chromium on PATH, or --browser PATH",
         }
     }
 }

@@ -61,6 +61,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "informational.feature",
         include_str!("../../../features/informational.feature"),
     ),
+    (
+        "browser.feature",
+        include_str!("../../../features/browser.feature"),
+    ),
 ];
 
 /// Problems with the feature files themselves.

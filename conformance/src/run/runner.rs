@@ -2,6 +2,7 @@
 //! cucumber, and judge every clause.
 
 use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -10,7 +11,8 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
 
-use crate::plan::catalogue::Catalogue;
+use crate::browser;
+use crate::plan::catalogue::{Capability, Catalogue};
 use crate::plan::contract::Contract;
 use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
 use crate::run::check::{Evidence, Judged};
@@ -39,6 +41,10 @@ pub struct RunOptions {
     /// Keep every scenario's HTTP exchanges, those of passing scenarios too (the CLI's
     /// `-v`); otherwise only scenarios that did not pass or found evidence keep them.
     pub every_transcript: bool,
+    /// The Chromium for the clauses that need a real browser (LO-40); without one, or
+    /// with a path where no browser is, they are not run. [`crate::browser::find`]
+    /// finds one on `PATH`.
+    pub browser: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -49,6 +55,7 @@ impl Default for RunOptions {
             progress: false,
             concurrency: 16,
             every_transcript: false,
+            browser: None,
         }
     }
 }
@@ -91,7 +98,8 @@ pub async fn run(
         ),
         None => None,
     };
-    let (to_run, mut results) = plan(&target, &suite, tags.as_ref());
+    let browser = options.browser.clone();
+    let (to_run, mut results) = plan(&target, &suite, tags.as_ref(), browser.as_deref());
     if to_run.is_empty() {
         return Err(RunError::NothingRan(
             " (every scenario was waived, not selected by --tags or needs a missing capability)"
@@ -120,6 +128,7 @@ pub async fn run(
                 line: scenario.position.line,
             };
             world.bind(before_target.clone(), judged(&before_suite, &key));
+            world.chromium.clone_from(&browser);
             Box::pin(async {})
         })
         .after(move |feature, _, scenario, _, world| {
@@ -263,11 +272,12 @@ fn plan(
     target: &Target,
     suite: &Suite,
     tags: Option<&TagOperation>,
+    browser: Option<&Path>,
 ) -> (Vec<ScenarioKey>, Vec<ScenarioResult>) {
     let mut to_run = Vec::new();
     let mut not_run = Vec::new();
     for info in &suite.scenarios {
-        match why_not_run(target, info, tags) {
+        match why_not_run(target, info, tags, browser) {
             None => to_run.push(info.key.clone()),
             Some(reason) => not_run.push(ScenarioResult::not_run(info, reason)),
         }
@@ -279,6 +289,7 @@ fn why_not_run(
     target: &Target,
     info: &ScenarioInfo,
     tags: Option<&TagOperation>,
+    browser: Option<&Path>,
 ) -> Option<String> {
     if target.profile.waives(&info.clause) {
         return Some("waived in the profile".into());
@@ -301,8 +312,14 @@ fn why_not_run(
             c.how_to_offer()
         ));
     }
+    if info.needs.contains(&Capability::Browser)
+        && let Some(why) = no_browser(browser)
+    {
+        return Some(why);
+    }
     info.needs
         .iter()
+        .filter(|c| **c != Capability::Browser)
         .find(|c| !target.profile.offers(**c))
         .map(|c| {
             format!(
@@ -311,6 +328,19 @@ fn why_not_run(
                 c.how_to_offer()
             )
         })
+}
+
+/// Why the run has no browser to use, if it has none.
+fn no_browser(browser: Option<&Path>) -> Option<String> {
+    match browser {
+        None => Some(format!(
+            "no Chromium browser: none of {} is on PATH (install one, or give --browser PATH)",
+            browser::NAMES.join(", ")
+        )),
+        Some(path) => browser::usable(path)
+            .err()
+            .map(|why| format!("no Chromium browser: {why} (give --browser PATH of a Chromium)")),
+    }
 }
 
 /// Opens one session before anything else, so that a target where no session can be

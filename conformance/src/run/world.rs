@@ -3,11 +3,13 @@
 //! failure prints — is that exchange transcript, with token values masked.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
+use crate::browser::Visit;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
@@ -76,6 +78,10 @@ pub struct LogoutWorld {
     pub evidence: Vec<Evidence>,
     /// Requests of this scenario that went unanswered for the whole time limit.
     timeouts: usize,
+    /// The run's Chromium, if it has one (LO-40).
+    pub chromium: Option<PathBuf>,
+    /// What the browser did and held (LO-40), once it is gone.
+    pub visit: Option<Visit>,
 }
 
 impl LogoutWorld {
@@ -99,6 +105,8 @@ impl LogoutWorld {
             judged: Judged::default(),
             evidence: Vec::new(),
             timeouts: 0,
+            chromium: None,
+            visit: None,
         }
     }
 

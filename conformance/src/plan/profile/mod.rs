@@ -201,6 +201,8 @@ impl Profile {
             Capability::ExpiredSession => self.expired_session.is_some(),
             Capability::CorsOrigin => self.cors.is_some(),
             Capability::SecondInstance => self.also.is_some(),
+            // The machine running the suite offers it, never the target.
+            Capability::Browser => false,
         }
     }
 

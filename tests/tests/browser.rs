@@ -1,0 +1,159 @@
+//! LO-40 in a real browser: headless Chromium logs in and out on the target's origin and
+//! its own cookie store is read. Against the reference it passes; against targets whose
+//! clearing cookies LO-02's jar (cookie_store) applies but Chromium does not, only LO-40
+//! catches them; without a browser it is not run, with the reason.
+//!
+//! What Chromium 156 does, found by experiment on http://127.0.0.1 (login cookies
+//! `…; Path=/; HttpOnly; SameSite=Strict`, no `Secure`):
+//! - a clearing cookie with `Partitioned` but without `Secure` is rejected whole (a
+//!   CHIPS cookie must be Secure), so the login cookie stays; with `Secure` it is
+//!   accepted into the partitioned jar of `http://127.0.0.1`, apart from the
+//!   unpartitioned login cookie, which stays too. cookie_store ignores `Partitioned`
+//!   and deletes both.
+//! - a clearing cookie with `SameSite=None` but without `Secure` is rejected whole;
+//!   cookie_store ignores `SameSite` and deletes it (LO-24 sees the changed SameSite).
+//! - a login cookie with `SameSite=None` and no `Secure` is never stored: the browser
+//!   holds nothing to clear, so LO-40 is blocked, not passed.
+//!   (Clearing cookies with an extra `Secure`, `Domain=127.0.0.1`, `Max-Age=-1` or a
+//!   two-digit year are applied by both.)
+
+use conformance_tests::catalogue;
+use conformance_tests::harness::{outcome, run_against, strict, suite, with_browser};
+use conformance_tests::routes::{
+    Routes, map_set_cookies, reference, reference_state, rewrite, rewrite_logout,
+};
+use logout_conformance::{ClauseStatus, Profile, RunOptions, RunReport};
+use warp::Filter as _;
+
+catalogue! {
+    /// A framework that marks every cookie it writes `Partitioned` (CHIPS) but sets
+    /// `Secure` only in production: on http Chromium rejects the clearing cookies.
+    clearing_partitioned {
+        what: "clears both cookies with a Partitioned attribute and no Secure",
+        declares: ["LO-40"],
+        build: || rewrite_logout(|r| map_set_cookies(r, |c| format!("{c}; Partitioned"))),
+    }
+
+    /// Clearing cookies written by a helper that defaults to `SameSite=None`, without
+    /// `Secure` on http: Chromium rejects them; the changed SameSite is LO-24's too.
+    clearing_samesite_none_without_secure {
+        what: "clears both cookies with SameSite=None and no Secure",
+        declares: ["LO-24", "LO-40"],
+        build: || rewrite_logout(|r| map_set_cookies(r, |c| c.replace("SameSite=Strict", "SameSite=None"))),
+    }
+}
+
+/// Whether this machine has a browser; under `CI=true` it must.
+fn browser_present() -> bool {
+    with_browser(strict()).browser.is_some()
+}
+
+/// The suite's scenarios of `tags` against `routes`, with `browser`.
+async fn run_tags(routes: Routes, tags: &str, browser: RunOptions) -> RunReport {
+    let options = RunOptions {
+        tags: Some(tags.into()),
+        ..browser
+    };
+    match run_against(routes, Profile::reference(), suite(), &options).await {
+        Ok(report) => report,
+        Err(e) => panic!("no verdict for {tags}: {e}"),
+    }
+}
+
+fn status_and_reason(report: &RunReport, id: &str) -> (ClauseStatus, String) {
+    let clause = report
+        .clause(id)
+        .unwrap_or_else(|| panic!("{id} is reported"));
+    (clause.status, clause.reason.clone().unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lo40_passes_against_the_reference_in_a_real_browser() {
+    if !browser_present() {
+        return;
+    }
+    let report = run_tags(
+        reference(&reference_state()).boxed(),
+        "@LO-40",
+        with_browser(strict()),
+    )
+    .await;
+    let (status, reason) = status_and_reason(&report, "LO-40");
+    assert_eq!(status, ClauseStatus::Passed, "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partitioned_clearing_passes_the_jar_but_the_browser_keeps_both_cookies() {
+    if !browser_present() {
+        return;
+    }
+    let case = all()
+        .into_iter()
+        .find(|c| c.name == "clearing_partitioned")
+        .expect("in the catalogue");
+    let report = match outcome(&case).await {
+        Ok(report) => report,
+        Err(e) => panic!("no verdict: {e}"),
+    };
+    let (lo02, why) = status_and_reason(&report, "LO-02");
+    assert_eq!(lo02, ClauseStatus::Passed, "LO-02's jar is fooled: {why}");
+    let (lo40, reason) = status_and_reason(&report, "LO-40");
+    assert_eq!(lo40, ClauseStatus::Warned, "{reason}");
+    for wanted in [
+        "it still holds accessToken and refreshToken",
+        "cookie store after logout: accessToken",
+    ] {
+        assert!(
+            reason.contains(wanted),
+            "the reason says {wanted:?}: {reason}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_that_never_held_the_login_cookies_blocks_lo40() {
+    if !browser_present() {
+        return;
+    }
+    // Login cookies with SameSite=None and no Secure: Chromium stores neither.
+    let routes = rewrite(reference(&reference_state()), |head, response| {
+        if head.path == "/auth/login" {
+            map_set_cookies(response, |c| c.replace("SameSite=Strict", "SameSite=None"));
+        }
+    })
+    .boxed();
+    let report = run_tags(routes, "@LO-40", with_browser(strict())).await;
+    let (status, reason) = status_and_reason(&report, "LO-40");
+    assert_eq!(status, ClauseStatus::Blocked, "{reason}");
+    assert!(
+        reason.contains("did not keep accessToken and refreshToken after login"),
+        "{reason}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_browser_lo40_is_not_run_with_the_reason() {
+    let cases = [
+        (
+            Some("/nonexistent/chromium".into()),
+            "/nonexistent/chromium",
+        ),
+        (None, "on PATH"),
+    ];
+    for (browser, says) in cases {
+        let options = RunOptions {
+            browser,
+            ..strict()
+        };
+        let report = run_tags(
+            reference(&reference_state()).boxed(),
+            "@LO-40 or @LO-01",
+            options,
+        )
+        .await;
+        let (status, reason) = status_and_reason(&report, "LO-40");
+        assert_eq!(status, ClauseStatus::NotRun, "{reason}");
+        assert!(reason.contains("no Chromium browser"), "{reason}");
+        assert!(reason.contains(says), "the reason says {says:?}: {reason}");
+    }
+}
