@@ -53,6 +53,10 @@ const MIN_MAX_BODY: usize = 1024;
 #[derive(Debug, Parser)]
 #[command(name = "logout-conformance", version)]
 struct Cli {
+    /// `check-profile`: try a profile against a running target, step by step.
+    #[command(subcommand)]
+    command: Option<logout_conformance::run::check_profile::Command>,
+
     /// Base URL of the implementation under test (http only). Without it and without
     /// --image, the profile's `base_url` is tested, or else the embedded reference
     /// server, started on 127.0.0.1.
@@ -183,6 +187,9 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
+    if let Some(command) = &cli.command {
+        return Ok(command.run().await?);
+    }
     let timeout = match Duration::try_from_secs_f64(cli.timeout) {
         Ok(t) if !t.is_zero() && t <= MAX_TIMEOUT => t,
         _ => anyhow::bail!(

@@ -4,6 +4,7 @@
 //! clause, grouped by root cause and summed up in a verdict: the run's outcome.
 
 pub mod check;
+pub mod check_profile;
 pub mod clause;
 pub mod collector;
 pub mod outcome;

@@ -6,11 +6,11 @@ mod compare;
 mod cookies;
 mod instances;
 mod logout;
-mod probe;
+pub(crate) mod probe;
 mod raw;
 mod report;
-mod response;
-mod session;
+pub(crate) mod response;
+pub(crate) mod session;
 mod store;
 
 pub use session::open_session;

@@ -6,11 +6,12 @@ use cucumber::{given, then};
 
 use crate::http::exchange::mask_body;
 use crate::plan::profile::values::Context;
-use crate::plan::profile::{Liveness, Role};
+use crate::plan::profile::{Liveness, ProbeSpec, Role};
 use crate::run::check::{Problem, could_not_run};
-use crate::run::request::{Cookies, Instance};
+use crate::run::request::{Cookies, Instance, Request};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
+use crate::under_test::Target;
 
 /// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
 /// or LO-27 (access), wherever it is made; "accepts" is the scenario's own.
@@ -146,33 +147,12 @@ pub(crate) async fn probe_on(
     token: &str,
 ) -> bool {
     let target = world.target();
-    let profile = &target.profile;
-    let (spec, name) = if which == "refresh" {
-        (profile.probes.refresh.as_ref(), profile.refresh_cookie())
-    } else {
-        (
-            profile.probes.access.as_ref(),
-            profile.session.cookie_for(Role::Access),
-        )
-    };
-    let (Some(spec), Some(name)) = (spec, name) else {
-        could_not_run(format!(
-            "the profile declares no probe for the {which} token ([probes.{which}])"
-        ));
-    };
-    let origin = template::origin(&target);
-    let ctx = Context {
-        token: Some(token),
-        ..template::bare_context(target.run_id(), &origin)
-    };
-    let label = match instance {
-        Instance::First => format!("probe the {which} token"),
-        Instance::Second => format!("probe the {which} token on the second instance"),
-    };
-    let mut request = template::build(&target, &label, &spec.request(), &ctx)
-        .unwrap_or_else(|e| could_not_run(format!("the [probes.{which}] template: {e}")));
+    let (mut request, spec) =
+        probe_request(&target, which, token).unwrap_or_else(|e| could_not_run(e));
     request.instance = instance;
-    request.cookies = Cookies::Header(format!("{name}={token}"));
+    if instance == Instance::Second {
+        request.label = format!("probe the {which} token on the second instance");
+    }
     let exchange = world.send(request).await;
     let (status, body) = match &exchange.response {
         Ok(r) => (r.status, r.body.clone()),
@@ -189,4 +169,36 @@ pub(crate) async fn probe_on(
             spec.dead.text()
         )),
     }
+}
+
+/// The probe request for a role's token (`refresh` or `access`), and its spec.
+pub(crate) fn probe_request(
+    target: &Target,
+    which: &str,
+    token: &str,
+) -> Result<(Request, ProbeSpec), String> {
+    let profile = &target.profile;
+    let (spec, name) = if which == "refresh" {
+        (profile.probes.refresh.as_ref(), profile.refresh_cookie())
+    } else {
+        (
+            profile.probes.access.as_ref(),
+            profile.session.cookie_for(Role::Access),
+        )
+    };
+    let (Some(spec), Some(name)) = (spec, name) else {
+        return Err(format!(
+            "the profile declares no probe for the {which} token ([probes.{which}])"
+        ));
+    };
+    let origin = template::origin(target);
+    let ctx = Context {
+        token: Some(token),
+        ..template::bare_context(target.run_id(), &origin)
+    };
+    let label = format!("probe the {which} token");
+    let mut request = template::build(target, &label, &spec.request(), &ctx)
+        .map_err(|e| format!("the [probes.{which}] template: {e}"))?;
+    request.cookies = Cookies::Header(format!("{name}={token}"));
+    Ok((request, spec.clone()))
 }

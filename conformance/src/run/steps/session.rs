@@ -13,6 +13,7 @@ use crate::run::request::{Cookies, Request, no_answer};
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
+use crate::under_test::Target;
 use crate::under_test::action;
 
 #[given("a user with a live session")]
@@ -179,7 +180,7 @@ pub async fn open_session(
         },
         (None, true) => {
             let values = profile.values.user(&target.next_id());
-            target.secrets.learn(&values.password);
+            learn_password(&target, &values.password);
             let ctx = Context {
                 user: Some(&values),
                 run: target.run_id(),
@@ -200,7 +201,7 @@ pub async fn open_session(
             values
         }
     };
-    target.secrets.learn(&values.password);
+    learn_password(&target, &values.password);
     let ctx = Context {
         user: Some(&values),
         run: target.run_id(),
@@ -217,6 +218,18 @@ pub async fn open_session(
     }
     let exchange = world.send_setup(login).await;
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
+    session_from_login(&target, values, response, &template.path)
+}
+
+/// The session a login answer carries, as the profile's `[session]` says: every role
+/// cookie it sets; the refresh (or session) credential is required.
+pub(crate) fn session_from_login(
+    target: &Target,
+    values: User,
+    response: &ResponseRecord,
+    login_path: &str,
+) -> Result<Session, String> {
+    let profile = &target.profile;
     let set_cookies = response.set_cookies();
     let bytes = response.set_cookie_bytes();
     let mut cookies = Vec::new();
@@ -251,13 +264,19 @@ pub async fn open_session(
         refresh,
         cookies,
         login_body: response.json(),
-        login_url: target.endpoint.url(&template.path),
+        login_url: target.endpoint.url(login_path),
         login_set_cookies: set_cookies,
     })
 }
 
+/// A password is masked in every output, also as a form field writes it.
+pub(crate) fn learn_password(target: &Target, password: &str) {
+    target.secrets.learn(password);
+    target.secrets.learn(&template::form_encode(password));
+}
+
 /// The cookies an answer sets, as `(name, value)` pairs.
-fn set_cookie_pairs(answer: &ResponseRecord) -> Vec<(String, String)> {
+pub(crate) fn set_cookie_pairs(answer: &ResponseRecord) -> Vec<(String, String)> {
     answer
         .set_cookies()
         .iter()
