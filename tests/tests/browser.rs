@@ -80,6 +80,7 @@ async fn lo40_passes_against_the_reference_in_a_real_browser() {
     .await;
     let (status, reason) = status_and_reason(&report, "LO-40");
     assert_eq!(status, ClauseStatus::Passed, "{reason}");
+    assert!(report.clause("LO-40").is_some_and(|c| c.applies));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,6 +154,8 @@ async fn without_a_browser_lo40_is_not_run_with_the_reason() {
         .await;
         let (status, reason) = status_and_reason(&report, "LO-40");
         assert_eq!(status, ClauseStatus::NotRun, "{reason}");
+        let lo40 = report.clause("LO-40").expect("reported");
+        assert!(!lo40.applies, "without a browser LO-40 does not count");
         assert!(reason.contains("no Chromium browser"), "{reason}");
         assert!(reason.contains(says), "the reason says {says:?}: {reason}");
     }

@@ -215,7 +215,8 @@ pub async fn run(
         let applies_with = Catalogue::get()
             .clause(&clause.id)
             .and_then(|c| c.applies_with);
-        clause.applies = applies_with.is_none_or(|c| profile.offers(c))
+        clause.applies = applies_with
+            .is_none_or(|c| offers(&target, options.browser.as_deref(), c))
             && profile.inapplicable(&clause.id).is_none();
     }
     let mut report = RunReport {
@@ -305,7 +306,10 @@ fn why_not_run(
     let applies_with = Catalogue::get()
         .clause(&info.clause)
         .and_then(|c| c.applies_with);
-    if let Some(c) = applies_with.filter(|c| !target.profile.offers(*c)) {
+    if let Some(c) = applies_with.filter(|c| !offers(target, browser, *c)) {
+        if c == Capability::Browser {
+            return no_browser(browser);
+        }
         return Some(format!(
             "applies only to a target that offers the {} capability (declare {})",
             c.name(),
@@ -328,6 +332,15 @@ fn why_not_run(
                 c.how_to_offer()
             )
         })
+}
+
+/// Whether the run offers a capability: the machine's browser, or what the target's
+/// profile declares.
+fn offers(target: &Target, browser: Option<&Path>, capability: Capability) -> bool {
+    match capability {
+        Capability::Browser => no_browser(browser).is_none(),
+        other => target.profile.offers(other),
+    }
 }
 
 /// Why the run has no browser to use, if it has none.
