@@ -60,15 +60,41 @@ origin = "http://localhost:5173"
 
 /// The target's routes.
 pub fn routes(logout: Logout) -> Routes {
+    routes_of(logout, false)
+}
+
+/// The same target, but its login answers the session token in its JSON body
+/// (`{"token":"…"}`) and sets no cookie: the client sends it back as the `session`
+/// cookie itself.
+pub fn routes_with_body_token() -> Routes {
+    routes_of(Logout::Revokes, true)
+}
+
+/// The profile of [`routes_with_body_token`]: [`PROFILE`] with the session in the body.
+pub fn body_token_profile() -> String {
+    PROFILE.replace(
+        r#"cookies = [{ name = "session", role = "session" }]"#,
+        "cookies = []\ntokens = [{ pointer = \"/token\", role = \"session\", send_as = \"cookie:session\" }]",
+    )
+}
+
+fn routes_of(logout: Logout, body_token: bool) -> Routes {
     let state = reference_state();
     let policy = CorsPolicy::new(&state.config().cors_origins);
     let api = warp::method()
         .and(warp::path::full())
         .and(warp::header::headers_cloned())
         .and(logout_server::body::stream())
-        .then(move |method, path: FullPath, headers, body| {
+        .then(move |method: Method, path: FullPath, headers, body| {
             let state = state.clone();
-            async move { dispatch(state, logout, method, path.as_str(), headers, body).await }
+            async move {
+                let mut answer =
+                    dispatch(state, logout, method.clone(), path.as_str(), headers, body).await;
+                if body_token && method == Method::POST && path.as_str() == "/auth/login" {
+                    token_in_body(&mut answer);
+                }
+                answer
+            }
         });
     let all = cors::preflight(policy.clone())
         .or(api)
@@ -137,6 +163,20 @@ async fn dispatch(
         .collect();
     replace_set_cookies(&mut response, renamed);
     response
+}
+
+/// Moves the session cookie of a login answer into its JSON body.
+fn token_in_body(answer: &mut Response) {
+    let prefix = format!("{SESSION_COOKIE}=");
+    let token = set_cookies(answer).iter().find_map(|c| {
+        c.strip_prefix(&prefix)
+            .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
+    });
+    replace_set_cookies(answer, Vec::new());
+    if let Some(token) = token {
+        let status = answer.status();
+        set_json(answer, status, &serde_json::json!({ "token": token }));
+    }
 }
 
 /// The `Cookie` headers with every `session` pair named `refreshToken`, as the

@@ -223,3 +223,52 @@ async fn declaring_204_passes_only_the_declared_contract() {
         ]
     );
 }
+
+/// The session token in the login body, sent back as a cookie by the client: the
+/// behaviour clauses run as before; the clearing clauses do not apply (the target set no
+/// cookie), and say so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_token_from_the_login_body_is_sent_as_its_cookie() {
+    let profile = Profile::parse(&declared::body_token_profile())
+        .unwrap_or_else(|e| panic!("the body-token profile does not parse: {e}"));
+    let report = run_against(
+        declared::routes_with_body_token(),
+        profile,
+        suite(),
+        &RunOptions::default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("no verdict: {e}"));
+    assert_eq!(report.verdict, Verdict::Conformant, "{}", table(&report));
+    assert!(
+        report
+            .contract
+            .deviations
+            .iter()
+            .any(|d| d == "tokens in the login body (session at /token) for cookies"),
+        "{:?}",
+        report.contract.deviations
+    );
+    for id in ["LO-01", "LO-04", "LO-05", "LO-13", "LO-20", "LO-27"] {
+        assert_eq!(
+            status_of(&report, id),
+            ClauseStatus::Passed,
+            "{id}:\n{}",
+            table(&report)
+        );
+    }
+    for id in ["LO-02", "LO-03", "LO-24"] {
+        let clause = report.clause(id).expect("clause");
+        assert!(
+            clause.status == ClauseStatus::NotRun
+                && !clause.applies
+                && clause
+                    .reason
+                    .as_deref()
+                    .is_some_and(|r| r.contains("no cookie")),
+            "{id}: {:?} {:?}",
+            clause.status,
+            clause.reason
+        );
+    }
+}

@@ -309,6 +309,13 @@ impl LogoutWorld {
         exchange
     }
 
+    /// Puts a cookie in the browser-like jar, as a page's script would (`Path=/`).
+    pub fn add_to_jar(&self, name: &str, value: &str, url: &Url) {
+        if let Ok(mut jar) = self.jar.lock() {
+            let _ = jar.parse(&format!("{name}={value}; Path=/"), url);
+        }
+    }
+
     /// A client with no cookie jar, for requests that run side by side.
     pub fn plain_client(&self) -> reqwest::Client {
         match &self.plain {

@@ -211,9 +211,17 @@ impl Profile {
     /// needs two tokens). Such a clause is reported not run, with this reason, and does
     /// not make the run incomplete.
     pub fn inapplicable(&self, clause: &str) -> Option<String> {
-        (clause == "LO-12" && !self.session.has_separate_access()).then(|| {
-            "the session is one credential (role \"session\"): there is no access token \
-             that could be stale beside a live refresh token"
+        if clause == "LO-12" && !self.session.has_separate_access() {
+            return Some(
+                "the session is one credential (role \"session\"): there is no access token \
+                 that could be stale beside a live refresh token"
+                    .into(),
+            );
+        }
+        let clearing = ["LO-02", "LO-03", "LO-24"];
+        (clearing.contains(&clause) && self.cleared_cookies().is_empty()).then(|| {
+            "the target sets no session cookie (its tokens come in the login body): there is \
+             no cookie for its logout to clear"
                 .into()
         })
     }

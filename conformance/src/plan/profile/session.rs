@@ -197,6 +197,13 @@ impl SessionSpec {
             return Err("[session] tokens cannot have the role \"csrf\"".into());
         }
         for t in &self.tokens {
+            if !matches!(t.send_as, SendAs::Cookie(_)) {
+                return Err(format!(
+                    "[session] token at {:?}: send_as {:?} is not supported by this version of \
+                     the kit, whose clauses present tokens in cookies (use \"cookie:NAME\")",
+                    t.pointer, t.send_as
+                ));
+            }
             if !t.pointer.is_empty() && !t.pointer.starts_with('/') {
                 return Err(format!(
                     "[session] token pointer {:?} must start with '/'",

@@ -230,3 +230,33 @@ fn placeholders_fill_from_the_context() {
     assert_eq!(late, "c2 http://127.0.0.1:8000");
     assert_eq!(values::fill_late("{cookie:x}", &[], None), "");
 }
+
+#[test]
+fn body_tokens_are_sent_as_cookies_only() {
+    let p = Profile::parse(
+        "version = 2\n[session]\ncookies = []\n\
+         tokens = [{ pointer = \"/refresh\", role = \"refresh\", send_as = \"cookie:rt\" }]\n",
+    )
+    .expect("a body token sent as a cookie");
+    assert_eq!(p.refresh_cookie(), Some("rt"));
+    assert!(p.offers(Capability::RefreshProbe));
+    assert!(
+        p.deviations()
+            .iter()
+            .any(|d| d.contains("tokens in the login body"))
+    );
+    let bearer = Profile::parse(
+        "version = 2\n[session]\ncookies = []\n\
+         tokens = [{ pointer = \"/access\", role = \"session\", send_as = \"bearer\" }]\n",
+    )
+    .expect_err("bearer is not supported");
+    assert!(
+        bearer.contains("not supported") && bearer.starts_with("line 2,"),
+        "{bearer}"
+    );
+    let typo = Profile::parse(
+        "version = 2\n[session]\ntokens = [{ pointer = \"/a\", role = \"refresh\", send_as = \"header\" }]\n",
+    )
+    .expect_err("unknown send_as");
+    assert!(typo.contains("bearer"), "{typo}");
+}

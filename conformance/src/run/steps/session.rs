@@ -6,8 +6,8 @@ use cucumber::given;
 
 use crate::http::cookies::cookie_value;
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
-use crate::plan::profile::Role;
 use crate::plan::profile::values::{Context, User};
+use crate::plan::profile::{Role, SendAs};
 use crate::run::check::could_not_run;
 use crate::run::request::{Cookies, Request, no_answer};
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
@@ -216,9 +216,24 @@ pub async fn open_session(
     if matches!(jar, Cookies::Jar) {
         login.cookies = jar;
     }
+    let in_jar = matches!(login.cookies, Cookies::Jar);
     let exchange = world.send_setup(login).await;
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
-    session_from_login(&target, values, response, &template.path)
+    let session = session_from_login(&target, values, response, &template.path)?;
+    if in_jar {
+        // Tokens from the login body that the client sends as cookies: a browser's
+        // script would set them; the server set the others itself.
+        let set: Vec<String> = response.set_cookies();
+        for (name, value) in &session.cookies {
+            if !set
+                .iter()
+                .any(|h| h.trim_start().starts_with(&format!("{name}=")))
+            {
+                world.add_to_jar(name, value, &session.login_url);
+            }
+        }
+    }
+    Ok(session)
 }
 
 /// The session a login answer carries, as the profile's `[session]` says: every role
@@ -240,13 +255,38 @@ pub(crate) fn session_from_login(
             cookies.push((c.name.clone(), value));
         }
     }
-    let by_role = |roles: &[Role]| {
-        profile
-            .session
-            .cookies
+    let login_body = response.json();
+    let mut roles: Vec<(Role, String)> = profile
+        .session
+        .cookies
+        .iter()
+        .map(|c| (c.role, c.name.clone()))
+        .collect();
+    for token in &profile.session.tokens {
+        let SendAs::Cookie(name) = &token.send_as else {
+            continue;
+        };
+        let value = login_body
+            .as_ref()
+            .and_then(|b| b.pointer(&token.pointer))
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| {
+                format!(
+                    "the login answer has no string at {} for the {} token (set [session] \
+                     tokens)",
+                    token.pointer,
+                    token.role.name()
+                )
+            })?;
+        target.secrets.learn(value);
+        cookies.push((name.clone(), value.to_owned()));
+        roles.push((token.role, name.clone()));
+    }
+    let by_role = |wanted: &[Role]| {
+        roles
             .iter()
-            .filter(|c| roles.contains(&c.role))
-            .find_map(|c| cookies.iter().find(|(n, _)| *n == c.name))
+            .filter(|(r, _)| wanted.contains(r))
+            .find_map(|(_, name)| cookies.iter().find(|(n, _)| n == name))
             .map(|(_, v)| v.clone())
     };
     let Some(refresh) = by_role(&[Role::Refresh, Role::Session]) else {
@@ -263,7 +303,7 @@ pub(crate) fn session_from_login(
         access: by_role(&[Role::Access, Role::Session]),
         refresh,
         cookies,
-        login_body: response.json(),
+        login_body,
         login_url: target.endpoint.url(login_path),
         login_set_cookies: set_cookies,
     })
