@@ -34,7 +34,7 @@ pub fn paint(style: Style, text: &str) -> String {
 }
 
 /// The style of a status word, whichever report prints it: the scenario marks (`PASS`,
-/// `FAIL`, `WARN`, `BLOCKED`, `ERROR`, `SKIP`), the clause labels (`passed`, `FAILED`,
+/// `FAIL`, `WARN`, `BLOCKED`, `ERROR`, `SKIP`, `INFO`), the clause labels (`passed`, `FAILED`,
 /// `warned`, `BLOCKED`, `not run`, `waived`, `info`) and the verdicts.
 pub fn of_status(word: &str) -> Style {
     match word.trim() {
@@ -42,7 +42,7 @@ pub fn of_status(word: &str) -> Style {
         "FAIL" | "FAILED" | "non-conformant" => BAD,
         "WARN" | "warned" => WARN,
         "BLOCKED" | "ERROR" | "incomplete" => BLOCKED,
-        "info" => INFO,
+        "info" | "INFO" => INFO,
         _ => QUIET,
     }
 }

@@ -7,7 +7,9 @@ use std::net::TcpListener;
 use std::process::Output;
 
 mod common;
-use common::broken::{REFERENCE_PROFILE, second_logout_fails_server};
+use common::broken::{
+    REFERENCE_PROFILE, second_logout_fails_server, text_plain_logout_hangs_server,
+};
 use common::{BIN, cli, cli_env};
 
 fn stdout(output: &Output) -> String {
@@ -101,9 +103,11 @@ async fn every_run_has_a_header_a_titled_table_and_a_verdict_naming_the_contract
     );
 }
 
-/// The mark a progress line prints for a scenario status of the JSON report.
-fn mark_of(status: &str) -> &'static str {
+/// The mark a progress line prints for a scenario status of the JSON report, in a
+/// clause of `grade`: an INFO scenario's failed check is a finding, marked INFO.
+fn mark_of(status: &str, grade: &str) -> &'static str {
     match status {
+        "failed" | "warned" if grade == "INFO" => "INFO",
         "passed" => "PASS",
         "failed" => "FAIL",
         "warned" => "WARN",
@@ -114,29 +118,12 @@ fn mark_of(status: &str) -> &'static str {
     }
 }
 
-#[tokio::test]
-async fn progress_marks_agree_with_the_final_statuses_and_quiet_says_failures_only() {
-    let server = second_logout_fails_server().await;
-    let dir = std::env::temp_dir().join(format!("logout-cli-marks-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let report = dir.join("r.json");
-    let report_arg = report.to_str().expect("utf-8");
-    let url = server.url();
-    let args = [
-        "--target",
-        &url,
-        "--profile",
-        REFERENCE_PROFILE,
-        "--report",
-        report_arg,
-    ];
-    let out = cli(&args).await;
-    assert_eq!(out.status.code(), Some(1));
-    let text = stdout(&out);
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&report).expect("report")).expect("JSON");
+/// Asserts that each progress line marks its scenario as the JSON report records it;
+/// returns the marks seen.
+fn assert_marks_agree(text: &str, json: &serde_json::Value) -> std::collections::BTreeSet<String> {
     let mut seen = std::collections::BTreeSet::new();
     for clause in json["clauses"].as_array().expect("clauses") {
+        let grade = clause["grade"].as_str().expect("grade");
         for s in clause["scenarios"].as_array().expect("scenarios") {
             let status = s["status"].as_str().expect("status");
             if status == "not_run" {
@@ -154,12 +141,36 @@ async fn progress_marks_agree_with_the_final_statuses_and_quiet_says_failures_on
             let mark = line.split_whitespace().next().unwrap_or_default();
             assert_eq!(
                 mark,
-                mark_of(status),
+                mark_of(status, grade),
                 "{key}: progress {line:?}, report {status}"
             );
             seen.insert(mark.to_owned());
         }
     }
+    seen
+}
+
+fn read_json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).expect("report written")).expect("JSON")
+}
+
+#[tokio::test]
+async fn progress_marks_agree_with_the_final_statuses_and_quiet_says_failures_only() {
+    let server = second_logout_fails_server().await;
+    let report = std::env::temp_dir().join(format!("logout-cli-marks-{}.json", std::process::id()));
+    let report_arg = report.to_str().expect("utf-8");
+    let url = server.url();
+    let args = [
+        "--target",
+        &url,
+        "--profile",
+        REFERENCE_PROFILE,
+        "--report",
+        report_arg,
+    ];
+    let out = cli(&args).await;
+    assert_eq!(out.status.code(), Some(1));
+    let seen = assert_marks_agree(&stdout(&out), &read_json(&report));
     for mark in ["PASS", "FAIL", "WARN"] {
         assert!(
             seen.contains(mark),
@@ -181,6 +192,32 @@ async fn progress_marks_agree_with_the_final_statuses_and_quiet_says_failures_on
         assert!(!q.contains(gone), "-q prints no {gone:?}: {q}");
     }
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_info_scenario_without_an_answer_is_marked_info_not_fail() {
+    let server = text_plain_logout_hangs_server().await;
+    let report = std::env::temp_dir().join(format!("logout-cli-info-{}.json", std::process::id()));
+    let report_arg = report.to_str().expect("utf-8");
+    let url = server.url();
+    let args = [
+        "--target",
+        &url,
+        "--tags",
+        "@LO-31",
+        "--timeout",
+        "1",
+        "--report",
+        report_arg,
+    ];
+    let out = cli(&args).await;
+    let text = stdout(&out);
+    let seen = assert_marks_agree(&text, &read_json(&report));
+    assert!(
+        seen.contains("INFO"),
+        "the unanswered LO-31 scenario: {seen:?}"
+    );
+    assert!(!seen.contains("FAIL"), "{text}");
 }
 
 #[tokio::test]

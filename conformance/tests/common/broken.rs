@@ -59,3 +59,26 @@ pub const REFERENCE_PROFILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../profiles/reference-server.toml"
 );
+
+/// Starts the reference server behind a filter under which a logout sent as
+/// `text/plain` gets no answer for 5 s: LO-31 (INFO) asks for one, so an INFO
+/// scenario's request goes unanswered — a finding of LO-31, never a failure.
+pub async fn text_plain_logout_hangs_server() -> RunningServer {
+    let config = Config::for_conformance();
+    let hang = warp::path!("auth" / "logout")
+        .and(warp::post())
+        .and(warp::header::optional::<String>("content-type"))
+        .and_then(|kind: Option<String>| async move {
+            if !kind.is_some_and(|k| k.starts_with("text/plain")) {
+                return Err(warp::reject::not_found());
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+            Ok::<_, warp::Rejection>(warp::reply::reply().into_response())
+        });
+    let routes = hang
+        .or(logout_server::routes(AppState::new(config.clone())))
+        .unify();
+    logout_server::spawn_routes(config.addr, routes)
+        .await
+        .expect("server starts")
+}

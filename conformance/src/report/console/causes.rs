@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
 use crate::report::console::fold::fold;
+use crate::run::collector::mark;
 use crate::run::outcome::RunReport;
 use crate::run::root_cause::RootCause;
 use crate::run::scenario::ScenarioStatus;
@@ -73,7 +74,7 @@ pub(super) fn root_cause(out: &mut String, report: &RunReport, n: usize, cause: 
         .map(|s| {
             format!(
                 "    {} {:<6} {}  {}",
-                style::status(s.status.mark(), 7),
+                style::status(mark(s.status, s.grade), 7),
                 s.clause,
                 s.key,
                 s.name

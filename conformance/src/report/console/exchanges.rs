@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::report::console::causes::indented;
+use crate::run::collector::mark;
 use crate::run::outcome::RunReport;
 use crate::style::{self, HEADING, paint};
 
@@ -17,7 +18,7 @@ pub(super) fn every_exchange(out: &mut String, report: &RunReport) {
         let _ = writeln!(
             out,
             "{} {:<6} {}  {}",
-            style::status(s.status.mark(), 7),
+            style::status(mark(s.status, s.grade), 7),
             s.clause,
             s.key,
             s.name
