@@ -33,5 +33,7 @@ export STACK_DB="$run/db.sqlite3"
 # The test-support endpoints of stack/hooks.py (store fault, expired session).
 export STACK_CONFORMANCE_HOOKS=1
 "$venv/bin/python" manage.py migrate --no-input -v 0
-exec "$venv/bin/gunicorn" stack.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
+# Keep-alive longer than a client pool keeps a connection idle between requests (the
+# default 2-5 s closes connections the client is about to reuse: a reset request).
+exec "$venv/bin/gunicorn" stack.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 --keep-alive 75 \
   --access-logfile - --log-level warning

@@ -32,4 +32,6 @@ rm -rf "$run" && mkdir -p "$run"
 export STACK_DB="$run/db.sqlite3"
 # The test-support endpoints of hooks.py (store fault, expired session).
 export STACK_CONFORMANCE_HOOKS=1
-exec "$venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$port" --log-level warning
+# Keep-alive longer than a client pool keeps a connection idle between requests (the
+# default 2-5 s closes connections the client is about to reuse: a reset request).
+exec "$venv/bin/uvicorn" app:app --host 127.0.0.1 --port "$port" --log-level warning --timeout-keep-alive 75

@@ -9,7 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = "example-stack-only-not-a-secret"
+SECRET_KEY = "example-stack-only-this-is-not-a-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "stack.urls"
