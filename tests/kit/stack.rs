@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long an install may take (a fresh one downloads from PyPI; about 15 s measured).
+/// How long an install may take (a fresh one downloads from PyPI: 22-27 s measured).
 pub const INSTALL_LIMIT: Duration = Duration::from_secs(600);
 /// How long a started stack may take to answer on its port (migrations, imports).
 pub const START_LIMIT: Duration = Duration::from_secs(90);
