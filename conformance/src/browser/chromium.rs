@@ -107,8 +107,20 @@ impl Chromium {
         what: &str,
         expression: &str,
     ) -> Result<serde_json::Value, BrowserError> {
+        self.eval_within(page, what, expression, self.limit).await
+    }
+
+    /// [`eval`](Self::eval) with its own time limit (a script that bounds itself needs
+    /// a little more, so that its own limit is the one seen).
+    pub(super) async fn eval_within(
+        &self,
+        page: &Page,
+        what: &str,
+        expression: &str,
+        limit: Duration,
+    ) -> Result<serde_json::Value, BrowserError> {
         let result = self
-            .bounded(what.to_owned(), page.evaluate(expression))
+            .bounded_by(limit, what.to_owned(), page.evaluate(expression))
             .await?;
         Ok(result.value().cloned().unwrap_or(serde_json::Value::Null))
     }
@@ -141,16 +153,22 @@ impl Chromium {
         what: String,
         command: impl Future<Output = chromiumoxide::Result<T>>,
     ) -> Result<T, BrowserError> {
-        match tokio::time::timeout(self.limit, command).await {
+        self.bounded_by(self.limit, what, command).await
+    }
+
+    async fn bounded_by<T>(
+        &self,
+        limit: Duration,
+        what: String,
+        command: impl Future<Output = chromiumoxide::Result<T>>,
+    ) -> Result<T, BrowserError> {
+        match tokio::time::timeout(limit, command).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => Err(BrowserError::Cdp {
                 what,
                 message: first_line(&e.to_string()),
             }),
-            Err(_) => Err(BrowserError::Timeout {
-                what,
-                limit: self.limit,
-            }),
+            Err(_) => Err(BrowserError::Timeout { what, limit }),
         }
     }
 }

@@ -82,3 +82,52 @@ async fn a_browser_dropped_without_close_is_killed_and_its_profile_removed() {
     assert!(!proc_dir.exists(), "the browser process {pid} is gone");
     assert!(!profile.exists(), "the profile folder is removed");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_that_gets_no_answer_gives_up_within_the_limit() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let Some(path) = browser() else { return };
+    // Answers a GET with a page, and never answers anything else.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let origin = format!("http://{}", listener.local_addr().expect("addr"));
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut head = [0u8; 4];
+            if socket.read_exact(&mut head).await.is_ok() && &head == b"GET " {
+                let page = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\
+                            Content-Length: 4\r\nConnection: close\r\n\r\npage";
+                let _ = socket.write_all(page.as_bytes()).await;
+            } else {
+                open.push(socket);
+            }
+        }
+    });
+    let chromium = launch(&path, Duration::from_secs(3))
+        .await
+        .expect("the browser starts");
+    let page = chromium
+        .open(&format!("{origin}/"))
+        .await
+        .expect("a page opens");
+    let request = crate::browser::FetchRequest {
+        method: "POST".into(),
+        path: format!("{origin}/auth/logout"),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let got = chromium.fetch(&page, &request).await;
+    chromium.close().await;
+    held.abort();
+    assert!(
+        matches!(&got, Ok(crate::browser::Fetched::Failed(why)) if why.contains("TimeoutError")),
+        "the page's own limit ends the fetch: {got:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -40,7 +40,8 @@ impl FetchRequest {
         });
         format!(
             "(async () => {{ try {{ const init = {init}; \
-             const jar = Object.fromEntries(document.cookie.split('; ').filter(Boolean)\
+             let raw = ''; try {{ raw = document.cookie; }} catch (_) {{}} \
+             const jar = Object.fromEntries(raw.split('; ').filter(Boolean)\
                .map(p => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])); \
              for (const k in init.headers) init.headers[k] = init.headers[k]\
                .replace(/\\{{cookie:([^}}]+)\\}}/g, (_, n) => jar[n] ?? ''); \
@@ -61,18 +62,20 @@ impl FetchRequest {
 const BODY_CAP: usize = 64 * 1024;
 
 impl Chromium {
-    /// Has `page` send `request` with its cookies and returns the answer's status. The
-    /// page's own limit is the browser's; a browser that does not come back is an error.
+    /// Has `page` send `request` with its cookies and returns the answer. The page gives
+    /// up after the browser's limit (no answer: [`Fetched::Failed`]); a browser that does
+    /// not come back a moment after that is an error.
     pub async fn fetch(
         &self,
         page: &Page,
         request: &FetchRequest,
     ) -> Result<Fetched, BrowserError> {
         let value = self
-            .eval(
+            .eval_within(
                 page,
                 &format!("fetch {}", request.line()),
                 &request.script(self.limit()),
+                self.limit() + Duration::from_secs(2),
             )
             .await?;
         if let Some(status) = value.get("status").and_then(serde_json::Value::as_u64) {
