@@ -102,6 +102,12 @@ fn placeholders_are_checked_when_read() {
         both.contains("not both") && both.starts_with("line 4,"),
         "{both}"
     );
+    let late = Profile::parse("version = 2\n[logout]\nform = { csrf = \"{cookie:csrftoken}\" }\n")
+        .expect_err("a cookie placeholder in the logout body");
+    assert!(
+        late.contains("not in its body") && late.starts_with("line 3,"),
+        "{late}"
+    );
 }
 
 #[test]

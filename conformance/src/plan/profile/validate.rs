@@ -83,6 +83,23 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
             }
         }
     }
+    for s in profile.logout.request().body.strings() {
+        let late = placeholders(s)
+            .unwrap_or_default()
+            .into_iter()
+            .any(|p| matches!(p, Placeholder::Cookie(_) | Placeholder::Response(_)));
+        if late {
+            return Err(at(
+                "logout",
+                Some(if profile.logout.form.is_some() {
+                    "form"
+                } else {
+                    "json"
+                }),
+                "[logout] {cookie:…} and {response:…} work in its headers, not in its body".into(),
+            ));
+        }
+    }
     for value in profile.defaults.headers.values() {
         placeholders(value)
             .map_err(|m| at("defaults", Some("headers"), format!("[defaults] {m}")))?;
