@@ -18,6 +18,7 @@ use logout_conformance::subject::Subject;
 use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
 
 use crate::cli::color::ColorWhen;
+use crate::cli::lifecycle;
 
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;
@@ -233,20 +234,20 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let verbosity = cli.verbosity();
     if verbosity != Verbosity::Quiet {
-        let what = subject_kind(&cli, &subject);
-        let profile_line = match (&cli.profile, &subject) {
-            (Some(path), _) => path.display().to_string(),
-            (None, Subject::Embedded(_)) => "none: the reference server's own".to_owned(),
-            (None, _) => "none: the API family's endpoints, no optional capabilities".to_owned(),
+        let about = cli::header::About {
+            subject: &subject,
+            image: cli.image.as_deref(),
+            profile_file: cli.profile.as_deref(),
+            target_given: cli.target.is_some(),
         };
-        let header = cli::header::render(&subject.url(), what.as_deref(), &profile_line, &profile);
+        let header = cli::header::render(&about, &profile);
         anstream::println!("{header}");
     }
     let policy = Policy::new(timeout).with_max_body(cli.max_body);
     let target = match Target::with_policy(&subject.url(), profile, policy) {
         Ok(target) => target,
         Err(e) => {
-            stop(subject).await;
+            lifecycle::stop(subject).await;
             return Err(e.into());
         }
     };
@@ -261,19 +262,19 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
 
     let outcome = tokio::select! {
         outcome = logout_conformance::run(target.clone(), suite.clone(), &options) => Some(outcome),
-        _ = interrupted() => None,
+        _ = lifecycle::interrupted() => None,
     };
     let Some(outcome) = outcome else {
         eprintln!("interrupted: switching off any store fault and stopping what was started");
         if let Err(e) = target.store_fault_off().await {
             eprintln!("error: the target's store fault may still be on: {e}");
         }
-        stop(subject).await;
+        lifecycle::stop(subject).await;
         return Ok(130);
     };
     let passed = matches!(&outcome, Ok(r) if r.verdict == Verdict::Conformant);
     let logs = if passed { None } else { subject.logs().await };
-    stop(subject).await;
+    lifecycle::stop(subject).await;
     let report = outcome?;
     write_reports(&cli, &suite, &report)?;
     if verbosity != Verbosity::Quiet {
@@ -316,45 +317,6 @@ async fn start_subject(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<S
     Subject::embedded()
         .await
         .context("cannot start the embedded reference server")
-}
-
-/// What the header says the target is, beside its URL.
-fn subject_kind(cli: &Cli, subject: &Subject) -> Option<String> {
-    match subject {
-        Subject::Url(_) if cli.target.is_some() => None,
-        Subject::Url(_) => Some("the profile's base_url".into()),
-        Subject::Container(_) => cli.image.as_ref().map(|i| format!("a container of {i}")),
-        Subject::Embedded(_) => Some("the embedded reference server: no --target".into()),
-    }
-}
-
-/// Stops the subject; a container that cannot be removed is reported, with the command
-/// that removes it.
-async fn stop(subject: Subject) {
-    if let Err(e) = subject.stop().await {
-        eprintln!(
-            "error: {e}\n  remove leftovers with: {}",
-            container::cleanup_command()
-        );
-    }
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn interrupted() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut term) = signal(SignalKind::terminate()) else {
-            let _ = tokio::signal::ctrl_c().await;
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Creates (or empties) every report file before anything starts, so that an unwritable

@@ -1,28 +1,58 @@
 //! The header of every run: what is tested, with which profile, against which contract,
 //! by which kit — so that a saved terminal log says what it is the verdict of.
 
+use std::path::Path;
+
 use logout_conformance::Profile;
 use logout_conformance::plan::contract::Contract;
 use logout_conformance::style::{HEADING, paint};
+use logout_conformance::subject::Subject;
 
-/// The header's lines. `profile` is the profile file's name or what is used without
-/// one.
-pub fn render(url: &str, what: Option<&str>, profile_line: &str, profile: &Profile) -> String {
-    let target = match what {
-        Some(what) => format!("{url} ({what})"),
-        None => url.to_owned(),
+/// What the arguments said about the subject.
+pub struct About<'a> {
+    pub subject: &'a Subject,
+    /// `--image`.
+    pub image: Option<&'a str>,
+    /// `--profile`.
+    pub profile_file: Option<&'a Path>,
+    /// Whether `--target` named the URL (else the profile's `base_url` did).
+    pub target_given: bool,
+}
+
+impl About<'_> {
+    /// What the target is, beside its URL.
+    fn kind(&self) -> Option<String> {
+        match self.subject {
+            Subject::Url(_) if self.target_given => None,
+            Subject::Url(_) => Some("the profile's base_url".into()),
+            Subject::Container(_) => self.image.map(|i| format!("a container of {i}")),
+            Subject::Embedded(_) => Some("the embedded reference server: no --target".into()),
+        }
+    }
+
+    /// The profile file, or what is used without one.
+    fn profile_line(&self) -> String {
+        match (self.profile_file, self.subject) {
+            (Some(path), _) => path.display().to_string(),
+            (None, Subject::Embedded(_)) => "none: the reference server's own".to_owned(),
+            (None, _) => "none: the API family's endpoints, no optional capabilities".to_owned(),
+        }
+    }
+}
+
+/// The header's lines.
+pub fn render(about: &About<'_>, profile: &Profile) -> String {
+    let url = about.subject.url();
+    let target = match about.kind() {
+        Some(kind) => format!("{url} ({kind})"),
+        None => url,
     };
-    let mut out = format!(
-        "{}\n  target:   {target}\n",
-        paint(
-            HEADING,
-            &format!("logout-conformance {}", env!("CARGO_PKG_VERSION"))
-        )
-    );
+    let kit = format!("logout-conformance {}", env!("CARGO_PKG_VERSION"));
+    let mut out = format!("{}\n  target:   {target}\n", paint(HEADING, &kit));
     if let Some(also) = &profile.also {
         out.push_str(&format!("  also:     {also} (second instance)\n"));
     }
-    out.push_str(&format!("  profile:  {profile_line}\n"));
+    out.push_str(&format!("  profile:  {}\n", about.profile_line()));
     out.push_str(&format!(
         "  contract: {}\n",
         Contract::of(profile).summary()

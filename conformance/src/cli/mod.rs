@@ -1,10 +1,11 @@
 //! The CLI's own parts, beside the argument definitions in `main.rs`: colour, checks
-//! made before any request, tag expressions, `--list`, the run's header and how errors
-//! are printed.
+//! made before any request, tag expressions, `--list`, the run's header, how errors are
+//! printed, and stopping what a run started.
 
 pub mod checks;
 pub mod color;
 pub mod errors;
 pub mod header;
+pub mod lifecycle;
 pub mod list;
 pub mod tags;
