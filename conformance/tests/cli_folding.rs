@@ -45,6 +45,7 @@ async fn fifteen_identical_failures_are_shown_once_with_a_count() {
         "{failure}"
     );
     let lines = failure.lines().count();
-    assert!(lines < 60, "the failure takes {lines} lines:\n{failure}");
+    // Unfolded it took about 220 lines; folded about 55 (the setup exchanges stay).
+    assert!(lines < 80, "the failure takes {lines} lines:\n{failure}");
     server.shutdown().await;
 }
