@@ -272,3 +272,65 @@ async fn a_session_token_from_the_login_body_is_sent_as_its_cookie() {
         );
     }
 }
+
+/// A framework's own 500 page while the store fails (`text/plain` "Internal Server
+/// Error"): LO-09 fails by the document; declared as the store-failure answer, LO-09
+/// judges it (and the deviation is listed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declared_store_failure_answer_is_what_lo_09_judges() {
+    use conformance_tests::routes::{rewrite_logout, set_body};
+    let plain_500 = || {
+        rewrite_logout(|r| {
+            if r.status() == warp::http::StatusCode::INTERNAL_SERVER_ERROR {
+                set_body(r, "text/plain; charset=utf-8", "Internal Server Error");
+            }
+        })
+    };
+    let documented = run_against(
+        plain_500(),
+        Profile::reference(),
+        suite(),
+        &RunOptions::default(),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("no verdict: {e}"));
+    assert_eq!(
+        status_of(&documented, "LO-09"),
+        ClauseStatus::Failed,
+        "{}",
+        table(&documented)
+    );
+
+    let mut profile = Profile::reference();
+    profile.logout.store_failure = Profile::parse(
+        "version = 2\n[logout.store_failure]\nstatus = [500]\n\
+         body = { regex = \"^Internal Server Error$\" }\ncontent_type = \"text/plain\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .logout
+    .store_failure;
+    let declared = run_against(plain_500(), profile, suite(), &RunOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("no verdict: {e}"));
+    assert_eq!(
+        status_of(&declared, "LO-09"),
+        ClauseStatus::Passed,
+        "{}",
+        table(&declared)
+    );
+    assert_eq!(
+        declared.verdict,
+        Verdict::Conformant,
+        "{}",
+        table(&declared)
+    );
+    assert!(
+        declared
+            .contract
+            .deviations
+            .iter()
+            .any(|d| d.starts_with("store-failure answer: a body matching")),
+        "{:?}",
+        declared.contract.deviations
+    );
+}

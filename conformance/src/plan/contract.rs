@@ -100,6 +100,11 @@ pub fn deviations(profile: &Profile) -> Vec<String> {
             theirs.invalid_answer(),
         ));
     }
+    found.extend(answer_deviations(
+        "store-failure answer: ",
+        &ours.store_failure,
+        &theirs.store_failure,
+    ));
     found.extend(session_deviations(profile, &documented));
     found
 }

@@ -93,6 +93,15 @@ impl AnswerSpec {
         }
     }
 
+    /// The document's answer while the token store fails.
+    pub fn store_failure() -> Self {
+        Self {
+            status: vec![500],
+            body: BodySpec::Json(json!({"error": "Error logging out"})),
+            content_type: Some("application/json".into()),
+        }
+    }
+
     /// The content type required, or `any`.
     pub fn content_type(&self) -> &str {
         match (&self.content_type, &self.body) {

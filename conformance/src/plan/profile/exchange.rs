@@ -218,6 +218,10 @@ pub struct Logout {
     /// out, the same as `success` (the document's silent 200).
     #[serde(default)]
     pub invalid_token: Option<AnswerSpec>,
+    /// The answer while the token store fails (LO-09's shape); left out, the document's
+    /// `500 {"error":"Error logging out"}`.
+    #[serde(default = "AnswerSpec::store_failure")]
+    pub store_failure: AnswerSpec,
 }
 
 fn logout_path() -> String {
@@ -234,6 +238,7 @@ impl Default for Logout {
             form: None,
             success: AnswerSpec::documented(),
             invalid_token: None,
+            store_failure: AnswerSpec::store_failure(),
         }
     }
 }

@@ -266,3 +266,27 @@ fn body_tokens_are_sent_as_cookies_only() {
     .expect_err("unknown send_as");
     assert!(typo.contains("bearer"), "{typo}");
 }
+
+#[test]
+fn a_store_failure_answer_can_be_declared() {
+    let p = Profile::parse(
+        "version = 2\n[logout.store_failure]\nstatus = [500]\nbody = \"any\"\ncontent_type = \"text/plain\"\n",
+    )
+    .expect("profile parses");
+    assert!(
+        p.logout
+            .store_failure
+            .content_type_ok(Some("text/plain; charset=utf-8"))
+    );
+    assert_eq!(
+        p.deviations(),
+        [
+            "store-failure answer: any body for body {\"error\":\"Error logging out\"}",
+            "store-failure answer: content type text/plain for application/json",
+        ]
+    );
+    assert_eq!(
+        Profile::parse("").expect("empty").logout.store_failure,
+        AnswerSpec::store_failure()
+    );
+}

@@ -127,6 +127,7 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
             "logout.invalid_token",
             profile.logout.invalid_token.as_ref(),
         ),
+        ("logout.store_failure", Some(&profile.logout.store_failure)),
     ] {
         if answer.is_some_and(|a| a.status.is_empty()) {
             return Err(at(

@@ -11,20 +11,28 @@ use crate::run::world::LogoutWorld;
 /// The clause whose check "the answer is the documented success" is.
 pub(crate) const DOCUMENTED_ANSWER: &str = "LO-01";
 
-/// LO-01's scenario spells the documented success out: status 200, JSON, the body.
-/// Under a declared contract, those three checks of LO-01 judge the declared success
-/// answer's status, content type and body instead; this is that answer, if so.
-fn declared_success(world: &LogoutWorld) -> Option<AnswerSpec> {
-    let success = &world.target().profile.logout.success;
-    (world.clause() == DOCUMENTED_ANSWER && *success != AnswerSpec::documented())
-        .then(|| success.clone())
+/// LO-01's scenario spells the documented success out (status 200, JSON, the body), and
+/// LO-09's the documented store-failure answer (500, JSON, the error body). Under a
+/// declared contract, those checks of these two clauses judge the declared answer's
+/// status, content type and body instead: this is that answer and the documented one.
+fn declared_answer(world: &LogoutWorld) -> Option<(AnswerSpec, AnswerSpec)> {
+    let logout = &world.target().profile.logout;
+    let (ours, documented) = match world.clause().as_str() {
+        DOCUMENTED_ANSWER => (&logout.success, AnswerSpec::documented()),
+        STORE_FAILURE => (&logout.store_failure, AnswerSpec::store_failure()),
+        _ => return None,
+    };
+    (*ours != documented).then(|| (ours.clone(), documented))
 }
+
+/// The clause of the failing store's answer.
+const STORE_FAILURE: &str = "LO-09";
 
 #[then(regex = r"^the response status is (\d+)$")]
 fn status_is(world: &mut LogoutWorld, expected: u16) {
     let actual = world.response().status;
-    let outcome = match declared_success(world).filter(|_| expected == 200) {
-        Some(spec) => status_problem(actual, spec.status_ok(actual), &spec.status_text()),
+    let outcome = match declared_answer(world).filter(|(_, d)| d.status == [expected]) {
+        Some((spec, _)) => status_problem(actual, spec.status_ok(actual), &spec.status_text()),
         None => status_problem(actual, expected == actual, &format!("status {expected}")),
     };
     world.check_own(outcome);
@@ -52,7 +60,7 @@ fn status_is_refusal(world: &mut LogoutWorld) {
 
 #[then("the response is JSON")]
 fn is_json(world: &mut LogoutWorld) {
-    let spec = declared_success(world).unwrap_or_else(AnswerSpec::documented);
+    let spec = declared_answer(world).map_or_else(AnswerSpec::documented, |(spec, _)| spec);
     let outcome = type_problem(&spec, &world.response());
     world.check_own(outcome);
 }
@@ -61,15 +69,13 @@ fn is_json(world: &mut LogoutWorld) {
 fn body_equals(world: &mut LogoutWorld, expected: String) {
     let expected: serde_json::Value = serde_json::from_str(&expected)
         .unwrap_or_else(|e| could_not_run(format!("the feature's expected body is not JSON: {e}")));
-    let documented = AnswerSpec::documented();
-    let spec = match declared_success(world) {
-        Some(spec) if BodySpec::Json(expected.clone()) == documented.body => spec,
-        _ => AnswerSpec {
-            body: BodySpec::Json(expected),
-            ..documented
-        },
+    let body = match declared_answer(world) {
+        Some((spec, documented)) if BodySpec::Json(expected.clone()) == documented.body => {
+            spec.body
+        }
+        _ => BodySpec::Json(expected),
     };
-    let outcome = body_problem(&spec.body, &world.response());
+    let outcome = body_problem(&body, &world.response());
     world.check_own(outcome);
 }
 
