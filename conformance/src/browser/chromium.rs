@@ -196,15 +196,27 @@ impl Drop for Chromium {
     }
 }
 
-/// Asks the browser to close, kills it if it has not, waits for it to exit, and only
-/// then removes its profile folder (a browser still running writes into it again).
+/// Asks the browser to close and gives it the limit to exit by itself, kills it
+/// otherwise, and only then removes its profile folder. Its helper processes (network
+/// service, GPU) may still write there for a moment after it exits, so the folder is
+/// removed until it stays gone, for up to 2 s.
 async fn shut_down(mut browser: Browser, profile: PathBuf, limit: Duration) {
-    let _ = tokio::time::timeout(limit, browser.close()).await;
-    if !matches!(browser.try_wait(), Ok(Some(_))) {
+    let closed = matches!(
+        tokio::time::timeout(limit, browser.close()).await,
+        Ok(Ok(_))
+    );
+    let exited = closed && tokio::time::timeout(limit, browser.wait()).await.is_ok();
+    if !exited {
         let _ = browser.kill().await;
+        let _ = tokio::time::timeout(limit, browser.wait()).await;
     }
-    let _ = tokio::time::timeout(limit, browser.wait()).await;
-    remove(&profile);
+    for _ in 0..20 {
+        remove(&profile);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if !profile.exists() {
+            break;
+        }
+    }
 }
 
 /// Polls the CDP connection until it ends; chromiumoxide needs this running for any
