@@ -10,6 +10,8 @@
 #
 #   scripts/bench-hostile.sh      # about a minute after the build
 #
+# Env (optional): BENCH_DURATION (10 s), BENCH_HALF_OPEN (2000), BENCH_SERVER_ARGS (more
+# flags for every server started, e.g. "--password-workers 2" to compare).
 # Needs wrk, curl, python3 (installs wrk/curl from Debian when missing). All traffic goes
 # to 127.0.0.1; every process it starts is stopped when it exits.
 set -euo pipefail
@@ -52,7 +54,9 @@ trap 'exit 130' INT TERM
 
 # Starts the server with the real password cost; sets URL and PID.
 start_server() {
-  "$BIN/logout-server" --port 0 --enable-conformance-hooks "$@" 2>"$WORK/server.log" &
+  # shellcheck disable=SC2086 # BENCH_SERVER_ARGS is a list of flags
+  "$BIN/logout-server" --port 0 --enable-conformance-hooks ${BENCH_SERVER_ARGS:-} "$@" \
+    2>"$WORK/server.log" &
   PID=$!
   PIDS+=("$PID")
   for _ in $(seq 200); do

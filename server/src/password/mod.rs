@@ -71,11 +71,11 @@ pub struct HashLimits {
 impl Default for HashLimits {
     /// A worker per core but one ([`std::thread::available_parallelism`] - 1, at least
     /// 1): hashing saturates its cores, and a core left to the async runtime keeps every
-    /// other request fast while logins queue (on 2 cores with 200 logins queued, logout's
-    /// p99 went from 23 ms with 2 workers to 4.5 ms with 1, and more logins were answered:
-    /// `scripts/bench-hostile.sh`). 64 waiters per core: a waiting request holds no Argon2
-    /// memory, and at the default cost (tens of milliseconds a hash) the last in the queue
-    /// waits a few seconds at most.
+    /// other request fast while logins queue. Measured on 2 cores with 200 logins queued
+    /// (`scripts/bench-hostile.sh`): logout p99 2.8 ms with 1 worker against 5.0 ms with
+    /// 2, for half the logins answered (391 against 745 in 10 s). 64 waiters per core: a
+    /// waiting request holds no Argon2 memory, and at the default cost (tens of
+    /// milliseconds a hash) the last in the queue waits a few seconds at most.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         Self {
