@@ -20,10 +20,10 @@ pub mod harness;
 pub mod hostile;
 #[path = "kit/routes.rs"]
 pub mod routes;
-#[path = "kit/store.rs"]
-pub mod store;
 #[path = "kit/stack.rs"]
 pub mod stack;
+#[path = "kit/store.rs"]
+pub mod store;
 
 pub use harness::{Case, assert_case, outcome};
 

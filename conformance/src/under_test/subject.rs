@@ -26,7 +26,9 @@ impl Subject {
 
     /// Starts a container and waits until its port answers.
     pub async fn container(spec: &ContainerSpec) -> Result<Self, ContainerError> {
-        Ok(Self::Container(Box::new(RunningContainer::start(spec).await?)))
+        Ok(Self::Container(Box::new(
+            RunningContainer::start(spec).await?,
+        )))
     }
 
     /// The base URL to test.
