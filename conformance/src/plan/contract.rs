@@ -29,7 +29,7 @@ pub enum ContractKind {
 impl Contract {
     /// The contract `profile` declares: documented unless it deviates somewhere.
     pub fn of(profile: &Profile) -> Self {
-        let deviations = profile.deviations();
+        let deviations = deviations(profile);
         Self {
             judged: if deviations.is_empty() {
                 ContractKind::Documented

@@ -12,6 +12,7 @@ pub mod request;
 pub mod root_cause;
 pub mod runner;
 pub mod scenario;
+pub mod send;
 mod steps;
 pub mod template;
 pub mod verdict;

@@ -4,8 +4,24 @@
 
 use crate::plan::profile::values::{Context, fill, fill_json, fill_late};
 use crate::plan::profile::{BodyTemplate, RequestTemplate};
+use crate::run::check::could_not_run;
 use crate::run::request::{Body, Cookies, Expect, Instance, Request};
 use crate::under_test::Target;
+
+impl Request {
+    /// The ordinary logout as the profile's `[logout]` describes it — by default as the
+    /// document shows it: POST, JSON content type, `{}` body — with the `[defaults]`
+    /// headers.
+    pub fn logout(target: &Target, cookies: Cookies) -> Self {
+        let origin = origin(target);
+        let ctx = bare_context(target.run_id(), &origin);
+        let template = target.profile.logout.request();
+        let mut request = build(target, "logout", &template, &ctx)
+            .unwrap_or_else(|e| could_not_run(format!("the [logout] template: {e}")));
+        request.cookies = cookies;
+        request
+    }
+}
 
 /// The target's `scheme://host:port`, for `{origin}`.
 pub fn origin(target: &Target) -> String {

@@ -13,7 +13,8 @@ use crate::browser::Visit;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
-use crate::run::request::{Cookies, Expect, Request, no_answer, not_sent, send};
+use crate::run::request::{Cookies, Expect, Request};
+use crate::run::send::{no_answer, not_sent, send};
 use crate::under_test::Target;
 
 /// How many requests of one scenario may go unanswered for the whole time limit before

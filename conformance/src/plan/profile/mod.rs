@@ -244,12 +244,6 @@ impl Profile {
         self.session.cleared()
     }
 
-    /// How this profile's target differs from the documented contract, in words; empty
-    /// when it follows the document. See [`crate::plan::contract::Contract`].
-    pub fn deviations(&self) -> Vec<String> {
-        crate::plan::contract::deviations(self)
-    }
-
     /// Whether the user waived a clause.
     pub fn waives(&self, id: &str) -> bool {
         self.waive.iter().any(|w| w == id)

@@ -247,7 +247,7 @@ fn body_tokens_are_sent_as_cookies_only() {
     assert_eq!(p.refresh_cookie(), Some("rt"));
     assert!(p.offers(Capability::RefreshProbe));
     assert!(
-        p.deviations()
+        crate::plan::contract::deviations(&p)
             .iter()
             .any(|d| d.contains("tokens in the login body"))
     );
@@ -279,7 +279,7 @@ fn a_store_failure_answer_can_be_declared() {
             .content_type_ok(Some("text/plain; charset=utf-8"))
     );
     assert_eq!(
-        p.deviations(),
+        crate::plan::contract::deviations(&p),
         [
             "store-failure answer: any body for body {\"error\":\"Error logging out\"}",
             "store-failure answer: content type text/plain for application/json",

@@ -6,7 +6,7 @@ use cucumber::then;
 use crate::http::cookies::SetCookie;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::run::check::{Problem, could_not_run};
-use crate::run::request::no_answer;
+use crate::run::send::no_answer;
 use crate::run::world::LogoutWorld;
 
 #[then(regex = r"^all (\w+) responses have the same status, body and clearing cookies$")]

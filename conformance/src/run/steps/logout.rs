@@ -4,7 +4,8 @@ use cucumber::when;
 
 use crate::http::endpoint::Endpoint;
 use crate::run::check::could_not_run;
-use crate::run::request::{Body, Cookies, Expect, Instance, Request, send};
+use crate::run::request::{Body, Cookies, Expect, Instance, Request};
+use crate::run::send::send;
 use crate::run::steps::session::{csrf_pairs, refresh_name, session_cookies, unknown_token};
 use crate::run::template;
 use crate::run::world::LogoutWorld;

@@ -5,7 +5,8 @@ use cucumber::then;
 use crate::http::exchange::{ResponseRecord, mask_body};
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
 use crate::run::check::{Problem, could_not_run};
-use crate::run::request::{Expect, no_answer};
+use crate::run::request::Expect;
+use crate::run::send::no_answer;
 use crate::run::world::LogoutWorld;
 
 /// The clause whose check "the answer is the documented success" is.
