@@ -7,3 +7,4 @@ pub mod cucumber;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod totals;

@@ -75,29 +75,7 @@ pub(super) fn findings(out: &mut String, report: &RunReport) {
 
 pub(super) fn totals(out: &mut String, report: &RunReport) {
     for grade in [Grade::Must, Grade::Should, Grade::Info] {
-        let of: Vec<_> = report.clauses.iter().filter(|c| c.grade == grade).collect();
-        let count = |s: ClauseStatus| of.iter().filter(|c| c.status == s).count();
-        let line = if grade == Grade::Info {
-            format!(
-                "{} reported, {} not run",
-                count(ClauseStatus::Info),
-                count(ClauseStatus::NotRun)
-            )
-        } else {
-            format!(
-                "{} passed, {} {}, {} blocked, {} not run, {} waived",
-                count(ClauseStatus::Passed),
-                count(ClauseStatus::Failed) + count(ClauseStatus::Warned),
-                if grade == Grade::Must {
-                    "failed"
-                } else {
-                    "warned"
-                },
-                count(ClauseStatus::Blocked),
-                count(ClauseStatus::NotRun),
-                count(ClauseStatus::Waived)
-            )
-        };
+        let line = crate::report::totals::line(report, grade);
         let _ = writeln!(out, "{:<7} {line}", format!("{grade}:"));
     }
 }

@@ -161,29 +161,7 @@ fn totals(report: &RunReport) -> Vec<Value> {
     [Grade::Must, Grade::Should, Grade::Info]
         .into_iter()
         .map(|grade| {
-            let of: Vec<_> = report.clauses.iter().filter(|c| c.grade == grade).collect();
-            let count = |s: ClauseStatus| of.iter().filter(|c| c.status == s).count();
-            let line = if grade == Grade::Info {
-                format!(
-                    "{} reported, {} not run",
-                    count(ClauseStatus::Info),
-                    count(ClauseStatus::NotRun)
-                )
-            } else {
-                format!(
-                    "{} passed, {} {}, {} blocked, {} not run, {} waived",
-                    count(ClauseStatus::Passed),
-                    count(ClauseStatus::Failed) + count(ClauseStatus::Warned),
-                    if grade == Grade::Must {
-                        "failed"
-                    } else {
-                        "warned"
-                    },
-                    count(ClauseStatus::Blocked),
-                    count(ClauseStatus::NotRun),
-                    count(ClauseStatus::Waived)
-                )
-            };
+            let line = crate::report::totals::line(report, grade);
             context! { grade => grade.to_string(), line }
         })
         .collect()
