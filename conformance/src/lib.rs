@@ -11,20 +11,26 @@
 //!   such folders for build output and skip them.)
 //! - [`http`]: requests and answers as recorded exchanges, raw requests, cookies, the
 //!   endpoint policy (base URL, time limit, client) and the secrets to mask;
-//! - [`run`](mod@run): cucumber runs the scenarios against the target, and their results become
-//!   clause results, root causes and a verdict, handed back as a [`RunReport`];
+//! - [`run`](mod@run): cucumber runs the scenarios against the target; its steps send
+//!   requests and make checks, and the collector turns its events into scenario results;
+//! - [`verdict`]: the verdict model — checks and the clause each belongs to, scenario and
+//!   clause results, root causes and the run's verdict, handed back as a [`RunReport`];
+//! - [`check_profile`]: `check-profile`, one walk through a profile's requests against a
+//!   target, with a hint for each step that does not behave as the profile says;
 //! - [`report`]: renderings of that report (console, JSON, JUnit, cucumber JSON);
 //! - [`style`]: the terminal styles of status words, shared by the progress line and the
 //!   console report.
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod check_profile;
 pub mod http;
 pub mod plan;
 pub mod report;
 pub mod run;
 pub mod style;
 pub mod under_test;
+pub mod verdict;
 
 // The module paths other crates name.
 pub use plan::{catalogue, features, profile};
@@ -35,9 +41,9 @@ pub use under_test::{container, embedded, subject};
 pub use plan::catalogue::{Catalogue, Grade};
 pub use plan::features::Suite;
 pub use plan::profile::Profile;
-pub use run::clause::{ClauseResult, ClauseStatus};
-pub use run::outcome::RunReport;
 pub use run::runner::{RunError, RunOptions, run};
-pub use run::scenario::ScenarioStatus;
-pub use run::verdict::Verdict;
 pub use under_test::Target;
+pub use verdict::clause::{ClauseResult, ClauseStatus};
+pub use verdict::outcome::RunReport;
+pub use verdict::overall::Verdict;
+pub use verdict::scenario::ScenarioStatus;

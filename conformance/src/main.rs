@@ -56,7 +56,7 @@ const MIN_MAX_BODY: usize = 1024;
 struct Cli {
     /// `check-profile`: try a profile against a running target, step by step.
     #[command(subcommand)]
-    command: Option<logout_conformance::run::check_profile::Command>,
+    command: Option<logout_conformance::check_profile::Command>,
 
     /// Base URL of the implementation under test (http only). Without it and without
     /// --image, the profile's `base_url` is tested, or else the embedded reference

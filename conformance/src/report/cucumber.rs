@@ -12,8 +12,8 @@ use cucumber::gherkin;
 use serde_json::{Value, json};
 
 use crate::plan::features::{ScenarioKey, Suite, display_path};
-use crate::run::outcome::RunReport;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepStatus};
+use crate::verdict::outcome::RunReport;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus, StepStatus};
 
 /// Writes the report.
 pub fn write(suite: &Suite, report: &RunReport, out: impl Write) -> std::io::Result<()> {

@@ -12,7 +12,7 @@ use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 
 use crate::plan::features::Suite;
-use crate::run::outcome::RunReport;
+use crate::verdict::outcome::RunReport;
 
 mod view;
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::run::outcome::RunReport;
+use crate::verdict::outcome::RunReport;
 
 /// Writes the report as pretty JSON.
 pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {

@@ -9,8 +9,8 @@ use std::path::Path;
 use junit_report::{Duration as JDuration, ReportBuilder, TestCase, TestSuiteBuilder};
 
 use crate::plan::catalogue::Grade;
-use crate::run::outcome::RunReport;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus};
+use crate::verdict::outcome::RunReport;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
 /// Writes the JUnit report.
 pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {

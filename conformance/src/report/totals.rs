@@ -2,8 +2,8 @@
 //! always count alike.
 
 use crate::plan::catalogue::Grade;
-use crate::run::clause::ClauseStatus;
-use crate::run::outcome::RunReport;
+use crate::verdict::clause::ClauseStatus;
+use crate::verdict::outcome::RunReport;
 
 /// `13 passed, 0 failed, 0 blocked, 1 not run, 0 waived` for MUST (SHOULD says
 /// "warned"); `3 reported, 0 not run` for INFO.

@@ -10,9 +10,9 @@ use cucumber::{Event, gherkin, parser, writer};
 
 use crate::plan::catalogue::Grade;
 use crate::plan::features::{ScenarioKey, Suite, display_path};
-use crate::run::check::{Cause, StepEnd};
-use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::{Cause, StepEnd};
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 
 /// What is known of a scenario while it runs.
 #[derive(Debug, Default)]

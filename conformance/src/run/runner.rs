@@ -15,17 +15,17 @@ use crate::browser;
 use crate::plan::catalogue::{Capability, Catalogue};
 use crate::plan::contract::Contract;
 use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
-use crate::run::check::{Evidence, Judged};
-use crate::run::clause::clauses;
 use crate::run::collector::Collector;
-use crate::run::outcome::RunReport;
 use crate::run::request::Cookies;
-use crate::run::root_cause;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus};
 use crate::run::steps;
-use crate::run::verdict::verdict;
 use crate::run::world::LogoutWorld;
 use crate::under_test::{Target, TargetError};
+use crate::verdict::check::{Evidence, Judged};
+use crate::verdict::clause::clauses;
+use crate::verdict::outcome::RunReport;
+use crate::verdict::overall::verdict;
+use crate::verdict::root_cause;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
 /// How to run.
 #[derive(Debug, Clone)]

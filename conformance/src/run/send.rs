@@ -7,9 +7,9 @@ use std::time::Instant;
 use crate::http::endpoint::Endpoint;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::no_answer::NoAnswer;
-use crate::run::check::{Problem, could_not_run};
 use crate::run::request::{Cookies, Request};
 use crate::run::template;
+use crate::verdict::check::{Problem, could_not_run};
 
 /// The problem of a request that got no complete HTTP answer: the target's failure
 /// (it did not answer in time, broke off, or went beyond a limit of the policy). When the

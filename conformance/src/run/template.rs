@@ -4,9 +4,9 @@
 
 use crate::plan::profile::values::{Context, fill, fill_json, fill_late};
 use crate::plan::profile::{BodyTemplate, RequestTemplate};
-use crate::run::check::could_not_run;
 use crate::run::request::{Body, Cookies, Expect, Instance, Request};
 use crate::under_test::Target;
+use crate::verdict::check::could_not_run;
 
 impl Request {
     /// The ordinary logout as the profile's `[logout]` describes it — by default as the

@@ -12,10 +12,10 @@ use reqwest_cookie_store::CookieStoreMutex;
 use crate::browser::Visit;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
-use crate::run::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::{no_answer, not_sent, send};
 use crate::under_test::Target;
+use crate::verdict::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 
 /// How many requests of one scenario may go unanswered for the whole time limit before
 /// the scenario sends no more. A target that stopped answering would otherwise cost a

@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use crate::plan::catalogue::Grade;
 use crate::report::console::fold::fold;
 use crate::run::collector::mark;
-use crate::run::outcome::RunReport;
-use crate::run::root_cause::RootCause;
-use crate::run::scenario::ScenarioStatus;
 use crate::style::{self, BAD, BLOCKED, paint};
+use crate::verdict::outcome::RunReport;
+use crate::verdict::root_cause::RootCause;
+use crate::verdict::scenario::ScenarioStatus;
 
 /// A transcript indented under its heading, its repeats folded.
 pub(super) fn indented(text: &str) -> String {

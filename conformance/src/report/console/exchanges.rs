@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use crate::report::console::causes::indented;
 use crate::run::collector::mark;
-use crate::run::outcome::RunReport;
 use crate::style::{self, HEADING, paint};
+use crate::verdict::outcome::RunReport;
 
 pub(super) fn every_exchange(out: &mut String, report: &RunReport) {
     let _ = writeln!(

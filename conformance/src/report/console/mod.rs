@@ -12,7 +12,7 @@ pub mod fold;
 mod skipped;
 mod table;
 
-use crate::run::outcome::RunReport;
+use crate::verdict::outcome::RunReport;
 
 /// How much the report says.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::run::outcome::RunReport;
-use crate::run::scenario::ScenarioStatus;
 use crate::style;
+use crate::verdict::outcome::RunReport;
+use crate::verdict::scenario::ScenarioStatus;
 
 pub(super) fn skipped(out: &mut String, report: &RunReport, each: bool) {
     let skipped: Vec<_> = report

@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
-use crate::run::clause::ClauseStatus;
-use crate::run::outcome::RunReport;
-use crate::run::scenario::ScenarioStatus;
 use crate::style::{self, HEADING, paint};
+use crate::verdict::clause::ClauseStatus;
+use crate::verdict::outcome::RunReport;
+use crate::verdict::scenario::ScenarioStatus;
 
 /// Where the title and the reason start: after the ID, grade and status columns.
 const INDENT: usize = 6 + 2 + 6 + 2 + 8 + 2;

@@ -7,11 +7,11 @@ use super::*;
 use crate::plan::catalogue::{Catalogue, Grade};
 use crate::plan::contract::{Contract, ContractKind};
 use crate::plan::features::ScenarioKey;
-use crate::run::check::{Cause, Evidence};
-use crate::run::clause::{ClauseStatus, clauses};
-use crate::run::root_cause;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
-use crate::run::verdict::verdict;
+use crate::verdict::check::{Cause, Evidence};
+use crate::verdict::clause::{ClauseStatus, clauses};
+use crate::verdict::overall::verdict;
+use crate::verdict::root_cause;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 
 const PLANTED: &str = "<script>document.title='pwned'</script><img src=x onerror=alert(1)>";
 

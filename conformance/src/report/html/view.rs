@@ -8,11 +8,11 @@ use minijinja::{Value, context};
 use crate::plan::catalogue::Grade;
 use crate::plan::contract::ContractKind;
 use crate::plan::features::{ScenarioKey, Suite, display_path};
-use crate::run::check::Cause;
-use crate::run::clause::{ClauseResult, ClauseStatus, EvidenceFrom};
-use crate::run::outcome::RunReport;
-use crate::run::root_cause::RootCause;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
+use crate::verdict::check::Cause;
+use crate::verdict::clause::{ClauseResult, ClauseStatus, EvidenceFrom};
+use crate::verdict::outcome::RunReport;
+use crate::verdict::root_cause::RootCause;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus, StepResult, StepStatus};
 
 /// The text of each step of a suite, by scenario and line (`Then the response status is
 /// 200`). Keyed by scenario: the rows of an outline share their steps' lines, not their

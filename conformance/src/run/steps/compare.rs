@@ -5,9 +5,9 @@ use cucumber::then;
 
 use crate::http::cookies::SetCookie;
 use crate::http::exchange::{Exchange, ResponseRecord};
-use crate::run::check::{Problem, could_not_run};
 use crate::run::send::no_answer;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::{Problem, could_not_run};
 
 #[then(regex = r"^all (\w+) responses have the same status, body and clearing cookies$")]
 fn all_alike(world: &mut LogoutWorld, _count: String) {

@@ -5,8 +5,8 @@ use cucumber::then;
 
 use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
 use crate::http::exchange::{ResponseRecord, mask_header};
-use crate::run::check::Problem;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::Problem;
 
 /// The clause whose check "both cookies are cleared" is.
 const CLEARED: &str = "LO-02";

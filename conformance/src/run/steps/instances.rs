@@ -4,10 +4,10 @@
 
 use cucumber::{then, when};
 
-use crate::run::check::Problem;
 use crate::run::request::{Cookies, Instance, Request};
 use crate::run::steps::probe::probe_on;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::Problem;
 
 #[when("the client logs out on the second instance with its session cookies")]
 async fn on_the_second(world: &mut LogoutWorld) {

@@ -3,12 +3,12 @@
 use cucumber::when;
 
 use crate::http::endpoint::Endpoint;
-use crate::run::check::could_not_run;
 use crate::run::request::{Body, Cookies, Expect, Instance, Request};
 use crate::run::send::send;
 use crate::run::steps::session::{csrf_pairs, refresh_name, session_cookies, unknown_token};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::could_not_run;
 
 /// The most logouts of one step in flight at once: LO-10 sends 16 "at the same moment";
 /// a feature file asking for thousands gets them in batches of this size.

@@ -7,11 +7,11 @@ use cucumber::{given, then};
 use crate::http::exchange::mask_body;
 use crate::plan::profile::values::Context;
 use crate::plan::profile::{Liveness, ProbeSpec, Role};
-use crate::run::check::{Problem, could_not_run};
 use crate::run::request::{Cookies, Instance, Request};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::under_test::Target;
+use crate::verdict::check::{Problem, could_not_run};
 
 /// After the request under test. "Rejects" is the revocation check of LO-04 (refresh)
 /// or LO-27 (access), wherever it is made; "accepts" is the scenario's own.

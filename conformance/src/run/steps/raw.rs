@@ -9,10 +9,10 @@ use cucumber::when;
 
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
-use crate::run::check::could_not_run;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::could_not_run;
 
 #[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
 async fn raw_cookie(world: &mut LogoutWorld, notation: String) {

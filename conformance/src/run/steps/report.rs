@@ -6,9 +6,9 @@ use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
 use crate::http::exchange::Exchange;
 use crate::http::no_answer::Failure;
 use crate::plan::catalogue::Capability;
-use crate::run::check::could_not_run;
 use crate::run::steps::probe::probe;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::could_not_run;
 
 #[then("the report says whether the 500 answer clears both cookies")]
 fn cookies_on_error(world: &mut LogoutWorld) {

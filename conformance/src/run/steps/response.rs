@@ -4,10 +4,10 @@ use cucumber::then;
 
 use crate::http::exchange::{ResponseRecord, mask_body};
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
-use crate::run::check::{Problem, could_not_run};
 use crate::run::request::Expect;
 use crate::run::send::no_answer;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::{Problem, could_not_run};
 
 /// The clause whose check "the answer is the documented success" is.
 pub(crate) const DOCUMENTED_ANSWER: &str = "LO-01";

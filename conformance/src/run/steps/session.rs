@@ -8,7 +8,6 @@ use crate::http::cookies::cookie_value;
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
 use crate::plan::profile::values::{Context, User};
 use crate::plan::profile::{Role, SendAs};
-use crate::run::check::could_not_run;
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
@@ -16,6 +15,7 @@ use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
 use crate::under_test::action;
+use crate::verdict::check::could_not_run;
 
 #[given("a user with a live session")]
 async fn a_live_session(world: &mut LogoutWorld) {

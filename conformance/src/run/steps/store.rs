@@ -3,8 +3,8 @@
 
 use cucumber::given;
 
-use crate::run::check::could_not_run;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::could_not_run;
 
 #[given("the token store is failing")]
 async fn store_failing(world: &mut LogoutWorld) {

@@ -10,9 +10,9 @@ use cucumber::{then, when};
 
 use crate::browser::{Fetched, Visit};
 use crate::plan::profile::Liveness;
-use crate::run::check::{Problem, could_not_run};
 use crate::run::steps::response::DOCUMENTED_ANSWER;
 use crate::run::world::LogoutWorld;
+use crate::verdict::check::{Problem, could_not_run};
 
 use drive::{AFTER_LOGIN, AFTER_LOGOUT, LOGOUT, VALIDATE};
 

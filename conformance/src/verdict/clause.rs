@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use crate::plan::catalogue::{Catalogue, Grade};
 use crate::plan::features::ScenarioKey;
-use crate::run::check::Cause;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus};
+use crate::verdict::check::Cause;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
 /// How one clause stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::plan::catalogue::Grade;
 use crate::plan::features::{ScenarioInfo, ScenarioKey};
-use crate::run::check::{Cause, Evidence};
+use crate::verdict::check::{Cause, Evidence};
 
 /// How one scenario ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
+use crate::check_profile::hints;
+use crate::check_profile::{Outcome, Step};
 use crate::http::exchange::ResponseRecord;
 use crate::plan::profile::values::{Context, User};
 use crate::plan::profile::{Liveness, RequestTemplate};
-use crate::run::check_profile::hints;
-use crate::run::check_profile::{Outcome, Step};
 use crate::run::request::{Cookies, Request};
 use crate::run::steps::probe::probe_request;
 use crate::run::steps::response::answer_problem;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::plan::catalogue::Grade;
-use crate::run::clause::{ClauseResult, ClauseStatus};
+use crate::verdict::clause::{ClauseResult, ClauseStatus};
 
 /// The verdict of a run, which the exit code carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,5 +59,5 @@ pub fn verdict(clauses: &[ClauseResult], strict: bool) -> Verdict {
 }
 
 #[cfg(test)]
-#[path = "verdict_tests.rs"]
+#[path = "overall_tests.rs"]
 mod tests;

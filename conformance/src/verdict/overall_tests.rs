@@ -5,10 +5,10 @@ use std::time::Duration;
 use super::*;
 use crate::plan::catalogue::Catalogue;
 use crate::plan::features::ScenarioKey;
-use crate::run::check::{Cause, Evidence};
-use crate::run::clause::clauses;
-use crate::run::root_cause;
-use crate::run::scenario::{ScenarioResult, ScenarioStatus};
+use crate::verdict::check::{Cause, Evidence};
+use crate::verdict::clause::clauses;
+use crate::verdict::root_cause;
+use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
 fn result(clause: &str, grade: Grade, status: ScenarioStatus) -> ScenarioResult {
     ScenarioResult {

@@ -7,10 +7,10 @@ use serde::Serialize;
 
 use crate::http::secrets::Masker;
 use crate::plan::contract::Contract;
-use crate::run::clause::ClauseResult;
-use crate::run::root_cause::RootCause;
-use crate::run::scenario::{ScenarioResult, millis};
-use crate::run::verdict::Verdict;
+use crate::verdict::clause::ClauseResult;
+use crate::verdict::overall::Verdict;
+use crate::verdict::root_cause::RootCause;
+use crate::verdict::scenario::{ScenarioResult, millis};
 
 /// Everything a run found.
 #[derive(Debug, Clone, Serialize)]

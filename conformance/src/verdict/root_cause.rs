@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::plan::catalogue::Catalogue;
 use crate::plan::features::ScenarioKey;
-use crate::run::check::Cause;
-use crate::run::clause::{ClauseResult, ClauseStatus};
-use crate::run::scenario::ScenarioStatus;
+use crate::verdict::check::Cause;
+use crate::verdict::clause::{ClauseResult, ClauseStatus};
+use crate::verdict::scenario::ScenarioStatus;
 
 /// A defect and everything it broke or blocked.
 #[derive(Debug, Clone, Serialize)]

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::check_profile::check_profile;
 use crate::plan::profile::{Profile, ProfileError};
-use crate::run::check_profile::check_profile;
 use crate::under_test::{Target, TargetError};
 
 /// The CLI's subcommands (the suite itself runs without one).

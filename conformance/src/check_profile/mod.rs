@@ -15,9 +15,9 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 
 use crate::plan::contract::Contract;
-use crate::run::check::Judged;
 use crate::run::world::LogoutWorld;
 use crate::under_test::Target;
+use crate::verdict::check::Judged;
 
 /// One step of the check.
 #[derive(Debug, Clone)]
