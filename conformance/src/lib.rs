@@ -36,7 +36,7 @@ pub mod verdict;
 pub use plan::{catalogue, features, profile};
 /// The target: the implementation under test (the path the tests crate names).
 pub use under_test as target;
-pub use under_test::{container, embedded, subject};
+pub use under_test::{container, embedded, launch};
 
 pub use plan::catalogue::{Catalogue, Grade};
 pub use plan::features::Suite;

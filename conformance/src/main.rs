@@ -12,9 +12,9 @@ use anyhow::Context as _;
 use clap::Parser;
 use logout_conformance::container::{self, ContainerSpec};
 use logout_conformance::http::policy::{DEFAULT_MAX_BODY, Policy};
+use logout_conformance::launch::Launched;
 use logout_conformance::report;
 use logout_conformance::report::console::Verbosity;
-use logout_conformance::subject::Subject;
 use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
 
 use crate::cli::color::ColorWhen;
@@ -227,15 +227,15 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     }
     let file_profile = cli.profile.as_deref().map(Profile::load).transpose()?;
     create_report_files(&cli)?;
-    let subject = start_subject(&cli, file_profile.as_ref()).await?;
-    let mut profile = file_profile.unwrap_or_else(|| subject.default_profile());
+    let launched = launch_target(&cli, file_profile.as_ref()).await?;
+    let mut profile = file_profile.unwrap_or_else(|| launched.default_profile());
     if let Some(also) = &cli.also {
         profile.also = Some(also.clone());
     }
     let verbosity = cli.verbosity();
     if verbosity != Verbosity::Quiet {
         let about = cli::header::About {
-            subject: &subject,
+            launched: &launched,
             image: cli.image.as_deref(),
             profile_file: cli.profile.as_deref(),
             target_given: cli.target.is_some(),
@@ -244,10 +244,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         anstream::println!("{header}");
     }
     let policy = Policy::new(timeout).with_max_body(cli.max_body);
-    let target = match Target::with_policy(&subject.url(), profile, policy) {
+    let target = match Target::with_policy(&launched.url(), profile, policy) {
         Ok(target) => target,
         Err(e) => {
-            lifecycle::stop(subject).await;
+            lifecycle::stop(launched).await;
             return Err(e.into());
         }
     };
@@ -269,12 +269,12 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         if let Err(e) = target.store_fault_off().await {
             eprintln!("error: the target's store fault may still be on: {e}");
         }
-        lifecycle::stop(subject).await;
+        lifecycle::stop(launched).await;
         return Ok(130);
     };
     let passed = matches!(&outcome, Ok(r) if r.verdict == Verdict::Conformant);
-    let logs = if passed { None } else { subject.logs().await };
-    lifecycle::stop(subject).await;
+    let logs = if passed { None } else { launched.logs().await };
+    lifecycle::stop(launched).await;
     let report = outcome?;
     write_reports(&cli, &suite, &report)?;
     if verbosity != Verbosity::Quiet {
@@ -289,9 +289,9 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
 
 /// Starts what the arguments name: nothing for a URL, a container, or the embedded
 /// reference server.
-async fn start_subject(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<Subject> {
+async fn launch_target(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<Launched> {
     if let Some(url) = &cli.target {
-        return Ok(Subject::Url(url.clone()));
+        return Ok(Launched::Url(url.clone()));
     }
     if let Some(image) = &cli.image {
         if !(cli.startup_timeout.is_finite() && cli.startup_timeout > 0.0) {
@@ -309,12 +309,12 @@ async fn start_subject(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<S
                 cli.container_port
             );
         }
-        return Ok(Subject::container(&spec).await?);
+        return Ok(Launched::container(&spec).await?);
     }
     if let Some(url) = profile.and_then(|p| p.base_url.clone()) {
-        return Ok(Subject::Url(url));
+        return Ok(Launched::Url(url));
     }
-    Subject::embedded()
+    Launched::embedded()
         .await
         .context("cannot start the embedded reference server")
 }

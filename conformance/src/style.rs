@@ -33,24 +33,43 @@ pub fn paint(style: Style, text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
-/// The style of a status word, whichever report prints it: the scenario marks (`PASS`,
-/// `FAIL`, `WARN`, `BLOCKED`, `ERROR`, `SKIP`, `INFO`), the clause labels (`passed`, `FAILED`,
-/// `warned`, `BLOCKED`, `not run`, `waived`, `info`) and the verdicts.
-pub fn of_status(word: &str) -> Style {
-    match word.trim() {
-        "PASS" | "passed" | "conformant" => GOOD,
-        "FAIL" | "FAILED" | "non-conformant" => BAD,
-        "WARN" | "warned" => WARN,
-        "BLOCKED" | "ERROR" | "incomplete" => BLOCKED,
-        "info" | "INFO" => INFO,
-        _ => QUIET,
+/// What a status word says, whichever status it renders (a scenario's mark, a clause's
+/// label, the verdict): each status names its tone once, beside its word, and the tone
+/// alone decides the style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Passed, conformant.
+    Good,
+    /// A MUST broken, non-conformant.
+    Bad,
+    /// A SHOULD broken.
+    Warn,
+    /// Not judged: blocked, could not run, incomplete.
+    Blocked,
+    /// Not run, waived.
+    Quiet,
+    /// What an INFO clause found.
+    Info,
+}
+
+impl Tone {
+    /// The tone's style.
+    pub fn style(self) -> Style {
+        match self {
+            Tone::Good => GOOD,
+            Tone::Bad => BAD,
+            Tone::Warn => WARN,
+            Tone::Blocked => BLOCKED,
+            Tone::Quiet => QUIET,
+            Tone::Info => INFO,
+        }
     }
 }
 
 /// A status word padded to `width`, then styled (padding first keeps columns aligned
 /// whether or not the styles are shown).
-pub fn status(word: &str, width: usize) -> String {
-    paint(of_status(word), &format!("{word:<width$}"))
+pub fn status(word: &str, tone: Tone, width: usize) -> String {
+    paint(tone.style(), &format!("{word:<width$}"))
 }
 
 /// Text without its styles, for reports that are not a terminal.
@@ -64,16 +83,25 @@ mod tests {
 
     #[test]
     fn padding_comes_before_the_style_and_strip_removes_it() {
-        let painted = status("FAIL", 7);
+        let painted = status("FAIL", Tone::Bad, 7);
         assert!(painted.starts_with('\u{1b}'), "{painted:?}");
         assert_eq!(strip(&painted), "FAIL   ");
     }
 
     #[test]
-    fn every_mark_and_label_has_a_style_of_its_kind() {
-        assert_eq!(of_status("PASS"), of_status("passed"));
-        assert_eq!(of_status("FAIL"), of_status("FAILED"));
-        assert_eq!(of_status("SKIP"), of_status("not run"));
-        assert_ne!(of_status("FAIL"), of_status("PASS"));
+    fn each_tone_has_a_style_of_its_own() {
+        let all = [
+            Tone::Good,
+            Tone::Bad,
+            Tone::Warn,
+            Tone::Blocked,
+            Tone::Quiet,
+            Tone::Info,
+        ];
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a.style(), b.style(), "{a:?} and {b:?}");
+            }
+        }
     }
 }

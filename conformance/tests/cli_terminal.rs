@@ -80,7 +80,7 @@ async fn every_run_has_a_header_a_titled_table_and_a_verdict_naming_the_contract
     for clause in &catalogue.clauses {
         assert!(
             text.lines()
-                .any(|l| l.starts_with(&clause.id) && l.ends_with(&clause.title)),
+                .any(|l| l.starts_with(&clause.id.to_string()) && l.ends_with(&clause.title)),
             "the row of {} shows its title {:?}: {text}",
             clause.id,
             clause.title

@@ -123,7 +123,7 @@ async fn the_reference_image_passes_every_clause() {
     let browser = logout_conformance::browser::find(None).is_some();
     let applies = |s: &&logout_conformance::features::ScenarioInfo| {
         logout_conformance::Catalogue::get()
-            .clause(&s.clause)
+            .clause(s.clause)
             .is_some_and(|c| match c.applies_with {
                 None => true,
                 Some(logout_conformance::catalogue::Capability::Browser) => browser,
@@ -276,7 +276,7 @@ async fn the_cli_image_finds_the_server_image_conformant() {
     );
     // The image holds no browser: LO-40 is not run, and says why.
     if logout_conformance::Catalogue::get()
-        .clause("LO-40")
+        .clause(logout_conformance::catalogue::ClauseId::new(40))
         .is_some()
     {
         let lo40 = stdout

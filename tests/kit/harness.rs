@@ -84,7 +84,7 @@ pub fn gives_browser(case: &Case) -> bool {
 
 fn needs_browser(id: &str) -> bool {
     Catalogue::get()
-        .clause(id)
+        .clause_named(id)
         .is_some_and(|c| c.needs.contains(&Capability::Browser))
 }
 
@@ -184,7 +184,7 @@ pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
     let catalogue = Catalogue::get();
     let mut problems = Vec::new();
     for id in case.declares.iter().chain(case.blocks) {
-        match catalogue.clause(id) {
+        match catalogue.clause_named(id) {
             None => problems.push(format!("declares {id}, which is not a clause")),
             Some(c) if c.grade == Grade::Info && case.declares.contains(id) => {
                 problems.push(format!("declares {id}, an INFO clause, which never fails"));
@@ -195,9 +195,9 @@ pub fn discrepancies(case: &Case, report: &RunReport) -> Vec<String> {
     let mut unexpected = Vec::new();
     let mut missing = Vec::new();
     for clause in &report.clauses {
-        let declared = case.declares.contains(&clause.id.as_str());
-        let blocked = case.blocks.contains(&clause.id.as_str());
-        let wanted = if needs_browser(&clause.id) && !gives_browser(case) {
+        let declared = case.declares.iter().any(|d| clause.id == *d);
+        let blocked = case.blocks.iter().any(|b| clause.id == *b);
+        let wanted = if needs_browser(&clause.id.to_string()) && !gives_browser(case) {
             ClauseStatus::NotRun
         } else {
             expected_status(clause.grade, declared, blocked)
@@ -294,11 +294,11 @@ pub fn letter(status: ClauseStatus) -> char {
 /// The detection matrix: a row per case, a column per MUST and SHOULD clause (the two
 /// grades apart by a `|`), and whether the row matches the case's declaration.
 pub fn matrix(rows: &[(Case, Outcome)]) -> String {
-    let columns: Vec<(&str, Grade)> = Catalogue::get()
+    let columns: Vec<(String, Grade)> = Catalogue::get()
         .clauses
         .iter()
         .filter(|c| c.grade != Grade::Info)
-        .map(|c| (c.id.as_str(), c.grade))
+        .map(|c| (c.id.to_string(), c.grade))
         .collect();
     // Before each column: a grade separator where the grade changes.
     let gap = |i: usize| match i.checked_sub(1).map(|p| columns[p].1) {

@@ -152,7 +152,7 @@ async fn the_html_report_reads_in_a_real_browser() {
     );
 
     // The failed clause's transcript is hidden until its row is clicked.
-    let visible = transcript_visible(&failed.id);
+    let visible = transcript_visible(&failed.id.to_string());
     assert_eq!(
         eval(&chromium, &page, "look at the transcript", &visible).await,
         Value::Bool(false),

@@ -34,20 +34,20 @@ async fn every_must_and_should_clause_and_scenario_is_caught_by_a_broken_target(
     );
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
 
-    let uncaught: Vec<&str> = Catalogue::get()
+    let uncaught: Vec<String> = Catalogue::get()
         .clauses
         .iter()
         .filter(|c| c.grade != Grade::Info)
         .filter(|clause| {
             !rows[..broken.len()].iter().any(|(case, outcome)| {
-                case.declares.contains(&clause.id.as_str())
+                case.declares.iter().any(|d| clause.id == *d)
                     && outcome.as_ref().is_ok_and(|report| {
-                        report.clause(&clause.id).map(|c| c.status)
+                        report.clause_result(clause.id).map(|c| c.status)
                             == Some(expected_status(clause.grade, true, false))
                     })
             })
         })
-        .map(|c| c.id.as_str())
+        .map(|c| c.id.to_string())
         .collect();
     assert!(
         uncaught.is_empty(),

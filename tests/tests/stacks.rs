@@ -136,7 +136,7 @@ async fn reference_stack_passes_every_clause() {
     let Some(report) = judge("reference").await else {
         return;
     };
-    let expected: Vec<(&str, Expect)> = report
+    let expected: Vec<(String, Expect)> = report
         .clauses
         .iter()
         .map(|c| {
@@ -146,9 +146,10 @@ async fn reference_stack_passes_every_clause() {
                 _ if c.id == "LO-40" => InBrowser(Passed),
                 _ => Is(Passed),
             };
-            (c.id.as_str(), want)
+            (c.id.to_string(), want)
         })
         .collect();
+    let expected: Vec<(&str, Expect)> = expected.iter().map(|(id, e)| (id.as_str(), *e)).collect();
     assert_table("reference", &report, &expected);
     assert_eq!(report.contract.judged, ContractKind::Documented);
     assert_eq!(report.verdict, Verdict::Conformant);

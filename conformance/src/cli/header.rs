@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use logout_conformance::Profile;
+use logout_conformance::launch::Launched;
 use logout_conformance::plan::contract::Contract;
 use logout_conformance::style::{HEADING, paint};
-use logout_conformance::subject::Subject;
 
-/// What the arguments said about the subject.
+/// What the arguments said about the launched target.
 pub struct About<'a> {
-    pub subject: &'a Subject,
+    pub launched: &'a Launched,
     /// `--image`.
     pub image: Option<&'a str>,
     /// `--profile`.
@@ -22,19 +22,19 @@ pub struct About<'a> {
 impl About<'_> {
     /// What the target is, beside its URL.
     fn kind(&self) -> Option<String> {
-        match self.subject {
-            Subject::Url(_) if self.target_given => None,
-            Subject::Url(_) => Some("the profile's base_url".into()),
-            Subject::Container(_) => self.image.map(|i| format!("a container of {i}")),
-            Subject::Embedded(_) => Some("the embedded reference server: no --target".into()),
+        match self.launched {
+            Launched::Url(_) if self.target_given => None,
+            Launched::Url(_) => Some("the profile's base_url".into()),
+            Launched::Container(_) => self.image.map(|i| format!("a container of {i}")),
+            Launched::Embedded(_) => Some("the embedded reference server: no --target".into()),
         }
     }
 
     /// The profile file, or what is used without one.
     fn profile_line(&self) -> String {
-        match (self.profile_file, self.subject) {
+        match (self.profile_file, self.launched) {
             (Some(path), _) => path.display().to_string(),
-            (None, Subject::Embedded(_)) => "none: the reference server's own".to_owned(),
+            (None, Launched::Embedded(_)) => "none: the reference server's own".to_owned(),
             (None, _) => "none: the API family's endpoints, no optional capabilities".to_owned(),
         }
     }
@@ -42,7 +42,7 @@ impl About<'_> {
 
 /// The header's lines.
 pub fn render(about: &About<'_>, profile: &Profile) -> String {
-    let url = about.subject.url();
+    let url = about.launched.url();
     let target = match about.kind() {
         Some(kind) => format!("{url} ({kind})"),
         None => url,

@@ -1,13 +1,13 @@
-//! The end of what a run started: stopping the subject (a container is removed, or the
+//! The end of what a run started: stopping the launched target (a container is removed, or the
 //! command that removes it is printed), and the signals that interrupt a run.
 
 use logout_conformance::container;
-use logout_conformance::subject::Subject;
+use logout_conformance::launch::Launched;
 
-/// Stops the subject; a container that cannot be removed is reported, with the command
+/// Stops the launched target; a container that cannot be removed is reported, with the command
 /// that removes it.
-pub async fn stop(subject: Subject) {
-    if let Err(e) = subject.stop().await {
+pub async fn stop(launched: Launched) {
+    if let Err(e) = launched.stop().await {
         eprintln!(
             "error: {e}\n  remove leftovers with: {}",
             container::cleanup_command()

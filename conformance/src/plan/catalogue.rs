@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::plan::clause_id::ClauseId;
+
 /// How much a clause weighs in the verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -109,7 +111,7 @@ impl Capability {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
-    pub id: String,
+    pub id: ClauseId,
     pub grade: Grade,
     pub title: String,
     pub text: String,
@@ -120,7 +122,7 @@ pub struct Clause {
     /// such a check failing in this clause's scenarios fails this clause too, under the
     /// other clause's root cause.
     #[serde(default)]
-    pub demands: Vec<String>,
+    pub demands: Vec<ClauseId>,
     /// The clause applies only to targets that offer this capability (LO-28: only with
     /// two instances). Without it the clause is not run and does not make the run
     /// incomplete.
@@ -156,7 +158,12 @@ impl Catalogue {
     }
 
     /// The clause with this ID.
-    pub fn clause(&self, id: &str) -> Option<&Clause> {
+    /// A clause by its written ID (`LO-05`, any case): none for text that is not one.
+    pub fn clause_named(&self, id: &str) -> Option<&Clause> {
+        id.parse().ok().and_then(|id| self.clause(id))
+    }
+
+    pub fn clause(&self, id: ClauseId) -> Option<&Clause> {
         self.clauses.iter().find(|c| c.id == id)
     }
 }
@@ -168,7 +175,7 @@ mod tests {
     #[test]
     fn catalogue_parses_with_unique_ids() {
         let c = Catalogue::parse(CATALOGUE_TOML).expect("catalogue parses");
-        let mut ids: Vec<_> = c.clauses.iter().map(|c| c.id.as_str()).collect();
+        let mut ids: Vec<_> = c.clauses.iter().map(|c| c.id).collect();
         let n = ids.len();
         ids.sort_unstable();
         ids.dedup();
@@ -177,7 +184,7 @@ mod tests {
         for clause in &c.clauses {
             for d in &clause.demands {
                 assert!(
-                    c.clause(d).is_some() && d != &clause.id,
+                    c.clause(*d).is_some() && *d != clause.id,
                     "{} demands {d}, which is not another clause",
                     clause.id
                 );

@@ -10,6 +10,7 @@ use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
 
 use crate::plan::catalogue::{Capability, Catalogue, Grade};
+use crate::plan::clause_id::ClauseId;
 
 /// The feature files of `features/`, compiled in: (file name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -101,7 +102,7 @@ impl std::fmt::Display for ScenarioKey {
 pub struct ScenarioInfo {
     pub key: ScenarioKey,
     pub name: String,
-    pub clause: String,
+    pub clause: ClauseId,
     pub grade: Grade,
     pub needs: Vec<Capability>,
     pub tags: Vec<String>,
@@ -230,7 +231,7 @@ fn read_tags(
         )));
     };
     let clause = catalogue
-        .clause(id)
+        .clause_named(id)
         .ok_or_else(|| err(format!("@{id} is not a clause of the catalogue")))?;
     let grades: Vec<&String> = tags
         .iter()
@@ -255,7 +256,7 @@ fn read_tags(
     Ok(ScenarioInfo {
         key,
         name: name.to_owned(),
-        clause: clause.id.clone(),
+        clause: clause.id,
         grade: clause.grade,
         needs,
         tags,
@@ -328,7 +329,7 @@ mod tests {
     fn scenarios_declare_what_their_clause_needs() {
         let suite = Suite::embedded().expect("valid");
         for s in &suite.scenarios {
-            let clause = Catalogue::get().clause(&s.clause).expect("known clause");
+            let clause = Catalogue::get().clause(s.clause).expect("known clause");
             for need in &clause.needs {
                 assert!(
                     s.needs.contains(need),

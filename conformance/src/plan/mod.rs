@@ -3,6 +3,7 @@
 //! target and which optional capabilities it offers.
 
 pub mod catalogue;
+pub mod clause_id;
 pub mod contract;
 pub mod features;
 pub mod profile;

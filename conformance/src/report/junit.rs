@@ -56,7 +56,7 @@ fn case(s: &ScenarioResult, strict: bool) -> TestCase {
         ),
         ScenarioStatus::NotRun => (TestCase::skipped(&name), Some(format!("not run: {reason}"))),
     };
-    case.set_classname(&s.clause);
+    case.set_classname(&s.clause.to_string());
     let notes: Vec<String> = s
         .observations
         .iter()
@@ -90,7 +90,7 @@ mod tests {
                 line: 3,
             },
             name: "s".into(),
-            clause: "LO-23".into(),
+            clause: "LO-23".parse().expect("a clause ID"),
             grade,
             status,
             reason: Some("expected: a\n  actual:   b".into()),

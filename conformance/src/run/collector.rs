@@ -73,16 +73,6 @@ impl Collector {
     }
 }
 
-/// The word a scenario is marked with in the terminal: its status's mark, except that an
-/// INFO scenario's failed check (a logout with no answer, say) is a finding of its
-/// clause — `INFO`, as the clause table and the HTML report show it — never a failure.
-pub fn mark(status: ScenarioStatus, grade: Grade) -> &'static str {
-    match (status, grade) {
-        (ScenarioStatus::Failed | ScenarioStatus::Warned, Grade::Info) => "INFO",
-        (status, _) => status.mark(),
-    }
-}
-
 /// A SHOULD clause broken is a warning, in every report.
 fn graded(status: ScenarioStatus, grade: Grade) -> ScenarioStatus {
     match (status, grade) {
@@ -109,7 +99,7 @@ impl State {
                 Some(ScenarioResult {
                     key: key.clone(),
                     name: info.name.clone(),
-                    clause: info.clause.clone(),
+                    clause: info.clause,
                     grade: info.grade,
                     status,
                     reason,
@@ -190,7 +180,7 @@ impl State {
         // styled as the reports style it; anstream drops the style off a terminal.
         anstream::println!(
             "  {} {:<6} {key}  {}",
-            crate::style::status(mark(status, info.grade), 7),
+            status.marked(info.grade, 7),
             info.clause,
             info.name
         );

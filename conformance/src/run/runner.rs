@@ -213,11 +213,11 @@ pub async fn run(
     let mut clauses = clauses(&results, &|id| profile.waives(id));
     for clause in &mut clauses {
         let applies_with = Catalogue::get()
-            .clause(&clause.id)
+            .clause(clause.id)
             .and_then(|c| c.applies_with);
         clause.applies = applies_with
             .is_none_or(|c| offers(&target, options.browser.as_deref(), c))
-            && profile.inapplicable(&clause.id).is_none();
+            && profile.inapplicable(clause.id).is_none();
     }
     let mut report = RunReport {
         target: target.endpoint.base().to_string(),
@@ -257,12 +257,9 @@ impl Leftovers {
 
 /// The scenario's clause and what its text demands.
 fn judged(suite: &Suite, key: &ScenarioKey) -> Judged {
-    let clause = suite
-        .scenario(key)
-        .map(|s| s.clause.clone())
-        .unwrap_or_default();
+    let clause = suite.scenario(key).map(|s| s.clause).unwrap_or_default();
     let demands = Catalogue::get()
-        .clause(&clause)
+        .clause(clause)
         .map(|c| c.demands.clone())
         .unwrap_or_default();
     Judged { clause, demands }
@@ -292,7 +289,7 @@ fn why_not_run(
     tags: Option<&TagOperation>,
     browser: Option<&Path>,
 ) -> Option<String> {
-    if target.profile.waives(&info.clause) {
+    if target.profile.waives(info.clause) {
         return Some("waived in the profile".into());
     }
     if let Some(tags) = tags
@@ -300,11 +297,11 @@ fn why_not_run(
     {
         return Some("not selected by --tags".into());
     }
-    if let Some(reason) = target.profile.inapplicable(&info.clause) {
+    if let Some(reason) = target.profile.inapplicable(info.clause) {
         return Some(format!("does not apply to this target: {reason}"));
     }
     let applies_with = Catalogue::get()
-        .clause(&info.clause)
+        .clause(info.clause)
         .and_then(|c| c.applies_with);
     if let Some(c) = applies_with.filter(|c| !offers(target, browser, *c)) {
         if c == Capability::Browser {

@@ -12,6 +12,7 @@ use reqwest_cookie_store::CookieStoreMutex;
 use crate::browser::Visit;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
+use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::{no_answer, not_sent, send};
 use crate::under_test::Target;
@@ -121,16 +122,16 @@ impl LogoutWorld {
     }
 
     /// The scenario's own clause.
-    pub fn clause(&self) -> String {
-        self.judged.clause.clone()
+    pub fn clause(&self) -> ClauseId {
+        self.judged.clause
     }
 
     /// Judges a check that belongs to clause `home`: a failure ends the scenario when
     /// its clause owns the check, and is evidence for `home` otherwise.
-    pub fn check(&mut self, home: &str, outcome: Result<(), Problem>) {
+    pub fn check(&mut self, home: ClauseId, outcome: Result<(), Problem>) {
         let Err(problem) = outcome else { return };
         let cause = Cause {
-            clause: home.to_owned(),
+            clause: home,
             key: problem.key.clone(),
         };
         if self.judged.owns(home) {
@@ -154,11 +155,11 @@ impl LogoutWorld {
 
     /// Records a failed check of `home` as evidence for it, without ending the scenario
     /// whatever clause the scenario is about (re-checks made while setting up).
-    pub fn corroborate(&mut self, home: &str, outcome: Result<(), Problem>) {
+    pub fn corroborate(&mut self, home: ClauseId, outcome: Result<(), Problem>) {
         if let Err(problem) = outcome {
             self.evidence.push(Evidence {
                 cause: Cause {
-                    clause: home.to_owned(),
+                    clause: home,
                     key: problem.key.clone(),
                 },
                 message: problem.message(),
@@ -168,11 +169,11 @@ impl LogoutWorld {
 
     /// A precondition of the scenario: when it fails, the scenario's clause is not
     /// judged here (blocked by `home`), and the failure is evidence for `home`.
-    pub fn precondition(&mut self, home: &str, outcome: Result<(), Problem>) {
+    pub fn precondition(&mut self, home: ClauseId, outcome: Result<(), Problem>) {
         if let Err(problem) = outcome {
             end(StepEnd::Blocked {
                 cause: Cause {
-                    clause: home.to_owned(),
+                    clause: home,
                     key: problem.key.clone(),
                 },
                 message: problem.message(),

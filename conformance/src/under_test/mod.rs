@@ -1,12 +1,12 @@
 //! The implementation under test: where it is, the profile that describes it, and the
 //! state the whole run shares (fresh user names, a store fault that must be switched off
 //! again). Also how the CLI starts one: a URL, the embedded reference server or a
-//! container ([`subject`]), and the profile's capability actions ([`action`]).
+//! container ([`launch`]: a [`launch::Launched`] target), and the profile's capability actions ([`action`]).
 
 pub mod action;
 pub mod container;
 pub mod embedded;
-pub mod subject;
+pub mod launch;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -18,6 +18,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::plan::clause_id::ClauseId;
+
 /// How a check fell short.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -49,7 +51,7 @@ impl Problem {
 /// The root cause of a failure: the clause whose check failed, and the defect's key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Cause {
-    pub clause: String,
+    pub clause: ClauseId,
     pub key: String,
 }
 
@@ -93,15 +95,15 @@ pub fn end(why: StepEnd) -> ! {
 #[derive(Debug, Clone, Default)]
 pub struct Judged {
     /// The scenario's own clause.
-    pub clause: String,
+    pub clause: ClauseId,
     /// Clauses whose checks the own clause's text demands (`LO-05` demands `LO-01`).
-    pub demands: Vec<String>,
+    pub demands: Vec<ClauseId>,
 }
 
 impl Judged {
     /// Whether a failing check of `home` fails this scenario (rather than being
     /// evidence for `home` elsewhere).
-    pub fn owns(&self, home: &str) -> bool {
-        self.clause == home || self.demands.iter().any(|d| d == home)
+    pub fn owns(&self, home: ClauseId) -> bool {
+        self.clause == home || self.demands.contains(&home)
     }
 }

@@ -5,7 +5,9 @@
 use serde::Serialize;
 
 use crate::plan::catalogue::{Catalogue, Grade};
+use crate::plan::clause_id::ClauseId;
 use crate::plan::features::ScenarioKey;
+use crate::style::Tone;
 use crate::verdict::check::Cause;
 use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
@@ -28,6 +30,7 @@ pub enum ClauseStatus {
 }
 
 impl ClauseStatus {
+    /// The word the console's clause table uses.
     pub fn label(self) -> &'static str {
         match self {
             ClauseStatus::Passed => "passed",
@@ -39,6 +42,18 @@ impl ClauseStatus {
             ClauseStatus::Info => "info",
         }
     }
+
+    /// How the label is painted.
+    pub fn tone(self) -> Tone {
+        match self {
+            ClauseStatus::Passed => Tone::Good,
+            ClauseStatus::Failed => Tone::Bad,
+            ClauseStatus::Warned => Tone::Warn,
+            ClauseStatus::Blocked => Tone::Blocked,
+            ClauseStatus::NotRun | ClauseStatus::Waived => Tone::Quiet,
+            ClauseStatus::Info => Tone::Info,
+        }
+    }
 }
 
 /// A failed check of a clause seen in a scenario of another clause.
@@ -47,7 +62,7 @@ pub struct EvidenceFrom {
     pub scenario: ScenarioKey,
     /// The scenario's name and clause.
     pub name: String,
-    pub clause: String,
+    pub clause: ClauseId,
     pub root_cause: Cause,
     pub message: String,
     /// The scenario's HTTP exchanges, masked.
@@ -58,7 +73,7 @@ pub struct EvidenceFrom {
 /// One clause's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClauseResult {
-    pub id: String,
+    pub id: ClauseId,
     pub grade: Grade,
     pub title: String,
     pub status: ClauseStatus,
@@ -85,7 +100,7 @@ fn is_true(b: &bool) -> bool {
 
 /// Groups scenario results by clause, in catalogue order, and judges each clause on its
 /// own scenarios and on the evidence other scenarios found for it.
-pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec<ClauseResult> {
+pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(ClauseId) -> bool) -> Vec<ClauseResult> {
     Catalogue::get()
         .clauses
         .iter()
@@ -95,8 +110,8 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
                 .filter(|r| r.clause == clause.id)
                 .cloned()
                 .collect();
-            let evidence = evidence_for(&clause.id, results);
-            let (status, reason) = if waived(&clause.id) {
+            let evidence = evidence_for(clause.id, results);
+            let (status, reason) = if waived(clause.id) {
                 (
                     ClauseStatus::Waived,
                     Some("waived in the profile".to_owned()),
@@ -111,7 +126,7 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
                 _ => Vec::new(),
             };
             ClauseResult {
-                id: clause.id.clone(),
+                id: clause.id,
                 grade: clause.grade,
                 title: clause.title.clone(),
                 status,
@@ -127,13 +142,13 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
 
 /// Every failed check of clause `id` in other clauses' scenarios: evidence they noted,
 /// and preconditions of `id` that blocked them.
-fn evidence_for(id: &str, results: &[ScenarioResult]) -> Vec<EvidenceFrom> {
+fn evidence_for(id: ClauseId, results: &[ScenarioResult]) -> Vec<EvidenceFrom> {
     let mut out = Vec::new();
     for r in results.iter().filter(|r| r.clause != id) {
         let from = |cause: &Cause, message: &str| EvidenceFrom {
             scenario: r.key.clone(),
             name: r.name.clone(),
-            clause: r.clause.clone(),
+            clause: r.clause,
             root_cause: cause.clone(),
             message: message.to_owned(),
             transcript: r.transcript.clone(),

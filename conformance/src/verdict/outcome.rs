@@ -6,6 +6,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::http::secrets::Masker;
+use crate::plan::clause_id::ClauseId;
 use crate::plan::contract::Contract;
 use crate::verdict::clause::ClauseResult;
 use crate::verdict::overall::Verdict;
@@ -32,8 +33,13 @@ pub struct RunReport {
 }
 
 impl RunReport {
-    /// A clause's result.
+    /// A clause's result, by its written ID (`LO-05`).
     pub fn clause(&self, id: &str) -> Option<&ClauseResult> {
+        self.clauses.iter().find(|c| c.id == id)
+    }
+
+    /// A clause's result.
+    pub fn clause_result(&self, id: ClauseId) -> Option<&ClauseResult> {
         self.clauses.iter().find(|c| c.id == id)
     }
 

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::plan::catalogue::Grade;
+use crate::style::Tone;
 use crate::verdict::clause::{ClauseResult, ClauseStatus};
 
 /// The verdict of a run, which the exit code carries.
@@ -33,6 +34,15 @@ impl Verdict {
             Verdict::Conformant => "conformant",
             Verdict::NonConformant => "non-conformant",
             Verdict::Incomplete => "incomplete",
+        }
+    }
+
+    /// How the label is painted.
+    pub fn tone(self) -> Tone {
+        match self {
+            Verdict::Conformant => Tone::Good,
+            Verdict::NonConformant => Tone::Bad,
+            Verdict::Incomplete => Tone::Blocked,
         }
     }
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::plan::catalogue::Catalogue;
+use crate::plan::clause_id::ClauseId;
 use crate::plan::features::ScenarioKey;
 use crate::verdict::check::Cause;
 use crate::verdict::clause::{ClauseResult, ClauseStatus};
@@ -20,9 +21,9 @@ pub struct RootCause {
     /// Where that first failure was seen.
     pub example: ScenarioKey,
     /// The clauses it failed (MUST) or warned (SHOULD), in catalogue order.
-    pub failed: Vec<String>,
+    pub failed: Vec<ClauseId>,
     /// The clauses it kept from being judged.
-    pub blocked: Vec<String>,
+    pub blocked: Vec<ClauseId>,
     /// How many scenarios it touched.
     pub scenarios: usize,
 }
@@ -70,9 +71,8 @@ pub fn group(clauses: &[ClauseResult]) -> Vec<RootCause> {
                 .get_or_insert_with(|| (e.scenario.clone(), e.message.clone()));
         }
     }
-    let ids = |set: &BTreeSet<usize>| -> Vec<String> {
-        set.iter().map(|i| clauses[*i].id.clone()).collect()
-    };
+    let ids =
+        |set: &BTreeSet<usize>| -> Vec<ClauseId> { set.iter().map(|i| clauses[*i].id).collect() };
     let mut out: Vec<RootCause> = groups
         .into_iter()
         .filter(|(_, g)| !g.failed.is_empty() || !g.blocked.is_empty())
@@ -88,7 +88,7 @@ pub fn group(clauses: &[ClauseResult]) -> Vec<RootCause> {
             }
         })
         .collect();
-    let order = |id: &str| {
+    let order = |id: ClauseId| {
         Catalogue::get()
             .clauses
             .iter()
@@ -98,7 +98,7 @@ pub fn group(clauses: &[ClauseResult]) -> Vec<RootCause> {
     out.sort_by_key(|r| {
         (
             std::cmp::Reverse(r.failed.len() + r.blocked.len()),
-            order(&r.cause.clause),
+            order(r.cause.clause),
         )
     });
     out

@@ -10,7 +10,9 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::plan::catalogue::Grade;
+use crate::plan::clause_id::ClauseId;
 use crate::plan::features::{ScenarioInfo, ScenarioKey};
+use crate::style::{self, Tone};
 use crate::verdict::check::{Cause, Evidence};
 
 /// How one scenario ended.
@@ -42,6 +44,21 @@ impl ScenarioStatus {
             ScenarioStatus::NotRun => "SKIP",
         }
     }
+
+    /// The mark of a scenario of a clause of `grade`, painted: an INFO scenario whose
+    /// check failed only reports what the target does (`INFO`), as the clause table and
+    /// the HTML report show it.
+    pub fn marked(self, grade: Grade, width: usize) -> String {
+        let (word, tone) = match (self, grade) {
+            (ScenarioStatus::Failed | ScenarioStatus::Warned, Grade::Info) => ("INFO", Tone::Info),
+            (ScenarioStatus::Passed, _) => ("PASS", Tone::Good),
+            (ScenarioStatus::Failed, _) => ("FAIL", Tone::Bad),
+            (ScenarioStatus::Warned, _) => ("WARN", Tone::Warn),
+            (ScenarioStatus::Blocked | ScenarioStatus::Error, _) => (self.mark(), Tone::Blocked),
+            (ScenarioStatus::NotRun, _) => (self.mark(), Tone::Quiet),
+        };
+        style::status(word, tone, width)
+    }
 }
 
 /// How one step of a scenario ended, for step-level reports (cucumber JSON).
@@ -69,7 +86,7 @@ pub enum StepStatus {
 pub struct ScenarioResult {
     pub key: ScenarioKey,
     pub name: String,
-    pub clause: String,
+    pub clause: ClauseId,
     #[serde(skip)]
     pub grade: Grade,
     pub status: ScenarioStatus,
@@ -103,7 +120,7 @@ impl ScenarioResult {
         Self {
             key: info.key.clone(),
             name: info.name.clone(),
-            clause: info.clause.clone(),
+            clause: info.clause,
             grade: info.grade,
             status: ScenarioStatus::NotRun,
             reason: Some(reason),

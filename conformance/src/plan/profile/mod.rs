@@ -19,6 +19,7 @@ mod v1;
 mod validate;
 pub mod values;
 
+use crate::plan::clause_id::ClauseId;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -210,15 +211,15 @@ impl Profile {
     /// what the clause is about (LO-12's stale access token beside a live refresh token
     /// needs two tokens). Such a clause is reported not run, with this reason, and does
     /// not make the run incomplete.
-    pub fn inapplicable(&self, clause: &str) -> Option<String> {
-        if clause == "LO-12" && !self.session.has_separate_access() {
+    pub fn inapplicable(&self, clause: ClauseId) -> Option<String> {
+        if clause == ClauseId::LO_12 && !self.session.has_separate_access() {
             return Some(
                 "the session is one credential (role \"session\"): there is no access token \
                  that could be stale beside a live refresh token"
                     .into(),
             );
         }
-        let clearing = ["LO-02", "LO-03", "LO-24"];
+        let clearing = [ClauseId::LO_02, ClauseId::LO_03, ClauseId::LO_24];
         (clearing.contains(&clause) && self.cleared_cookies().is_empty()).then(|| {
             "the target sets no session cookie (its tokens come in the login body): there is \
              no cookie for its logout to clear"
@@ -245,8 +246,8 @@ impl Profile {
     }
 
     /// Whether the user waived a clause.
-    pub fn waives(&self, id: &str) -> bool {
-        self.waive.iter().any(|w| w == id)
+    pub fn waives(&self, id: ClauseId) -> bool {
+        self.waive.iter().any(|w| id == w.as_str())
     }
 }
 

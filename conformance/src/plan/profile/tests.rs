@@ -28,7 +28,7 @@ fn actions_are_requests_or_commands() {
     assert!(matches!(fault.on, Action::Command(_)));
     assert!(matches!(fault.off, Action::Http(ref r) if r.path == "/admin/db/start"));
     assert!(p.offers(Capability::ExpiredSession));
-    assert!(p.waives("LO-30"));
+    assert!(p.waives(ClauseId::new(30)));
 }
 
 #[test]
@@ -163,7 +163,7 @@ dead = { status = [401], pointer = "/detail", exists = true }
     assert_eq!(p.logout.invalid_answer().status, [401]);
     assert!(p.offers(Capability::RefreshProbe));
     assert!(!p.offers(Capability::AccessProbe));
-    assert!(p.inapplicable("LO-12").is_some());
+    assert!(p.inapplicable(ClauseId::LO_12).is_some());
     let user = p.values.user("run-1");
     assert_eq!(user.email, "lo-run-1@corp.example");
     assert_eq!(user.password, "Secret-123");

@@ -146,7 +146,7 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
         ));
     }
     for id in &profile.waive {
-        if Catalogue::get().clause(id).is_none() {
+        if Catalogue::get().clause_named(id).is_none() {
             return Err(at(
                 "",
                 Some("waive"),

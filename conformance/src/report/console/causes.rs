@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
+use crate::plan::clause_id::ClauseId;
 use crate::report::console::fold::fold;
-use crate::run::collector::mark;
-use crate::style::{self, BAD, BLOCKED, paint};
+use crate::style::{BAD, BLOCKED, paint};
 use crate::verdict::outcome::RunReport;
 use crate::verdict::root_cause::RootCause;
 use crate::verdict::scenario::ScenarioStatus;
@@ -19,10 +19,10 @@ pub(super) fn indented(text: &str) -> String {
 pub(super) fn root_cause(out: &mut String, report: &RunReport, n: usize, cause: &RootCause) {
     let mut touched = Vec::new();
     if !cause.failed.is_empty() {
-        touched.push(format!("fails {}", cause.failed.join(", ")));
+        touched.push(format!("fails {}", ClauseId::joined(&cause.failed)));
     }
     if !cause.blocked.is_empty() {
-        touched.push(format!("blocks {}", cause.blocked.join(", ")));
+        touched.push(format!("blocks {}", ClauseId::joined(&cause.blocked)));
     }
     let heading = format!("ROOT CAUSE {n}: {}", cause.cause);
     let _ = writeln!(
@@ -74,7 +74,7 @@ pub(super) fn root_cause(out: &mut String, report: &RunReport, n: usize, cause: 
         .map(|s| {
             format!(
                 "    {} {:<6} {}  {}",
-                style::status(mark(s.status, s.grade), 7),
+                s.status.marked(s.grade, 7),
                 s.clause,
                 s.key,
                 s.name

@@ -4,8 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::report::console::causes::indented;
-use crate::run::collector::mark;
-use crate::style::{self, HEADING, paint};
+use crate::style::{HEADING, paint};
 use crate::verdict::outcome::RunReport;
 
 pub(super) fn every_exchange(out: &mut String, report: &RunReport) {
@@ -18,7 +17,7 @@ pub(super) fn every_exchange(out: &mut String, report: &RunReport) {
         let _ = writeln!(
             out,
             "{} {:<6} {}  {}",
-            style::status(mark(s.status, s.grade), 7),
+            s.status.marked(s.grade, 7),
             s.clause,
             s.key,
             s.name

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::style;
+use crate::plan::catalogue::Grade;
 use crate::verdict::outcome::RunReport;
 use crate::verdict::scenario::ScenarioStatus;
 
@@ -15,7 +15,7 @@ pub(super) fn skipped(out: &mut String, report: &RunReport, each: bool) {
     if skipped.is_empty() {
         return;
     }
-    let mark = style::status(ScenarioStatus::NotRun.mark(), 7);
+    let mark = ScenarioStatus::NotRun.marked(Grade::Must, 7);
     if !each {
         let n = skipped.len();
         let _ = writeln!(

@@ -42,7 +42,7 @@ pub(super) fn table(out: &mut String, report: &RunReport) {
             "{:<6}  {:<6}  {}  {}",
             c.id,
             c.grade.to_string(),
-            style::status(c.status.label(), 8),
+            style::status(c.status.label(), c.status.tone(), 8),
             c.title
         );
         if !reason.is_empty() {
@@ -98,7 +98,7 @@ pub(super) fn verdict(out: &mut String, report: &RunReport) {
     let _ = writeln!(
         out,
         "verdict: {}{} — exit {} against {}, judged on the {} ({ran} of {scenarios} scenarios judged{errors}, {:.2} s)",
-        paint(style::of_status(label).bold(), label),
+        paint(report.verdict.tone().style().bold(), label),
         if report.strict { " (strict)" } else { "" },
         report.verdict.exit_code(),
         report.target,

@@ -22,7 +22,7 @@ fn scenario(clause: &str, status: ScenarioStatus, line: usize) -> ScenarioResult
             line,
         },
         name: format!("scenario of {clause}"),
-        clause: clause.into(),
+        clause: clause.parse().expect("a clause ID"),
         grade: Grade::Must,
         status,
         reason: None,
@@ -39,7 +39,7 @@ fn scenario(clause: &str, status: ScenarioStatus, line: usize) -> ScenarioResult
 /// A run where LO-01 failed on a body carrying markup, and every other clause passed.
 fn report() -> RunReport {
     let cause = Cause {
-        clause: "LO-01".into(),
+        clause: "LO-01".parse().expect("a clause ID"),
         key: format!("body {PLANTED}"),
     };
     let mut failed = scenario("LO-01", ScenarioStatus::Failed, 12);
@@ -65,7 +65,7 @@ fn report() -> RunReport {
     ];
     let mut results = vec![failed];
     for (i, c) in Catalogue::get().clauses.iter().enumerate().skip(1) {
-        let mut s = scenario(&c.id, ScenarioStatus::Passed, 100 + i);
+        let mut s = scenario(&c.id.to_string(), ScenarioStatus::Passed, 100 + i);
         s.grade = c.grade;
         if i == 1 {
             s.evidence.push(Evidence {
@@ -196,7 +196,7 @@ fn an_info_scenario_that_observed_something_is_not_marked_failed() {
         .iter_mut()
         .find(|c| c.grade == Grade::Info)
         .expect("an INFO clause");
-    let mut s = scenario(&info.id, ScenarioStatus::Failed, 7);
+    let mut s = scenario(&info.id.to_string(), ScenarioStatus::Failed, 7);
     s.grade = Grade::Info;
     info.scenarios = vec![s];
     let html = render(&report).expect("renders");

@@ -201,8 +201,8 @@ fn root_cause(report: &RunReport, n: usize, cause: &RootCause) -> Value {
     context! {
         n,
         cause => cause.cause.to_string(),
-        failed => cause.failed.clone(),
-        blocked => cause.blocked.clone(),
+        failed => cause.failed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        blocked => cause.blocked.iter().map(ToString::to_string).collect::<Vec<_>>(),
         scenarios => cause.scenarios,
         example => cause.example.to_string(),
         example_anchor => anchor(&cause.example),
@@ -222,7 +222,7 @@ fn clause(c: &ClauseResult, index: &dyn Fn(&Cause) -> Option<usize>, texts: &Ste
         .map(|i| context! { n => i + 1 })
         .collect();
     context! {
-        id => &c.id,
+        id => c.id.to_string(),
         grade => c.grade.to_string(),
         title => &c.title,
         status => key,
@@ -241,7 +241,7 @@ fn evidence_from(e: &EvidenceFrom) -> Value {
         scenario => e.scenario.to_string(),
         anchor => anchor(&e.scenario),
         name => &e.name,
-        clause => &e.clause,
+        clause => e.clause.to_string(),
         cause => e.root_cause.to_string(),
         message => e.message.trim_end(),
     }

@@ -5,11 +5,12 @@ use cucumber::then;
 
 use crate::http::cookies::{SetCookie, clearing_notes, survivors_in_jar};
 use crate::http::exchange::{ResponseRecord, mask_header};
+use crate::plan::clause_id::ClauseId;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::Problem;
 
 /// The clause whose check "both cookies are cleared" is.
-const CLEARED: &str = "LO-02";
+const CLEARED: ClauseId = ClauseId::LO_02;
 
 /// The jar's verdict decides: how the deletion is spelled is LO-03's business. The raw
 /// headers only explain a failure.

@@ -5,6 +5,7 @@
 use cucumber::{given, then};
 
 use crate::http::exchange::mask_body;
+use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::values::Context;
 use crate::plan::profile::{Liveness, ProbeSpec, Role};
 use crate::run::request::{Cookies, Instance, Request};
@@ -22,10 +23,10 @@ async fn probe_finds(world: &mut LogoutWorld, verdict: String, which: String) {
     let outcome = expect_probe(world, &which, &token, live).await;
     let home = match (live, which.as_str()) {
         (true, _) => world.clause(),
-        (false, "refresh") => "LO-04".to_owned(),
-        (false, _) => "LO-27".to_owned(),
+        (false, "refresh") => ClauseId::LO_04,
+        (false, _) => ClauseId::LO_27,
     };
-    world.check(&home, outcome);
+    world.check(home, outcome);
 }
 
 /// Before the request under test, the probe must see the session as it is: a probe that
@@ -56,9 +57,9 @@ fn session_token(world: &LogoutWorld, which: &str) -> String {
 #[then(regex = r"^the probe accepts the (second session's|other user's) refresh token$")]
 async fn probe_second(world: &mut LogoutWorld, whose: String) {
     let (session, home) = if whose.starts_with("second") {
-        (world.second.clone(), "LO-20")
+        (world.second.clone(), ClauseId::LO_20)
     } else {
-        (world.other.clone(), "LO-08")
+        (world.other.clone(), ClauseId::LO_08)
     };
     let Some(session) = session else {
         could_not_run(format!("the scenario opened no {whose} session"));
@@ -86,7 +87,7 @@ async fn probe_rejects_all(world: &mut LogoutWorld) {
     }
     if live > 0 {
         world.check(
-            "LO-13",
+            ClauseId::LO_13,
             Err(Problem::new(
                 "a presented live refresh token survives",
                 format!(

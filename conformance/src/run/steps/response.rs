@@ -3,6 +3,7 @@
 use cucumber::then;
 
 use crate::http::exchange::{ResponseRecord, mask_body};
+use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
 use crate::run::request::Expect;
 use crate::run::send::no_answer;
@@ -10,7 +11,7 @@ use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
 
 /// The clause whose check "the answer is the documented success" is.
-pub(crate) const DOCUMENTED_ANSWER: &str = "LO-01";
+pub(crate) const DOCUMENTED_ANSWER: ClauseId = ClauseId::LO_01;
 
 /// LO-01's scenario spells the documented success out (status 200, JSON, the body), and
 /// LO-09's the documented store-failure answer (500, JSON, the error body). Under a
@@ -18,7 +19,7 @@ pub(crate) const DOCUMENTED_ANSWER: &str = "LO-01";
 /// status, content type and body instead: this is that answer and the documented one.
 fn declared_answer(world: &LogoutWorld) -> Option<(AnswerSpec, AnswerSpec)> {
     let logout = &world.target().profile.logout;
-    let (ours, documented) = match world.clause().as_str() {
+    let (ours, documented) = match world.clause() {
         DOCUMENTED_ANSWER => (&logout.success, AnswerSpec::documented()),
         STORE_FAILURE => (&logout.store_failure, AnswerSpec::store_failure()),
         _ => return None,
@@ -27,7 +28,7 @@ fn declared_answer(world: &LogoutWorld) -> Option<(AnswerSpec, AnswerSpec)> {
 }
 
 /// The clause of the failing store's answer.
-const STORE_FAILURE: &str = "LO-09";
+const STORE_FAILURE: ClauseId = ClauseId::LO_09;
 
 #[then(regex = r"^the response status is (\d+)$")]
 fn status_is(world: &mut LogoutWorld, expected: u16) {

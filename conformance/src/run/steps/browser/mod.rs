@@ -47,7 +47,7 @@ fn held_after_login(world: &mut LogoutWorld) {
     }
     let home = world.clause();
     world.precondition(
-        &home,
+        home,
         Err(Problem::new(
             format!(
                 "the browser did not keep {} after login",

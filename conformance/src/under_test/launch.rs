@@ -8,8 +8,9 @@ use crate::under_test::embedded::Embedded;
 /// Log lines of a container shown when its run does not pass.
 const LOG_LINES: usize = 40;
 
-/// The implementation under test.
-pub enum Subject {
+/// The implementation under test as the CLI launched it (the run itself knows it as a
+/// [`Target`](crate::under_test::Target)).
+pub enum Launched {
     /// Started elsewhere; only its URL is known.
     Url(String),
     /// The reference server, in this process.
@@ -18,7 +19,7 @@ pub enum Subject {
     Container(Box<RunningContainer>),
 }
 
-impl Subject {
+impl Launched {
     /// Starts the embedded reference server.
     pub async fn embedded() -> std::io::Result<Self> {
         Ok(Self::Embedded(Box::new(Embedded::start().await?)))
@@ -34,37 +35,37 @@ impl Subject {
     /// The base URL to test.
     pub fn url(&self) -> String {
         match self {
-            Subject::Url(url) => url.clone(),
-            Subject::Embedded(server) => server.url(),
-            Subject::Container(container) => container.base_url(),
+            Launched::Url(url) => url.clone(),
+            Launched::Embedded(server) => server.url(),
+            Launched::Container(container) => container.base_url(),
         }
     }
 
     /// The profile that describes it when the user gives none.
     pub fn default_profile(&self) -> Profile {
         match self {
-            Subject::Embedded(server) => server.profile.clone(),
-            Subject::Url(_) | Subject::Container(_) => Profile::default(),
+            Launched::Embedded(server) => server.profile.clone(),
+            Launched::Url(_) | Launched::Container(_) => Profile::default(),
         }
     }
 
     /// The container's last log lines, if it is a container.
     pub async fn logs(&self) -> Option<String> {
         match self {
-            Subject::Container(c) => Some(c.last_logs(LOG_LINES).await),
-            Subject::Url(_) | Subject::Embedded(_) => None,
+            Launched::Container(c) => Some(c.last_logs(LOG_LINES).await),
+            Launched::Url(_) | Launched::Embedded(_) => None,
         }
     }
 
     /// Stops what the CLI started.
     pub async fn stop(self) -> Result<(), ContainerError> {
         match self {
-            Subject::Url(_) => Ok(()),
-            Subject::Embedded(server) => {
+            Launched::Url(_) => Ok(()),
+            Launched::Embedded(server) => {
                 server.stop().await;
                 Ok(())
             }
-            Subject::Container(container) => container.remove().await,
+            Launched::Container(container) => container.remove().await,
         }
     }
 }
