@@ -4,8 +4,10 @@
 //! ([`crate::verdict`]) judges clause by clause.
 
 pub mod collector;
+mod execute;
 pub mod request;
 pub mod runner;
+mod selection;
 pub mod send;
 pub(crate) mod steps;
 pub mod template;

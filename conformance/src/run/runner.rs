@@ -1,31 +1,28 @@
-//! One run of the suite against one target: plan which scenarios can run, run them with
-//! cucumber, and judge every clause.
+//! One run of the suite against one target: check the target can be reached and can
+//! open a session, select the scenarios that can run ([`selection`](super::selection)),
+//! run them ([`execute`](super::execute)), and judge every clause.
 
-use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
 
 use cucumber::gherkin::tagexpr::TagOperation;
-use cucumber::tag::Ext as _;
-use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
-use futures::stream;
 
-use crate::browser;
-use crate::plan::catalogue::{Capability, Catalogue};
+use crate::plan::catalogue::Catalogue;
 use crate::plan::contract::Contract;
-use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
-use crate::run::collector::Collector;
+use crate::plan::features::Suite;
+use crate::run::execute::{Execution, execute};
 use crate::run::request::Cookies;
+use crate::run::selection::{offers, select};
 use crate::run::steps;
 use crate::run::world::LogoutWorld;
 use crate::under_test::{Target, TargetError};
-use crate::verdict::check::{Evidence, Judged};
+use crate::verdict::check::Judged;
 use crate::verdict::clause::clauses;
 use crate::verdict::outcome::RunReport;
 use crate::verdict::overall::verdict;
 use crate::verdict::root_cause;
-use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
+use crate::verdict::scenario::ScenarioResult;
 
 /// How to run.
 #[derive(Debug, Clone)]
@@ -86,7 +83,7 @@ pub async fn run(
     static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let _turn = ONE_AT_A_TIME.lock().await;
     let started = Instant::now();
-    let started_at = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
 
     target.check_reachable().await?;
     preflight_session(&target).await?;
@@ -98,258 +95,53 @@ pub async fn run(
         ),
         None => None,
     };
-    let browser = options.browser.clone();
-    let (to_run, mut results) = plan(&target, &suite, tags.as_ref(), browser.as_deref());
+    let (to_run, mut results) = select(&target, &suite, tags.as_ref(), options.browser.as_deref());
     if to_run.is_empty() {
         return Err(RunError::NothingRan(
             " (every scenario was waived, not selected by --tags or needs a missing capability)"
                 .into(),
         ));
     }
+    let how = Execution {
+        progress: options.progress,
+        concurrency: options.concurrency,
+        every_transcript: options.every_transcript,
+        browser: options.browser.clone(),
+    };
+    results.extend(execute(&target, &suite, &to_run, how).await?);
 
-    let collector = Collector::new(suite.clone(), options.progress);
-    let leftovers: Arc<Mutex<HashMap<ScenarioKey, Leftovers>>> = Arc::default();
-    let fault_errors: Arc<Mutex<Vec<String>>> = Arc::default();
+    let mut report = judge(&target, &results, options, started_at, started.elapsed());
+    report.mask(&target.secrets.masker());
+    Ok(report)
+}
 
-    let before_target = target.clone();
-    let before_suite = suite.clone();
-    let after_target = target.clone();
-    let after_notes = leftovers.clone();
-    let after_errors = fault_errors.clone();
-    let every_transcript = options.every_transcript;
-    let selected: HashSet<ScenarioKey> = to_run.iter().cloned().collect();
-    LogoutWorld::cucumber::<&str>()
-        .with_parser(Preparsed)
-        .with_writer(collector.clone().fail_on_skipped().normalized())
-        .max_concurrent_scenarios(options.concurrency)
-        .before(move |feature, _, scenario, world| {
-            let key = ScenarioKey {
-                file: display_path(feature),
-                line: scenario.position.line,
-            };
-            world.bind(before_target.clone(), judged(&before_suite, &key));
-            world.chromium.clone_from(&browser);
-            Box::pin(async {})
-        })
-        .after(move |feature, _, scenario, _, world| {
-            let target = after_target.clone();
-            let notes = after_notes.clone();
-            let errors = after_errors.clone();
-            let key = ScenarioKey {
-                file: display_path(feature),
-                line: scenario.position.line,
-            };
-            let seen = world.map(|w| Leftovers::take(w, every_transcript));
-            Box::pin(async move {
-                if let Some(seen) = seen {
-                    notes
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .insert(key, seen);
-                }
-                if let Err(e) = target.store_fault_off().await {
-                    errors
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .push(e.to_string());
-                }
-            })
-        })
-        .with_cli(cli::Opts::<_, _, _, cli::Empty>::default())
-        .filter_run(suite.features.clone(), move |feature, _, scenario| {
-            selected.contains(&ScenarioKey {
-                file: display_path(feature),
-                line: scenario.position.line,
-            })
-        })
-        .await;
-
-    target
-        .store_fault_off()
-        .await
-        .map_err(|e| RunError::FaultLeftOn(e.to_string()))?;
-    if let Some(e) = fault_errors
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .first()
-    {
-        return Err(RunError::FaultLeftOn(e.clone()));
-    }
-    let parse_errors = collector.parse_errors();
-    if !parse_errors.is_empty() {
-        return Err(RunError::Parse(parse_errors.join("; ")));
-    }
-
-    let ran = collector.results();
-    if ran.is_empty() {
-        return Err(RunError::NothingRan(String::new()));
-    }
-    let mut notes = leftovers.lock().unwrap_or_else(PoisonError::into_inner);
-    for key in &to_run {
-        let Some(info) = suite.scenario(key) else {
-            continue;
-        };
-        match ran.iter().find(|r| &r.key == key) {
-            Some(result) => {
-                let mut result = result.clone();
-                if let Some(left) = notes.remove(key) {
-                    result.observations = left.observations;
-                    result.evidence = left.evidence;
-                    if result.transcript.is_none() {
-                        result.transcript = left.transcript;
-                    }
-                }
-                results.push(result);
-            }
-            None => {
-                let mut missing =
-                    ScenarioResult::not_run(info, "cucumber did not run this scenario".into());
-                missing.status = ScenarioStatus::Error;
-                results.push(missing);
-            }
-        }
-    }
+/// Every clause judged on the scenario results, and the run's verdict.
+fn judge(
+    target: &Target,
+    results: &[ScenarioResult],
+    options: &RunOptions,
+    started_at: String,
+    wall_time: Duration,
+) -> RunReport {
     let profile = &target.profile;
-    let mut clauses = clauses(&results, &|id| profile.waives(id));
+    let mut clauses = clauses(results, &|id| profile.waives(id));
     for clause in &mut clauses {
         let applies_with = Catalogue::get()
             .clause(clause.id)
             .and_then(|c| c.applies_with);
-        clause.applies = applies_with
-            .is_none_or(|c| offers(&target, options.browser.as_deref(), c))
+        clause.applies = applies_with.is_none_or(|c| offers(target, options.browser.as_deref(), c))
             && profile.inapplicable(clause.id).is_none();
     }
-    let mut report = RunReport {
+    RunReport {
         target: target.endpoint.base().to_string(),
         kit_version: env!("CARGO_PKG_VERSION").into(),
         started_at,
         contract: Contract::of(profile),
         strict: options.strict,
         verdict: verdict(&clauses, options.strict),
-        wall_time: started.elapsed(),
+        wall_time,
         root_causes: root_cause::group(&clauses),
         clauses,
-    };
-    report.mask(&target.secrets.masker());
-    Ok(report)
-}
-
-/// What a scenario's world leaves for the report when it ends.
-#[derive(Debug, Default)]
-struct Leftovers {
-    observations: Vec<String>,
-    evidence: Vec<Evidence>,
-    /// The exchanges, when the scenario found evidence for other clauses (or every
-    /// transcript is kept).
-    transcript: Option<String>,
-}
-
-impl Leftovers {
-    fn take(world: &mut LogoutWorld, every_transcript: bool) -> Self {
-        let evidence = std::mem::take(&mut world.evidence);
-        Self {
-            observations: std::mem::take(&mut world.observations),
-            transcript: (every_transcript || !evidence.is_empty()).then(|| format!("{world:?}")),
-            evidence,
-        }
-    }
-}
-
-/// The scenario's clause and what its text demands.
-fn judged(suite: &Suite, key: &ScenarioKey) -> Judged {
-    let clause = suite.scenario(key).map(|s| s.clause).unwrap_or_default();
-    let demands = Catalogue::get()
-        .clause(clause)
-        .map(|c| c.demands.clone())
-        .unwrap_or_default();
-    Judged { clause, demands }
-}
-
-/// Splits the scenarios into those to run and those that are not run, with the reason.
-fn plan(
-    target: &Target,
-    suite: &Suite,
-    tags: Option<&TagOperation>,
-    browser: Option<&Path>,
-) -> (Vec<ScenarioKey>, Vec<ScenarioResult>) {
-    let mut to_run = Vec::new();
-    let mut not_run = Vec::new();
-    for info in &suite.scenarios {
-        match why_not_run(target, info, tags, browser) {
-            None => to_run.push(info.key.clone()),
-            Some(reason) => not_run.push(ScenarioResult::not_run(info, reason)),
-        }
-    }
-    (to_run, not_run)
-}
-
-fn why_not_run(
-    target: &Target,
-    info: &ScenarioInfo,
-    tags: Option<&TagOperation>,
-    browser: Option<&Path>,
-) -> Option<String> {
-    if target.profile.waives(info.clause) {
-        return Some("waived in the profile".into());
-    }
-    if let Some(tags) = tags
-        && !tags.eval(info.tags.iter())
-    {
-        return Some("not selected by --tags".into());
-    }
-    if let Some(reason) = target.profile.inapplicable(info.clause) {
-        return Some(format!("does not apply to this target: {reason}"));
-    }
-    let applies_with = Catalogue::get()
-        .clause(info.clause)
-        .and_then(|c| c.applies_with);
-    if let Some(c) = applies_with.filter(|c| !offers(target, browser, *c)) {
-        if c == Capability::Browser {
-            return no_browser(browser);
-        }
-        return Some(format!(
-            "applies only to a target that offers the {} capability (declare {})",
-            c.name(),
-            c.how_to_offer()
-        ));
-    }
-    if info.needs.contains(&Capability::Browser)
-        && let Some(why) = no_browser(browser)
-    {
-        return Some(why);
-    }
-    info.needs
-        .iter()
-        .filter(|c| **c != Capability::Browser)
-        .find(|c| !target.profile.offers(**c))
-        .map(|c| {
-            format!(
-                "the target offers no {} capability (declare {})",
-                c.name(),
-                c.how_to_offer()
-            )
-        })
-}
-
-/// Whether the run offers a capability: the machine's browser, or what the target's
-/// profile declares.
-fn offers(target: &Target, browser: Option<&Path>, capability: Capability) -> bool {
-    match capability {
-        Capability::Browser => no_browser(browser).is_none(),
-        other => target.profile.offers(other),
-    }
-}
-
-/// Why the run has no browser to use, if it has none.
-fn no_browser(browser: Option<&Path>) -> Option<String> {
-    match browser {
-        None => Some(format!(
-            "no Chromium browser: none of {} is on PATH (install one, or give --browser PATH)",
-            browser::NAMES.join(", ")
-        )),
-        Some(path) => browser::usable(path)
-            .err()
-            .map(|why| format!("no Chromium browser: {why} (give --browser PATH of a Chromium)")),
     }
 }
 
@@ -365,16 +157,4 @@ async fn preflight_session(target: &Arc<Target>) -> Result<(), TargetError> {
             url: target.endpoint.base().to_string(),
             message,
         })
-}
-
-/// Hands cucumber the features the harness parsed and expanded itself.
-struct Preparsed;
-
-impl parser::Parser<Vec<gherkin::Feature>> for Preparsed {
-    type Cli = cli::Empty;
-    type Output = stream::Iter<std::vec::IntoIter<parser::Result<gherkin::Feature>>>;
-
-    fn parse(self, features: Vec<gherkin::Feature>, _: cli::Empty) -> Self::Output {
-        stream::iter(features.into_iter().map(Ok).collect::<Vec<_>>())
-    }
 }
