@@ -7,7 +7,7 @@
 mod reference;
 
 // Broken targets: each is caught on exactly the clauses it declares.
-#[path = "tests/broken.rs"]
+#[path = "tests/broken/mod.rs"]
 mod broken;
 
 // Benign variants: each passes every clause.
