@@ -32,8 +32,9 @@ USERS=${BENCH_USERS:-100}
 # The request log stays at its default level (info): it is part of what is measured.
 unset RUST_LOG
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 # --- the table ------------------------------------------------------------------------
 # Renders the table of a raw results file (also: scripts/bench.sh --table FILE).
@@ -97,18 +98,7 @@ if [ "${1:-}" = --table ]; then
 fi
 
 # --- what the benchmark needs -------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v redis-server >/dev/null || missing+=(redis-server)
-command -v curl >/dev/null || missing+=(curl)
-command -v taskset >/dev/null || missing+=(util-linux)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]} (Debian packages)"
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing wrk:wrk redis-server:redis-server curl:curl taskset:util-linux
 [ "$(nproc --all)" -ge 2 ] || die "needs two processors: one for the servers, one for wrk"
 # Every process measured runs through $ON_SERVER or $ON_LOAD: pinned, and reniced if allowed.
 PRIO=()
@@ -122,21 +112,11 @@ say "building release binaries into $TARGET_DIR (the debug build is not touched)
 cargo build --release --quiet --target-dir "$TARGET_DIR" \
   -p logout-server -p logout-conformance -p bare-logout
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/logout-bench.XXXXXX")
+start_work logout-bench
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$RESULTS_DIR/$STAMP.tsv
 TABLE=$RESULTS_DIR/$STAMP.txt
-PIDS=()
-
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- helpers ------------------------------------------------------------------------
 
@@ -153,18 +133,6 @@ free_port() {
   die "no free loopback port found"
 }
 
-# Waits until FILE has a line matching REGEX and prints the first match.
-wait_for_line() {
-  local file=$1 regex=$2 pid=$3
-  for _ in $(seq 300); do
-    if grep -Eo -m1 "$regex" "$file" 2>/dev/null; then return; fi
-    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before '$regex'"; }
-    sleep 0.05
-  done
-  cat "$file" >&2
-  die "timed out waiting for '$regex' in $file"
-}
-
 # Starts the reference server on the server CPU; prints its URL. Extra args follow.
 start_server() {
   local name=$1; shift
@@ -173,7 +141,7 @@ start_server() {
   local pid=$!
   PIDS+=("$pid")
   echo "$pid" >"$WORK/$name.pid"
-  wait_for_line "$WORK/$name.log" 'http://127\.0\.0\.1:[0-9]+' "$pid" >"$WORK/$name.url"
+  server_url "$WORK/$name.log" "$pid" >"$WORK/$name.url"
   local i
   for ((i = 1; i <= USERS; i++)); do
     curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
@@ -279,7 +247,7 @@ fi
 "${ON_SERVER[@]}" "$BIN/bare-logout" 0 >"$WORK/baseline.log" 2>&1 &
 PIDS+=($!)
 echo $! >"$WORK/baseline.pid"
-wait_for_line "$WORK/baseline.log" 'http://127\.0\.0\.1:[0-9]+' "$!" >"$WORK/baseline.url"
+server_url "$WORK/baseline.log" "$!" >"$WORK/baseline.url"
 
 start_server memory
 

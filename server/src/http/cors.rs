@@ -22,7 +22,7 @@ use warp::http::header::{
 use warp::http::{Method, StatusCode};
 use warp::reply::{Reply, Response};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The origins allowed to call the API with credentials.
 #[derive(Clone, Debug)]

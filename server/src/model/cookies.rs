@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime};
 use warp::http::header::{COOKIE, HeaderMap, HeaderValue, InvalidHeaderValue, SET_COOKIE};
 use warp::reply::Response;
 
-use crate::token::Token;
+use crate::model::token::Token;
 
 /// The short-lived credential's cookie.
 pub const ACCESS_COOKIE: &str = "accessToken";

@@ -30,8 +30,7 @@ mod request_line;
 
 pub use request_line::RequestLineFormat;
 
-/// The target of the one-line-per-request log ([`crate::routes::routes`]).
-pub const REQUEST_TARGET: &str = "logout_server::request";
+use crate::http::request_log::REQUEST_TARGET;
 /// Buffered request lines go out once they reach this many bytes...
 pub const FLUSH_AT: usize = 64 * 1024;
 /// ...or this long after the previous flush, whichever comes first.
