@@ -7,7 +7,9 @@
 #   scripts/bench.sh            # the whole benchmark, about 8 minutes after the build
 #
 # Environment (all optional): BENCH_DURATION (seconds per load run, 10), BENCH_REPS (3),
-# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10),
+# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10;
+# 0 skips the suite and its build), BENCH_SERVER_BIN (a logout-server binary to measure
+# instead of this checkout's, e.g. an older commit's build, for a before/after table),
 # BENCH_USERS (100: the sessions of each run are spread over this many users),
 # BENCH_NICE (-10: as root, the servers and wrk run at this niceness so that other work on
 # a shared machine disturbs them less; 0 to leave it).
@@ -109,8 +111,12 @@ ON_SERVER=("${PRIO[@]}" taskset -c "$SERVER_CPU")
 ON_LOAD=("${PRIO[@]}" taskset -c "$LOAD_CPU")
 
 say "building release binaries into $TARGET_DIR (the debug build is not touched)"
-cargo build --release --quiet --target-dir "$TARGET_DIR" \
-  -p logout-server -p logout-conformance -p bare-logout
+packages=(-p logout-server -p bare-logout)
+[ "$SUITE_RUNS" = 0 ] || packages+=(-p logout-conformance)
+cargo build --release --quiet --target-dir "$TARGET_DIR" "${packages[@]}"
+SERVER_BIN=${BENCH_SERVER_BIN:-$BIN/logout-server}
+[ -x "$SERVER_BIN" ] || die "BENCH_SERVER_BIN: $SERVER_BIN is not an executable"
+[ -z "${BENCH_SERVER_BIN:-}" ] || say "measuring $SERVER_BIN instead of this checkout's server"
 
 start_work logout-bench
 mkdir -p "$RESULTS_DIR"
@@ -136,7 +142,7 @@ free_port() {
 # Starts the reference server on the server CPU; prints its URL. Extra args follow.
 start_server() {
   local name=$1; shift
-  "${ON_SERVER[@]}" "$BIN/logout-server" --port 0 --enable-conformance-hooks \
+  "${ON_SERVER[@]}" "$SERVER_BIN" --port 0 --enable-conformance-hooks \
     --password-memory-kib 8 --password-iterations 1 "$@" 2>"$WORK/$name.log" &
   local pid=$!
   PIDS+=("$pid")
@@ -387,7 +393,8 @@ for _ in $(seq "$SUITE_RUNS"); do
   end=$EPOCHREALTIME
   suite_times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
 done
-printf 'suite\tembedded\twall\tseconds=%s\t-\n' "$(IFS=,; echo "${suite_times[*]}")" >>"$RAW"
+[ "$SUITE_RUNS" = 0 ] ||
+  printf 'suite\tembedded\twall\tseconds=%s\t-\n' "$(IFS=,; echo "${suite_times[*]}")" >>"$RAW"
 
 print_table "$RAW" | tee "$TABLE"
 say "raw figures: $RAW; table: $TABLE"

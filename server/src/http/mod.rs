@@ -4,6 +4,7 @@
 
 pub mod body;
 pub mod cors;
+pub mod endpoint;
 pub mod error;
 pub mod handlers;
 pub mod limits;

@@ -1,7 +1,7 @@
 //! One connection: its limits, serving it with HTTP/1.1 until it ends or is shed, and
 //! closing it gracefully; and the slot each connection holds while it is open.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::server::conn::http1;
@@ -11,7 +11,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError, watch};
 
 use crate::http::body::DRAIN_CAP;
-use crate::process::idle::{Idle, Place};
+use crate::process::idle::Idle;
 
 /// How connections are served: limits that protect the server from slow or idle clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,9 +120,3 @@ pub async fn free_slot(slots: &Arc<Semaphore>, idle: &Idle) -> Option<OwnedSemap
 
 /// How often a client waiting for a slot looks again for a connection to shed.
 const SHED_RETRY: Duration = Duration::from_millis(250);
-
-/// Locks a connection's place among the idle ones; a poisoned lock is used as it is
-/// (a `Place` is a few flags, never left half-updated).
-pub fn lock(place: &Mutex<Place>) -> std::sync::MutexGuard<'_, Place> {
-    place.lock().unwrap_or_else(PoisonError::into_inner)
-}

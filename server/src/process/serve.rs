@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use futures::future::Either;
@@ -21,7 +21,7 @@ use crate::app::config::Config;
 use crate::app::state::AppState;
 use crate::http::limits::oversized;
 use crate::http::routes::routes;
-use crate::process::connection::{ConnectionLimits, free_slot, lock, serve_connection};
+use crate::process::connection::{ConnectionLimits, free_slot, serve_connection};
 use crate::process::idle::Idle;
 
 /// How often expired tokens are swept out of the store.
@@ -173,11 +173,11 @@ async fn accept_loop<F>(
                 None => break,
             },
         };
-        let place = Arc::new(Mutex::new(idle.join()));
-        let shed = lock(&place).shed_signal();
+        let place = Arc::new(idle.join());
+        let shed = place.shed_signal();
         let service = Arc::new(TowerToHyperService::new(warp::service(routes.clone())));
         let service = service_fn(move |request: Request<Incoming>| {
-            lock(&place).busy();
+            place.busy();
             let place = Arc::clone(&place);
             let answer = match oversized(&request) {
                 Some(error) => Either::Left(std::future::ready(Ok(error.into_response()))),
@@ -185,7 +185,7 @@ async fn accept_loop<F>(
             };
             Box::pin(async move {
                 let answer = answer.await;
-                lock(&place).answered();
+                place.answered();
                 answer
             })
         });
