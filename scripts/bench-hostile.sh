@@ -23,34 +23,18 @@ TARGET_DIR=target/bench
 BIN=$TARGET_DIR/release
 PASSWORD=bench-password-1
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench-hostile: $*"; exit 1; }
+BENCH_NAME=bench-hostile
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v curl >/dev/null || missing+=(curl)
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing wrk:wrk curl:curl
 [ "$(ulimit -n)" -gt $((HALF_OPEN + 100)) ] || ulimit -n $((HALF_OPEN + 1000)) \
   || die "needs more than $HALF_OPEN file descriptors (ulimit -n)"
 
 say "building the release server into $TARGET_DIR"
 cargo build --release --quiet --target-dir "$TARGET_DIR" -p logout-server
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/logout-hostile.XXXXXX")
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+start_work logout-hostile
 
 # Starts the server with the real password cost; sets URL and PID.
 start_server() {
@@ -59,13 +43,7 @@ start_server() {
     2>"$WORK/server.log" &
   PID=$!
   PIDS+=("$PID")
-  for _ in $(seq 200); do
-    URL=$(grep -Eo -m1 'http://127\.0\.0\.1:[0-9]+' "$WORK/server.log" || true)
-    [ -n "$URL" ] && return
-    kill -0 "$PID" 2>/dev/null || { cat "$WORK/server.log" >&2; die "the server exited"; }
-    sleep 0.05
-  done
-  die "the server did not say where it listens"
+  URL=$(server_url "$WORK/server.log" "$PID")
 }
 
 register() {

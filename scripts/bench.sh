@@ -7,7 +7,9 @@
 #   scripts/bench.sh            # the whole benchmark, about 8 minutes after the build
 #
 # Environment (all optional): BENCH_DURATION (seconds per load run, 10), BENCH_REPS (3),
-# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10),
+# BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10;
+# 0 skips the suite and its build), BENCH_SERVER_BIN (a logout-server binary to measure
+# instead of this checkout's, e.g. an older commit's build, for a before/after table),
 # BENCH_USERS (100: the sessions of each run are spread over this many users),
 # BENCH_NICE (-10: as root, the servers and wrk run at this niceness so that other work on
 # a shared machine disturbs them less; 0 to leave it).
@@ -32,8 +34,9 @@ USERS=${BENCH_USERS:-100}
 # The request log stays at its default level (info): it is part of what is measured.
 unset RUST_LOG
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "bench: $*"; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=scripts/bench-lib.sh
+. scripts/bench-lib.sh
 
 # --- the table ------------------------------------------------------------------------
 # Renders the table of a raw results file (also: scripts/bench.sh --table FILE).
@@ -97,18 +100,7 @@ if [ "${1:-}" = --table ]; then
 fi
 
 # --- what the benchmark needs -------------------------------------------------------
-missing=()
-command -v wrk >/dev/null || missing+=(wrk)
-command -v redis-server >/dev/null || missing+=(redis-server)
-command -v curl >/dev/null || missing+=(curl)
-command -v taskset >/dev/null || missing+=(util-linux)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]} (Debian packages)"
-  sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+install_missing wrk:wrk redis-server:redis-server curl:curl taskset:util-linux
 [ "$(nproc --all)" -ge 2 ] || die "needs two processors: one for the servers, one for wrk"
 # Every process measured runs through $ON_SERVER or $ON_LOAD: pinned, and reniced if allowed.
 PRIO=()
@@ -119,24 +111,18 @@ ON_SERVER=("${PRIO[@]}" taskset -c "$SERVER_CPU")
 ON_LOAD=("${PRIO[@]}" taskset -c "$LOAD_CPU")
 
 say "building release binaries into $TARGET_DIR (the debug build is not touched)"
-cargo build --release --quiet --target-dir "$TARGET_DIR" \
-  -p logout-server -p logout-conformance -p bare-logout
+packages=(-p logout-server -p bare-logout)
+[ "$SUITE_RUNS" = 0 ] || packages+=(-p logout-conformance)
+cargo build --release --quiet --target-dir "$TARGET_DIR" "${packages[@]}"
+SERVER_BIN=${BENCH_SERVER_BIN:-$BIN/logout-server}
+[ -x "$SERVER_BIN" ] || die "BENCH_SERVER_BIN: $SERVER_BIN is not an executable"
+[ -z "${BENCH_SERVER_BIN:-}" ] || say "measuring $SERVER_BIN instead of this checkout's server"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/logout-bench.XXXXXX")
+start_work logout-bench
 mkdir -p "$RESULTS_DIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$RESULTS_DIR/$STAMP.tsv
 TABLE=$RESULTS_DIR/$STAMP.txt
-PIDS=()
-
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # --- helpers ------------------------------------------------------------------------
 
@@ -153,27 +139,15 @@ free_port() {
   die "no free loopback port found"
 }
 
-# Waits until FILE has a line matching REGEX and prints the first match.
-wait_for_line() {
-  local file=$1 regex=$2 pid=$3
-  for _ in $(seq 300); do
-    if grep -Eo -m1 "$regex" "$file" 2>/dev/null; then return; fi
-    kill -0 "$pid" 2>/dev/null || { cat "$file" >&2; die "process $pid exited before '$regex'"; }
-    sleep 0.05
-  done
-  cat "$file" >&2
-  die "timed out waiting for '$regex' in $file"
-}
-
 # Starts the reference server on the server CPU; prints its URL. Extra args follow.
 start_server() {
   local name=$1; shift
-  "${ON_SERVER[@]}" "$BIN/logout-server" --port 0 --enable-conformance-hooks \
+  "${ON_SERVER[@]}" "$SERVER_BIN" --port 0 --enable-conformance-hooks \
     --password-memory-kib 8 --password-iterations 1 "$@" 2>"$WORK/$name.log" &
   local pid=$!
   PIDS+=("$pid")
   echo "$pid" >"$WORK/$name.pid"
-  wait_for_line "$WORK/$name.log" 'http://127\.0\.0\.1:[0-9]+' "$pid" >"$WORK/$name.url"
+  server_url "$WORK/$name.log" "$pid" >"$WORK/$name.url"
   local i
   for ((i = 1; i <= USERS; i++)); do
     curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
@@ -279,7 +253,7 @@ fi
 "${ON_SERVER[@]}" "$BIN/bare-logout" 0 >"$WORK/baseline.log" 2>&1 &
 PIDS+=($!)
 echo $! >"$WORK/baseline.pid"
-wait_for_line "$WORK/baseline.log" 'http://127\.0\.0\.1:[0-9]+' "$!" >"$WORK/baseline.url"
+server_url "$WORK/baseline.log" "$!" >"$WORK/baseline.url"
 
 start_server memory
 
@@ -419,7 +393,8 @@ for _ in $(seq "$SUITE_RUNS"); do
   end=$EPOCHREALTIME
   suite_times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')")
 done
-printf 'suite\tembedded\twall\tseconds=%s\t-\n' "$(IFS=,; echo "${suite_times[*]}")" >>"$RAW"
+[ "$SUITE_RUNS" = 0 ] ||
+  printf 'suite\tembedded\twall\tseconds=%s\t-\n' "$(IFS=,; echo "${suite_times[*]}")" >>"$RAW"
 
 print_table "$RAW" | tee "$TABLE"
 say "raw figures: $RAW; table: $TABLE"

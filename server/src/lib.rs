@@ -9,38 +9,39 @@
 //!
 //! [`spawn`] runs it in a tokio task; [`routes()`] gives the filter for embedding or for
 //! wrapping in deliberately broken variants ([`spawn_routes`] serves those).
+//!
+//! The source is in layers, each using only those below it: `process` (command line,
+//! serving connections, shutdown, the log) → `http` (routes, handlers, CORS, errors,
+//! bodies) → `app` (settings, shared state) → `model` (tokens, sessions, users,
+//! passwords, cookies) → [`store`]. The modules keep the flat public paths they have
+//! always had (`logout_server::cookies`, `logout_server::handlers`, ...): each has that
+//! one path, the layer folders being private.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod body;
-pub mod config;
-pub mod cookies;
-pub mod cors;
-pub mod error;
-pub mod handlers;
-pub mod idle;
-pub mod logging;
-pub mod password;
-pub mod recover;
+mod app;
+mod http;
+mod model;
+mod process;
 pub mod redis_db;
-pub mod respond;
-pub mod routes;
-pub mod serve;
-pub mod sessions;
-pub mod state;
 pub mod store;
-pub mod token;
-pub mod users;
+
+pub use app::{config, state};
+pub use http::{body, cors, error, handlers, limits, recover, request_log, respond, routes};
+pub use model::{cookies, internal, password, sessions, token, users};
+pub use process::{args, connection, idle, logging, serve, shutdown};
 
 pub use async_trait::async_trait;
 
-pub use config::{Args, Config, StoreConfig};
-pub use error::ApiError;
-pub use password::{HashLimits, PasswordCost};
-pub use routes::routes;
-pub use serve::{RunningServer, spawn, spawn_routes};
-pub use state::AppState;
+pub use app::config::{Config, StoreConfig};
+pub use app::state::AppState;
+pub use http::error::ApiError;
+pub use http::routes::routes;
+pub use model::internal::InternalError;
+pub use model::password::{HashLimits, PasswordCost};
+pub use process::args::Args;
+pub use process::serve::{RunningServer, spawn, spawn_routes};
 pub use store::{
     AccessRecord, FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, SessionRecord,
     StoreError, TokenHash, TokenStore,

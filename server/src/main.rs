@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use logout_server::shutdown::Signals;
 use logout_server::{Args, logging, spawn};
 
 #[tokio::main]
@@ -16,6 +17,14 @@ async fn main() -> ExitCode {
     let _log = logging::init();
 
     let (secure_cookies, cors_origins) = (config.secure_cookies, config.cors_origins.clone());
+    // Caught before "listening" is said: a SIGTERM sent on reading it is graceful too.
+    let signals = match Signals::install() {
+        Ok(signals) => signals,
+        Err(error) => {
+            eprintln!("logout-server: error: cannot catch SIGINT and SIGTERM: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let server = match spawn(config).await {
         Ok(server) => server,
         Err(error) => {
@@ -25,28 +34,9 @@ async fn main() -> ExitCode {
     };
     tracing::info!(url = %server.url(), secure_cookies, ?cors_origins, "listening");
 
-    if let Err(error) = shutdown_signal().await {
-        tracing::error!(%error, "cannot wait for shutdown signals; stopping");
-    }
+    signals.received().await;
     tracing::info!("shutting down: finishing in-flight requests");
     server.shutdown().await;
     tracing::info!("stopped");
     ExitCode::SUCCESS
-}
-
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM (what `docker stop` sends).
-async fn shutdown_signal() -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let mut terminate = signal(SignalKind::terminate())?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result,
-            _ = terminate.recv() => Ok(()),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
-    }
 }

@@ -22,7 +22,7 @@ use warp::http::header::{
 use warp::http::{Method, StatusCode};
 use warp::reply::{Reply, Response};
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The origins allowed to call the API with credentials.
 #[derive(Clone, Debug)]
@@ -45,7 +45,7 @@ impl CorsPolicy {
     }
 
     /// The answer to a preflight from `origin`, before [`CorsPolicy::decorate`].
-    fn preflight(&self, origin: &HeaderValue) -> Response {
+    pub fn preflight(&self, origin: &HeaderValue) -> Response {
         if !self.allows(origin) {
             return ApiError::OriginNotAllowed.into_response();
         }
@@ -63,8 +63,8 @@ impl CorsPolicy {
         response
     }
 
-    /// Adds the CORS headers that `origin` is entitled to.
-    fn decorate(&self, origin: Option<HeaderValue>, mut response: Response) -> Response {
+    /// Adds the CORS headers that `origin` (the request's `Origin`) is entitled to.
+    pub fn decorate(&self, origin: Option<HeaderValue>, mut response: Response) -> Response {
         if self.origins.is_empty() {
             return response;
         }

@@ -30,8 +30,7 @@ mod request_line;
 
 pub use request_line::RequestLineFormat;
 
-/// The target of the one-line-per-request log ([`crate::routes::routes`]).
-pub const REQUEST_TARGET: &str = "logout_server::request";
+use crate::http::request_log::{self, REQUEST_TARGET, RequestLine};
 /// Buffered request lines go out once they reach this many bytes...
 pub const FLUSH_AT: usize = 64 * 1024;
 /// ...or this long after the previous flush, whichever comes first.
@@ -51,6 +50,10 @@ pub fn init() -> LogGuard {
         .with_ansi(terminal)
         .event_format(RequestLineFormat::default())
         .init();
+    if writer.shared.buffered {
+        let lines = writer.clone();
+        request_log::install(Box::new(move |line| lines.write_request_line(line)));
+    }
     LogGuard { writer }
 }
 
@@ -137,6 +140,25 @@ impl StderrLog {
         }
         Self { shared }
     }
+
+    /// Buffers one request line, written by hand as [`RequestLineFormat`] writes it.
+    fn write_request_line(&self, line: &RequestLine<'_>) {
+        LINE.with(|buffer| {
+            let mut buffer = buffer.borrow_mut();
+            buffer.clear();
+            request_line::write_line(&mut buffer, line);
+            let mut writer = LineWriter {
+                shared: &self.shared,
+                buffer: true,
+            };
+            let _ = writer.write_all(&buffer);
+        });
+    }
+}
+
+thread_local! {
+    /// The request line being written, its allocation reused.
+    static LINE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// The flush thread: writes out what is pending when woken or every [`FLUSH_EVERY`],

@@ -29,10 +29,11 @@ pub enum BodyError {
 
 /// Extracts the body stream without reading it.
 pub fn stream() -> impl Filter<Extract = (BodyStream,), Error = warp::Rejection> + Clone {
-    warp::body::stream().map(into_body_stream)
+    warp::body::stream().map(boxed)
 }
 
-fn into_body_stream<S, B>(chunks: S) -> BodyStream
+/// The chunks of `warp::body::stream()` as a [`BodyStream`].
+pub fn boxed<S, B>(chunks: S) -> BodyStream
 where
     S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
     B: Buf + Send,

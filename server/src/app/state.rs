@@ -3,11 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::config::{Config, StoreConfig};
-use crate::password::Passwords;
+use crate::app::config::{Config, StoreConfig};
+use crate::model::password::Passwords;
+use crate::model::users::Users;
 use crate::redis_db::{ConnectError, RedisDb};
 use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, TokenStore};
-use crate::users::Users;
 
 /// The server's shared state; cloning it is cheap.
 #[derive(Clone)]

@@ -9,13 +9,13 @@ use warp::http::header::{HeaderMap, SET_COOKIE};
 use warp::reply::Response;
 
 use super::{answer, json_body, required};
-use crate::body::BodyStream;
-use crate::cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE};
-use crate::error::ApiError;
-use crate::respond;
-use crate::sessions::{self, ACCESS_TTL, REFRESH_TTL};
-use crate::state::AppState;
-use crate::users::{InsertError, Role, User};
+use crate::app::state::AppState;
+use crate::http::body::BodyStream;
+use crate::http::error::ApiError;
+use crate::http::respond;
+use crate::model::cookies::{self, ACCESS_COOKIE, REFRESH_COOKIE};
+use crate::model::sessions::{self, ACCESS_TTL, REFRESH_TTL};
+use crate::model::users::{InsertError, Role, User};
 
 const REGISTER_ERROR: &str = "Error registering user";
 const LOGIN_ERROR: &str = "Error logging in";

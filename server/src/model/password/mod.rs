@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 
-use crate::token::RandomError;
+use crate::model::token::RandomError;
 
 mod memory;
 

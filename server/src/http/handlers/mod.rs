@@ -12,8 +12,8 @@ use serde::de::DeserializeOwned;
 use warp::http::header::{CONTENT_TYPE, HeaderMap};
 use warp::reply::Response;
 
-use crate::body::{self, BodyError, BodyStream};
-use crate::error::ApiError;
+use crate::http::body::{self, BodyError, BodyStream};
+use crate::http::error::ApiError;
 
 /// Turns a handler's result into its answer.
 fn answer(result: Result<Response, ApiError>) -> Response {

@@ -24,13 +24,14 @@ use warp::http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use warp::reply::Response;
 
 use super::answer;
-use crate::body::{self, BodyStream, DRAIN_CAP};
-use crate::error::{ApiError, InternalError};
-use crate::respond;
-use crate::sessions::{self, ACCESS_TTL, REFRESH_TTL};
-use crate::state::AppState;
-use crate::token::Token;
-use crate::users::{InsertError, Role, User};
+use crate::app::state::AppState;
+use crate::http::body::{self, BodyStream, DRAIN_CAP};
+use crate::http::error::ApiError;
+use crate::http::respond;
+use crate::model::internal::InternalError;
+use crate::model::sessions::{self, ACCESS_TTL, REFRESH_TTL};
+use crate::model::token::Token;
+use crate::model::users::{InsertError, Role, User};
 
 const EXPIRED_ERROR: &str = "Error creating expired session";
 const SESSIONS_ERROR: &str = "Error opening sessions";

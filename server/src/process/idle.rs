@@ -4,7 +4,7 @@
 //! (slowloris) cannot keep a new client out until their header-read timeout ends. A
 //! connection with a request in flight is never shed.
 
-use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -15,57 +15,86 @@ use tokio::sync::Notify;
 const KEEP_ALIVE_GRACE: Duration = Duration::from_secs(1);
 
 /// The waiting connections, oldest first.
-#[derive(Debug, Default)]
+///
+/// Every request marks its connection busy, then waiting again: one atomic store each
+/// (see [`Place`]), so that this bookkeeping costs a request next to nothing. Only
+/// shedding, which happens when the connection cap is reached, looks through them all.
+#[derive(Debug)]
 pub struct Idle {
-    waiting: Mutex<Waiting>,
+    /// The instant waiting times are counted from.
+    epoch: Instant,
+    /// Every open connection's slot, in the order they came.
+    slots: Mutex<Vec<Arc<Slot>>>,
 }
 
-#[derive(Debug, Default)]
-struct Waiting {
-    next: u64,
-    /// By (sheddable from, registration number): the first entry is the one to shed.
-    queue: BTreeMap<(Instant, u64), Arc<Notify>>,
+impl Default for Idle {
+    fn default() -> Self {
+        Self {
+            epoch: Instant::now(),
+            slots: Mutex::default(),
+        }
+    }
 }
+
+/// One connection, as [`Idle`] sees it.
+#[derive(Debug)]
+struct Slot {
+    /// [`BUSY`], or 1 + the nanoseconds from [`Idle::epoch`] to the instant the
+    /// connection may be shed.
+    sheddable_from: AtomicU64,
+    shed: Arc<Notify>,
+}
+
+/// A connection with a request in flight.
+const BUSY: u64 = 0;
 
 /// One connection's place among the waiting ones; `shed()` resolves when the server
 /// wants it closed.
 #[derive(Debug)]
 pub struct Place {
     idle: Arc<Idle>,
-    key: Option<(Instant, u64)>,
-    shed: Arc<Notify>,
+    slot: Arc<Slot>,
 }
 
 impl Idle {
     /// A new connection: waiting for its first head, sheddable at once.
     pub fn join(self: &Arc<Self>) -> Place {
-        let mut place = Place {
-            idle: Arc::clone(self),
-            key: None,
+        let slot = Arc::new(Slot {
+            sheddable_from: AtomicU64::new(self.stamp(Instant::now())),
             shed: Arc::new(Notify::new()),
-        };
-        place.wait_from(Instant::now());
-        place
+        });
+        self.lock().push(Arc::clone(&slot));
+        Place {
+            idle: Arc::clone(self),
+            slot,
+        }
     }
 
     /// Asks the connection that has waited longest (and may be shed now) to close;
     /// false when every connection is busy or still in its grace period.
     pub fn shed_oldest(&self) -> bool {
-        let mut waiting = self.lock();
-        let now = Instant::now();
-        let Some(entry) = waiting.queue.first_entry() else {
+        let now = self.stamp(Instant::now());
+        let mut slots = self.lock();
+        let mut oldest: Option<(usize, u64)> = None;
+        for (at, slot) in slots.iter().enumerate() {
+            let from = slot.sheddable_from.load(Ordering::Relaxed);
+            if from != BUSY && from <= now && oldest.is_none_or(|(_, best)| from < best) {
+                oldest = Some((at, from));
+            }
+        }
+        let Some((at, _)) = oldest else {
             return false;
         };
-        if entry.key().0 > now {
-            return false;
-        }
-        entry.remove().notify_one();
+        slots.remove(at).shed.notify_one();
         true
     }
 
     /// How many connections wait for a head.
     pub fn len(&self) -> usize {
-        self.lock().queue.len()
+        self.lock()
+            .iter()
+            .filter(|slot| slot.sheddable_from.load(Ordering::Relaxed) != BUSY)
+            .count()
     }
 
     /// Whether no connection waits for a head.
@@ -73,43 +102,42 @@ impl Idle {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Waiting> {
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    /// `instant` as a [`Slot::sheddable_from`] value (never [`BUSY`]).
+    fn stamp(&self, instant: Instant) -> u64 {
+        let nanos = instant.saturating_duration_since(self.epoch).as_nanos();
+        u64::try_from(nanos).unwrap_or(u64::MAX - 1).saturating_add(1)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Slot>>> {
+        self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl Place {
     /// A request head arrived: the connection is busy and may not be shed.
-    pub fn busy(&mut self) {
-        if let Some(key) = self.key.take() {
-            self.idle.lock().queue.remove(&key);
-        }
+    pub fn busy(&self) {
+        self.slot.sheddable_from.store(BUSY, Ordering::Relaxed);
     }
 
     /// The answer is done: the connection waits for its next head, sheddable after a
     /// grace period.
-    pub fn answered(&mut self) {
-        self.busy();
-        self.wait_from(Instant::now() + KEEP_ALIVE_GRACE);
+    pub fn answered(&self) {
+        let from = self.idle.stamp(Instant::now() + KEEP_ALIVE_GRACE);
+        self.slot.sheddable_from.store(from, Ordering::Relaxed);
     }
 
     /// Notified when the server sheds this connection.
     pub fn shed_signal(&self) -> Arc<Notify> {
-        Arc::clone(&self.shed)
-    }
-
-    fn wait_from(&mut self, from: Instant) {
-        let mut waiting = self.idle.lock();
-        waiting.next += 1;
-        let key = (from, waiting.next);
-        waiting.queue.insert(key, Arc::clone(&self.shed));
-        self.key = Some(key);
+        Arc::clone(&self.slot.shed)
     }
 }
 
 impl Drop for Place {
     fn drop(&mut self) {
-        self.busy();
+        let mut slots = self.idle.lock();
+        if let Some(at) = slots.iter().position(|slot| Arc::ptr_eq(slot, &self.slot)) {
+            slots.remove(at);
+        }
     }
 }
 
@@ -136,7 +164,7 @@ mod tests {
     #[tokio::test]
     async fn busy_and_just_answered_connections_are_not_shed() {
         let idle = Arc::new(Idle::default());
-        let mut busy = idle.join();
+        let busy = idle.join();
         busy.busy();
         assert!(!idle.shed_oldest(), "a request in flight");
         busy.answered();

@@ -3,32 +3,26 @@
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
-
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::{JoinHandle, JoinSet};
 
 use futures::future::Either;
 use hyper::Request;
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
 use hyper::service::{Service, service_fn};
-use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError, watch};
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::task::{JoinHandle, JoinSet};
 use warp::Filter;
 use warp::reply::Response;
 
-use crate::body::DRAIN_CAP;
-use crate::config::Config;
-use crate::error::ApiError;
-use crate::idle::{Idle, Place};
-use crate::routes::routes;
-use crate::state::AppState;
+use crate::app::config::Config;
+use crate::app::state::AppState;
+use crate::http::limits::oversized;
+use crate::http::routes::routes;
+use crate::process::connection::{ConnectionLimits, free_slot, serve_connection};
+use crate::process::idle::Idle;
 
 /// How often expired tokens are swept out of the store.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
@@ -40,32 +34,6 @@ pub struct RunningServer {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
-}
-
-/// How connections are served: limits that protect the server from slow or idle clients.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ConnectionLimits {
-    /// On shutdown, how long in-flight requests may take before open connections are
-    /// dropped.
-    pub shutdown_timeout: Duration,
-    /// How long a client may take to send a request's headers (slowloris); past it the
-    /// connection is closed.
-    pub header_read_timeout: Duration,
-    /// Connections served at once. A client beyond it takes the slot of the connection
-    /// that has waited longest for a request head (half-open or idle); while every
-    /// connection has a request in flight, it waits in the listen backlog.
-    pub max_connections: usize,
-}
-
-impl Default for ConnectionLimits {
-    /// A 10 s shutdown deadline, 30 s to send the headers, 1024 connections.
-    fn default() -> Self {
-        Self {
-            shutdown_timeout: Duration::from_secs(10),
-            header_read_timeout: Duration::from_secs(30),
-            max_connections: 1024,
-        }
-    }
 }
 
 impl RunningServer {
@@ -205,11 +173,11 @@ async fn accept_loop<F>(
                 None => break,
             },
         };
-        let place = Arc::new(Mutex::new(idle.join()));
-        let shed = lock(&place).shed_signal();
+        let place = Arc::new(idle.join());
+        let shed = place.shed_signal();
         let service = Arc::new(TowerToHyperService::new(warp::service(routes.clone())));
         let service = service_fn(move |request: Request<Incoming>| {
-            lock(&place).busy();
+            place.busy();
             let place = Arc::clone(&place);
             let answer = match oversized(&request) {
                 Some(error) => Either::Left(std::future::ready(Ok(error.into_response()))),
@@ -217,7 +185,7 @@ async fn accept_loop<F>(
             };
             Box::pin(async move {
                 let answer = answer.await;
-                lock(&place).answered();
+                place.answered();
                 answer
             })
         });
@@ -244,123 +212,6 @@ async fn accept_loop<F>(
         );
     }
     connections.shutdown().await;
-}
-
-/// Longest request target (path and query) answered by the API; longer is 414 JSON.
-/// (hyper itself answers a bodiless 414 past 65534 bytes, before any of this code runs.)
-pub const MAX_URI_BYTES: usize = 8 * 1024;
-/// Most header bytes (names, values and 4 bytes per line) answered by the API; more is
-/// 431 JSON. (hyper itself answers a bodiless 431 past its ~400 KiB read buffer or 100
-/// header lines, before any of this code runs.)
-pub const MAX_HEADER_BYTES: usize = 64 * 1024;
-
-/// The JSON refusal of a request whose target or headers are over this server's limits,
-/// answered before routing (so without a request log line; logged at debug).
-fn oversized<B>(request: &Request<B>) -> Option<ApiError> {
-    let uri = request
-        .uri()
-        .path_and_query()
-        .map_or(0, |target| target.as_str().len());
-    if uri > MAX_URI_BYTES {
-        tracing::debug!(uri_bytes = uri, "request target too long: 414");
-        return Some(ApiError::UriTooLong);
-    }
-    let headers: usize = request
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 4)
-        .sum();
-    if headers > MAX_HEADER_BYTES {
-        tracing::debug!(header_bytes = headers, "request headers too large: 431");
-        return Some(ApiError::HeaderFieldsTooLarge);
-    }
-    None
-}
-
-/// How long, after the last answer, a connection's unread input is still read and dropped.
-const LINGER: Duration = Duration::from_secs(2);
-
-/// Serves one connection with HTTP/1.1 until it ends, finishing the request in flight
-/// when `stop` turns true. Then closes it gracefully ("lingering close"): sends FIN and
-/// reads and drops what the client still sends (an unread body's tail), for at most
-/// [`LINGER`] and [`DRAIN_CAP`] bytes, so that the kernel does not answer unread bytes
-/// with a reset that would destroy the answer before the client reads it.
-async fn serve_connection<S, B>(
-    stream: TcpStream,
-    service: S,
-    mut stop: watch::Receiver<bool>,
-    shed: Arc<Notify>,
-    limits: ConnectionLimits,
-) where
-    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B> + Unpin,
-    S::Future: Unpin,
-    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    B: hyper::body::Body + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let mut connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .serve_connection(TokioIo::new(stream), service);
-    let mut stopping = false;
-    let served = loop {
-        tokio::select! {
-            served = std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)) => break served,
-            _ = stop.wait_for(|stop| *stop), if !stopping => {
-                stopping = true;
-                std::pin::Pin::new(&mut connection).graceful_shutdown();
-            }
-            () = shed.notified() => {
-                tracing::debug!("connection cap reached: closed the longest-waiting idle connection");
-                return;
-            }
-        }
-    };
-    if let Err(error) = served {
-        tracing::debug!(%error, "connection ended with an error");
-        return;
-    }
-    let mut stream = connection.into_parts().io.into_inner();
-    if stream.shutdown().await.is_err() {
-        return;
-    }
-    let mut sink = [0u8; 16 * 1024];
-    let mut drained = 0usize;
-    let _ = tokio::time::timeout(LINGER, async {
-        while drained <= DRAIN_CAP {
-            match stream.read(&mut sink).await {
-                Ok(0) | Err(_) => return,
-                Ok(read) => drained += read,
-            }
-        }
-    })
-    .await;
-}
-
-/// A connection slot: at once if one is free; else the longest-waiting idle connection is
-/// shed and its slot taken, or, when every connection is busy, the next one to close.
-/// `None` once the semaphore is closed.
-async fn free_slot(slots: &Arc<Semaphore>, idle: &Idle) -> Option<OwnedSemaphorePermit> {
-    loop {
-        match Arc::clone(slots).try_acquire_owned() {
-            Ok(slot) => return Some(slot),
-            Err(TryAcquireError::Closed) => return None,
-            Err(TryAcquireError::NoPermits) => {}
-        }
-        idle.shed_oldest();
-        // A kept-alive connection may become sheddable later: look again now and then.
-        match tokio::time::timeout(SHED_RETRY, Arc::clone(slots).acquire_owned()).await {
-            Ok(slot) => return slot.ok(),
-            Err(_) => continue,
-        }
-    }
-}
-
-/// How often a client waiting for a slot looks again for a connection to shed.
-const SHED_RETRY: Duration = Duration::from_millis(250);
-
-fn lock(place: &Mutex<Place>) -> std::sync::MutexGuard<'_, Place> {
-    place.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// A failed accept: a connection that died in the backlog is nothing; running out of file

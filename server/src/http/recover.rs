@@ -13,7 +13,7 @@ use warp::reject::{
 };
 use warp::reply::Response;
 
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
 /// The recover handler of [`crate::routes()`].
 pub async fn handle(rejection: Rejection) -> Result<Response, Infallible> {

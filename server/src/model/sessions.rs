@@ -7,10 +7,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::cookies::PresentedTokens;
-use crate::error::InternalError;
+use crate::model::cookies::PresentedTokens;
+use crate::model::internal::InternalError;
+use crate::model::token::{self, Token};
 use crate::store::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
-use crate::token::{self, Token};
 
 /// Lifetime of an access token: 15 minutes.
 pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);

@@ -12,6 +12,7 @@ use tracing_subscriber::fmt::format::{self, FormatEvent, FormatFields, Writer};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::REQUEST_TARGET;
+use crate::http::request_log::RequestLine;
 
 /// `tracing-subscriber`'s default format, with a fast path for request lines: those are
 /// written by hand, byte for byte as the default format writes them without colours
@@ -115,7 +116,66 @@ pub(super) struct Clock {
     pub(super) prefix: [u8; 20],
 }
 
+/// Appends `line` to `out` as [`RequestLineFormat`] writes it, without `fmt` machinery
+/// (the path alone goes through `Debug` when it holds a byte that `Debug` escapes).
+pub(super) fn write_line(out: &mut Vec<u8>, line: &RequestLine<'_>) {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    CLOCK.with(|clock| clock.borrow_mut().put(out, since_epoch));
+    out.extend_from_slice(b"  INFO ");
+    out.extend_from_slice(REQUEST_TARGET.as_bytes());
+    out.extend_from_slice(b": request method=");
+    out.extend_from_slice(line.method.as_str().as_bytes());
+    out.extend_from_slice(b" path=");
+    if line
+        .path
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push(b'"');
+        out.extend_from_slice(line.path.as_bytes());
+        out.push(b'"');
+    } else {
+        use std::io::Write;
+        let _ = write!(out, "{:?}", line.path);
+    }
+    out.extend_from_slice(b" status=");
+    put_decimal(out, u64::from(line.status), 1);
+    out.extend_from_slice(b" latency_ms=");
+    let micros = u64::try_from(line.latency.as_micros()).unwrap_or(u64::MAX);
+    put_decimal(out, micros / 1000, 1);
+    out.push(b'.');
+    put_decimal(out, micros % 1000, 3);
+    out.push(b'\n');
+}
+
+/// Appends `value` in decimal, zero-padded to at least `width` digits.
+fn put_decimal(out: &mut Vec<u8>, value: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut value = value;
+    while value > 0 || digits.len() - at < width {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 impl Clock {
+    /// Appends the time `since_epoch` as [`Clock::write`] writes it.
+    pub(super) fn put(&mut self, out: &mut Vec<u8>, since_epoch: Duration) {
+        let second = since_epoch.as_secs();
+        if second != self.second {
+            self.prefix = rfc3339_second(second);
+            self.second = second;
+        }
+        out.extend_from_slice(&self.prefix);
+        put_decimal(out, u64::from(since_epoch.subsec_micros()), 6);
+        out.push(b'Z');
+    }
+
     fn write_now(&mut self, writer: &mut Writer<'_>) -> fmt::Result {
         let since_epoch = SystemTime::now()
             .duration_since(UNIX_EPOCH)

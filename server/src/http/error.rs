@@ -9,31 +9,9 @@ use warp::http::StatusCode;
 use warp::http::header::{ALLOW, HeaderValue, RETRY_AFTER};
 use warp::reply::Response;
 
-use crate::password::PasswordError;
-use crate::respond;
-use crate::store::StoreError;
-use crate::token::RandomError;
-use crate::users::RegistryError;
-
-/// What went wrong inside the server; logged, never shown.
-#[derive(Debug, thiserror::Error)]
-pub enum InternalError {
-    /// The token store failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The user registry failed.
-    #[error(transparent)]
-    Users(#[from] RegistryError),
-    /// Password hashing failed.
-    #[error(transparent)]
-    Password(#[from] PasswordError),
-    /// No random token could be drawn.
-    #[error(transparent)]
-    Random(#[from] RandomError),
-    /// A `Set-Cookie` value could not be built.
-    #[error("invalid header value: {0}")]
-    Header(#[from] warp::http::header::InvalidHeaderValue),
-}
+use crate::http::respond;
+use crate::model::internal::InternalError;
+use crate::model::password::PasswordError;
 
 /// Every error answer of the API. `Display` is the public message, the body's `error`.
 #[derive(Debug, thiserror::Error)]
@@ -65,20 +43,20 @@ pub enum ApiError {
     /// 413 when a body exceeds the configured limit.
     #[error("Payload too large")]
     PayloadTooLarge,
-    /// 414 when the request target is longer than [`crate::serve::MAX_URI_BYTES`].
+    /// 414 when the request target is longer than [`crate::http::limits::MAX_URI_BYTES`].
     #[error("URI too long")]
     UriTooLong,
     /// 415 when a JSON endpoint receives another content type.
     #[error("Content-Type must be application/json")]
     UnsupportedMediaType,
     /// 431 from logout when the request's `Cookie` headers exceed
-    /// [`crate::cookies::MAX_COOKIE_BYTES`].
+    /// [`crate::model::cookies::MAX_COOKIE_BYTES`].
     #[error("Cookie header too large")]
     CookieHeaderTooLarge,
     /// 503 with `Retry-After: 1` when password hashing is saturated (register, login).
     #[error("Server busy, try again later")]
     Busy,
-    /// 431 when the request's headers together exceed [`crate::serve::MAX_HEADER_BYTES`].
+    /// 431 when the request's headers together exceed [`crate::http::limits::MAX_HEADER_BYTES`].
     #[error("Request header fields too large")]
     HeaderFieldsTooLarge,
     /// 500 with `public` as the message; `cause` is only logged.
@@ -151,6 +129,7 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::StoreError;
 
     #[test]
     fn a_500_message_never_carries_its_cause() {

@@ -8,11 +8,11 @@ use warp::http::header::{HeaderMap, SET_COOKIE};
 use warp::reply::Response;
 
 use super::answer;
-use crate::cookies::{self, ACCESS_COOKIE, PresentedTokens};
-use crate::error::ApiError;
-use crate::respond;
-use crate::sessions::{self, ACCESS_TTL, Recognised};
-use crate::state::AppState;
+use crate::app::state::AppState;
+use crate::http::error::ApiError;
+use crate::http::respond;
+use crate::model::cookies::{self, ACCESS_COOKIE, PresentedTokens};
+use crate::model::sessions::{self, ACCESS_TTL, Recognised};
 
 const VALIDATE_ERROR: &str = "Error validating session";
 

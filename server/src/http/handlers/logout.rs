@@ -4,12 +4,12 @@ use warp::http::StatusCode;
 use warp::http::header::HeaderMap;
 use warp::reply::Response;
 
-use crate::body::{self, BodyStream, DRAIN_CAP};
-use crate::cookies::{self, MAX_COOKIE_BYTES, PresentedTokens};
-use crate::error::ApiError;
-use crate::respond;
-use crate::sessions;
-use crate::state::AppState;
+use crate::app::state::AppState;
+use crate::http::body::{self, BodyStream, DRAIN_CAP};
+use crate::http::error::ApiError;
+use crate::http::respond;
+use crate::model::cookies::{self, MAX_COOKIE_BYTES, PresentedTokens};
+use crate::model::sessions;
 
 /// The answer to every logout that reaches the store, as `serde_json` writes it.
 pub const LOGGED_OUT: &str = r#"{"message":"Logged out successfully"}"#;
@@ -28,7 +28,7 @@ pub const LOGGED_OUT: &str = r#"{"message":"Logged out successfully"}"#;
 ///   [`DRAIN_CAP`] bytes), never parsed (LO-08, LO-21). A longer body is no reason to
 ///   refuse: the logout still happens and answers the documented 200 once [`DRAIN_CAP`]
 ///   bytes are read; reading stops there, and the connection is closed gracefully (FIN,
-///   then the rest of the body read and dropped for up to 2 s, see [`crate::serve`]) so
+///   then the rest of the body read and dropped for up to 2 s, see [`crate::process::serve`]) so
 ///   that the client reads the whole answer instead of a reset.
 /// - The work is bounded by bytes, not by a count of values: `Cookie` headers whose
 ///   values together exceed [`MAX_COOKIE_BYTES`] (8192 bytes) answer 431
