@@ -105,7 +105,9 @@ impl Idle {
     /// `instant` as a [`Slot::sheddable_from`] value (never [`BUSY`]).
     fn stamp(&self, instant: Instant) -> u64 {
         let nanos = instant.saturating_duration_since(self.epoch).as_nanos();
-        u64::try_from(nanos).unwrap_or(u64::MAX - 1).saturating_add(1)
+        u64::try_from(nanos)
+            .unwrap_or(u64::MAX - 1)
+            .saturating_add(1)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Slot>>> {

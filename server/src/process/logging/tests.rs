@@ -152,3 +152,52 @@ impl Write for Capture {
         Ok(())
     }
 }
+
+#[test]
+fn request_lines_written_by_hand_are_the_lines_tracing_writes() {
+    use crate::http::request_log::{Millis, RequestLine};
+    use warp::http::Method;
+    for (method, path, status, micros) in [
+        (Method::POST, "/auth/logout", 200u16, 52u64),
+        (Method::GET, "/auth/validate-session", 401, 12_345_678),
+        (Method::OPTIONS, "/a \"b\"\\c", 204, 0),
+        (Method::DELETE, "/caf\u{e9}/\u{7f}", 405, 1_000),
+    ] {
+        let latency = Duration::from_micros(micros);
+        let traced = Arc::new(Mutex::new(Vec::new()));
+        let out = Arc::clone(&traced);
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || Capture(Arc::clone(&out)))
+            .with_ansi(false)
+            .event_format(RequestLineFormat::default())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(
+                target: REQUEST_TARGET,
+                method = %method,
+                path,
+                status,
+                latency_ms = %Millis(latency),
+                "request"
+            );
+        });
+        let mut by_hand = Vec::new();
+        request_line::write_line(
+            &mut by_hand,
+            &RequestLine {
+                method: &method,
+                path,
+                status,
+                latency,
+            },
+        );
+        let traced = traced.lock().unwrap();
+        let (traced, by_hand) = (
+            std::str::from_utf8(&traced).unwrap(),
+            std::str::from_utf8(&by_hand).unwrap(),
+        );
+        // Equal after the timestamp (27 bytes), which differs by the time between them.
+        assert_eq!(traced.len(), by_hand.len(), "{traced}{by_hand}");
+        assert_eq!(traced[27..], by_hand[27..], "{traced}{by_hand}");
+    }
+}
