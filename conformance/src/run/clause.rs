@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::plan::catalogue::{Catalogue, Grade};
 use crate::plan::features::ScenarioKey;
 use crate::run::check::Cause;
+use crate::run::known::Known;
 use crate::run::scenario::{ScenarioResult, ScenarioStatus};
 
 /// How one clause stands.
@@ -76,6 +77,9 @@ pub struct ClauseResult {
     /// instance): it is not run and does not make the run incomplete.
     #[serde(skip_serializing_if = "is_true")]
     pub applies: bool,
+    /// The profile's known failure of this clause, and whether it still holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known: Option<Known>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
@@ -119,6 +123,7 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(&str) -> bool) -> Vec
                 root_causes,
                 evidence,
                 applies: true,
+                known: None,
                 scenarios,
             }
         })

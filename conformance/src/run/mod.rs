@@ -7,6 +7,7 @@ pub mod check;
 pub mod check_profile;
 pub mod clause;
 pub mod collector;
+pub mod known;
 pub mod outcome;
 pub mod request;
 pub mod root_cause;

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
@@ -18,6 +18,7 @@ use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
 use crate::run::check::{Evidence, Judged};
 use crate::run::clause::clauses;
 use crate::run::collector::Collector;
+use crate::run::known;
 use crate::run::outcome::RunReport;
 use crate::run::request::Cookies;
 use crate::run::root_cause;
@@ -219,9 +220,11 @@ pub async fn run(
             .is_none_or(|c| offers(&target, options.browser.as_deref(), c))
             && profile.inapplicable(&clause.id).is_none();
     }
+    known::apply(&mut clauses, &profile.known_failures, SystemTime::now());
     let mut report = RunReport {
         target: target.endpoint.base().to_string(),
         kit_version: env!("CARGO_PKG_VERSION").into(),
+        stack: profile.stack.clone(),
         started_at,
         contract: Contract::of(profile),
         strict: options.strict,

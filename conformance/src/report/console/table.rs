@@ -105,6 +105,11 @@ pub(super) fn verdict(out: &mut String, report: &RunReport) {
         report.contract.summary(),
         report.wall_time.as_secs_f64()
     );
+    for c in &report.clauses {
+        if let Some(known) = c.known.as_ref().filter(|k| k.fails_run()) {
+            let _ = writeln!(out, "  {}: {}", c.id, known.describe());
+        }
+    }
 }
 
 fn shorten(text: &str, max: usize) -> String {
