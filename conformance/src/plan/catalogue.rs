@@ -94,8 +94,11 @@ impl Capability {
     /// What the user declares in the profile to offer it.
     pub fn how_to_offer(self) -> &'static str {
         match self {
-            Capability::RefreshProbe => "[probe] refresh = true",
-            Capability::AccessProbe => "[probe] access = true",
+            Capability::RefreshProbe => "a [probes.refresh] table (version 1: [probe] refresh = true)",
+            Capability::AccessProbe => {
+                "a [probes.access] table and a session cookie of role \"access\" \
+                 (version 1: [probe] access = true)"
+            }
             Capability::StoreFault => "a [store_fault] table with `on` and `off`",
             Capability::ExpiredSession => "an [expired_session] table",
             Capability::CorsOrigin => "a [cors] table with `origin`",
