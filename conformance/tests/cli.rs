@@ -223,6 +223,14 @@ async fn a_401_for_an_unknown_token_is_non_conformant_and_names_lo05() {
     let text = stdout(&out);
     assert!(row(&text, "LO-05").contains("FAILED"), "{text}");
     assert!(row(&text, "LO-05").contains("status 401"), "{text}");
+    // Titled by the check and the request it failed on: LO-01's own scenarios passed.
+    assert!(
+        text.contains(
+            "ROOT CAUSE 1: the response is the documented success, on \"logout presenting an \
+             unknown refresh token\" (LO-01: status 401)"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("--> features/invalid_tokens.feature:"),
         "failure shows where: {text}"

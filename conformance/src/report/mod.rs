@@ -3,6 +3,7 @@
 //! README's "Reading a verdict"): passed, failed, warned, blocked, not run, info.
 
 pub mod badge;
+pub mod cause_title;
 pub mod console;
 pub mod cucumber;
 pub mod diff;

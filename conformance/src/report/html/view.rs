@@ -200,7 +200,7 @@ fn root_cause(report: &RunReport, n: usize, cause: &RootCause) -> Value {
         .and_then(|s| s.step.clone());
     context! {
         n,
-        cause => cause.cause.to_string(),
+        cause => crate::report::cause_title::title(report, cause),
         failed => cause.failed.clone(),
         blocked => cause.blocked.clone(),
         scenarios => cause.scenarios,
