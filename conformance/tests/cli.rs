@@ -136,13 +136,23 @@ async fn a_harness_error_still_writes_every_requested_report_saying_so() {
             text.contains("harness error") || text.contains("harness-error"),
             "{flag} does not say it is a harness error: {text:?}"
         );
-        assert!(text.contains("unreachable") || flag == "--badge", "{flag}: {text}");
+        assert!(
+            text.contains("unreachable") || flag == "--badge",
+            "{flag}: {text}"
+        );
     }
 }
 
 #[tokio::test]
 async fn check_profile_accepts_color() {
-    let out = cli(&["check-profile", "--color", "never", "--profile", "/nonexistent.toml"]).await;
+    let out = cli(&[
+        "check-profile",
+        "--color",
+        "never",
+        "--profile",
+        "/nonexistent.toml",
+    ])
+    .await;
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2));
     assert!(!said.contains("unexpected argument"), "{said}");

@@ -109,7 +109,10 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
         .nth(1)
         .unwrap_or_else(|| panic!("no regressions listed: {said}"));
     for id in ["LO-05", "LO-06", "LO-10", "LO-22"] {
-        assert!(section.contains(&format!("{id}  ")), "{id} not listed: {said}");
+        assert!(
+            section.contains(&format!("{id}  ")),
+            "{id} not listed: {said}"
+        );
     }
     assert!(said.contains("4 regressions: exit 1"), "{said}");
     // bad → good: the same clauses fixed, nothing regressed.
@@ -138,7 +141,10 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
     let out = cli(&["diff", s(&older_path), s(&newer_path)]).await;
     let said = text(&out);
     assert_eq!(out.status.code(), Some(0), "{said}");
-    assert!(said.contains("new clauses (not in OLD's kit):\n  LO-27"), "{said}");
+    assert!(
+        said.contains("new clauses (not in OLD's kit):\n  LO-27"),
+        "{said}"
+    );
     assert!(!said.contains("REGRESSION"), "{said}");
 
     // The same clause failing for another reason: its root causes changed.
@@ -160,28 +166,44 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
 
     // --markdown: verdict, totals, the failed clauses with their root causes.
     let md = std::fs::read_to_string(dir.join("bad.md")).expect("markdown written");
-    assert!(md.starts_with("### logout-conformance: non-conformant (exit 1)"), "{md}");
+    assert!(
+        md.starts_with("### logout-conformance: non-conformant (exit 1)"),
+        "{md}"
+    );
     assert!(md.contains("**stack** bad in-tree"), "{md}");
     assert!(md.contains("| MUST | 10 passed, 3 failed,"), "{md}");
     for id in ["LO-05", "LO-06", "LO-10", "LO-22"] {
         assert!(md.contains(&format!("- **{id}**")), "{id}: {md}");
     }
     assert!(md.contains("root cause `LO-"), "{md}");
-    assert!(!md.contains("- **LO-01**"), "a passed clause is not listed: {md}");
+    assert!(
+        !md.contains("- **LO-01**"),
+        "a passed clause is not listed: {md}"
+    );
     // --badge: shields.io's endpoint schema.
     assert_eq!(
         read_json(&dir.join("bad.badge.json")),
         serde_json::json!({"schemaVersion": 1, "label": "logout", "message": "10/13 MUST", "color": "red"})
     );
-    assert_eq!(read_json(&dir.join("good.badge.json"))["message"], "13/13 MUST");
-    assert_eq!(read_json(&dir.join("good.badge.json"))["color"], "brightgreen");
+    assert_eq!(
+        read_json(&dir.join("good.badge.json"))["message"],
+        "13/13 MUST"
+    );
+    assert_eq!(
+        read_json(&dir.join("good.badge.json"))["color"],
+        "brightgreen"
+    );
 
     // The matrix: JSON, HTML, and the README's table.
     let (page, json) = (dir.join("matrix.html"), dir.join("matrix.json"));
     let readme_path = dir.join("README.md");
     std::fs::write(
         &readme_path,
-        format!("# Stacks\n\n{}\nstale\n{}\n\nafter\n", readme::BEGIN, readme::END),
+        format!(
+            "# Stacks\n\n{}\nstale\n{}\n\nafter\n",
+            readme::BEGIN,
+            readme::END
+        ),
     )
     .expect("written");
     let out = cli(&[
@@ -207,11 +229,23 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
         .expect("an LO-05 row");
     assert_eq!(lo05["cells"][0]["status"], "passed");
     assert_eq!(lo05["cells"][1]["status"], "failed");
-    assert!(lo05["cells"][1]["root_causes"][0].as_str().is_some_and(|c| c.starts_with("LO-")));
+    assert!(
+        lo05["cells"][1]["root_causes"][0]
+            .as_str()
+            .is_some_and(|c| c.starts_with("LO-"))
+    );
 
     let readme_text = std::fs::read_to_string(&readme_path).expect("README");
-    assert!(readme_text.contains("| bad | in-tree | non-conformant | documented | LO-05, LO-06, LO-10 | LO-22 |"), "{readme_text}");
-    assert!(readme_text.ends_with("\nafter\n") && !readme_text.contains("stale"), "{readme_text}");
+    assert!(
+        readme_text.contains(
+            "| bad | in-tree | non-conformant | documented | LO-05, LO-06, LO-10 | LO-22 |"
+        ),
+        "{readme_text}"
+    );
+    assert!(
+        readme_text.ends_with("\nafter\n") && !readme_text.contains("stale"),
+        "{readme_text}"
+    );
     // --check: the README agrees with the matrix; changed by hand, it does not.
     let check = |args: Vec<String>| async move {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -256,7 +290,10 @@ fn browse_matrix(page: &Path, dir: &Path) {
     };
     let profile = dir.join("chromium-profile");
     let shot = dir.join("matrix.png");
-    let url = format!("file://{}", page.canonicalize().expect("the page").display());
+    let url = format!(
+        "file://{}",
+        page.canonicalize().expect("the page").display()
+    );
     let run = |extra: &str| {
         std::process::Command::new(chromium)
             .args([
@@ -285,13 +322,23 @@ fn browse_matrix(page: &Path, dir: &Path) {
         .split("data-status=\"failed\"")
         .nth(1)
         .unwrap_or_else(|| panic!("LO-05 of the broken stack is not failed: {cell}"));
-    assert!(failed.contains("<details><summary>failed</summary>"), "{failed}");
+    assert!(
+        failed.contains("<details><summary>failed</summary>"),
+        "{failed}"
+    );
     assert!(failed.contains("root cause <code>LO-"), "{failed}");
-    assert!(failed.contains("href=\"bad.html#clause-LO-05\""), "{failed}");
+    assert!(
+        failed.contains("href=\"bad.html#clause-LO-05\""),
+        "{failed}"
+    );
     assert!(dir.join("bad.html").is_file());
     assert!(!dom.contains("<script") && !dom.contains("<img"), "{dom}");
     let _ = run(&format!("--screenshot={}", shot.display()));
-    eprintln!("matrix page: {} (screenshot {})", page.display(), shot.display());
+    eprintln!(
+        "matrix page: {} (screenshot {})",
+        page.display(),
+        shot.display()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -318,7 +365,11 @@ async fn known_failures_pass_while_they_fail_and_fail_the_run_when_stale_or_expi
         .expect("LO-05");
     assert_eq!(lo05["status"], "failed");
     assert_eq!(lo05["known"]["state"], "holds");
-    assert!(lo05["reason"].as_str().is_some_and(|r| r.starts_with("known failure (until 2999-12-31)")));
+    assert!(
+        lo05["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("known failure (until 2999-12-31)"))
+    );
     let md = std::fs::read_to_string(dir.join("known.md")).expect("markdown");
     assert!(md.contains("3 failed (3 known)"), "{md}");
     // Past its date: the run fails.
@@ -337,14 +388,42 @@ async fn known_failures_pass_while_they_fail_and_fail_the_run_when_stale_or_expi
     let out = cli(&["-q", "--target", &good.url(), "--profile", s(&p)]).await;
     let said = text(&out);
     assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(said.contains("LO-05: known failure: a second logout answers 500 (upstream #7) — it no longer fails"), "{said}");
+    assert!(
+        said.contains(
+            "LO-05: known failure: a second logout answers 500 (upstream #7) — it no longer fails"
+        ),
+        "{said}"
+    );
     good.shutdown().await;
 
     // A known failure must name a clause that can fail, once, with a readable date.
-    let bad_date = profile(&dir, "bad-date", "[[known_failure]]\nclause = \"LO-05\"\nreason = \"r\"\nuntil = \"soon\"\n");
+    let bad_date = profile(
+        &dir,
+        "bad-date",
+        "[[known_failure]]\nclause = \"LO-05\"\nreason = \"r\"\nuntil = \"soon\"\n",
+    );
     let out = cli(&["--profile", s(&bad_date), "--list"]).await;
     let _ = out;
     let out = cli(&["--target", "http://127.0.0.1:9", "--profile", s(&bad_date)]).await;
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).contains("YYYY-MM-DD"), "{}", text(&out));
+}
+
+/// The README's stacks table is the one the checked-in matrix of the zoo gives
+/// (`scripts/zoo.sh`, then `matrix --from … --readme README.md`).
+#[tokio::test]
+async fn the_readme_stacks_table_is_the_checked_in_matrix() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let matrix = root.join("profiles/matrix.json");
+    let readme_path = root.join("README.md");
+    let out = cli(&[
+        "matrix",
+        "--from",
+        s(&matrix),
+        "--readme",
+        s(&readme_path),
+        "--check",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }

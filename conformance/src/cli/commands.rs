@@ -93,8 +93,9 @@ fn matrix(args: &MatrixArgs) -> anyhow::Result<u8> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            serde_json::from_str::<Matrix>(&text)
-                .with_context(|| format!("{} is not a matrix (written by --json)", path.display()))?
+            serde_json::from_str::<Matrix>(&text).with_context(|| {
+                format!("{} is not a matrix (written by --json)", path.display())
+            })?
         }
         None => {
             let inputs = args
@@ -131,12 +132,18 @@ fn matrix(args: &MatrixArgs) -> anyhow::Result<u8> {
                 eprintln!("{}: {e}", path.display());
                 return Ok(1);
             }
-            println!("{}: the stacks table agrees with the matrix", path.display());
+            println!(
+                "{}: the stacks table agrees with the matrix",
+                path.display()
+            );
         } else {
             write(path, readme::splice(&text, &matrix)?)?;
         }
     }
-    if args.html.is_none() && args.json.is_none() && args.markdown.is_none() && args.readme.is_none()
+    if args.html.is_none()
+        && args.json.is_none()
+        && args.markdown.is_none()
+        && args.readme.is_none()
     {
         print!("{}", readme::table(&matrix));
     }

@@ -94,7 +94,9 @@ impl Capability {
     /// What the user declares in the profile to offer it.
     pub fn how_to_offer(self) -> &'static str {
         match self {
-            Capability::RefreshProbe => "a [probes.refresh] table (version 1: [probe] refresh = true)",
+            Capability::RefreshProbe => {
+                "a [probes.refresh] table (version 1: [probe] refresh = true)"
+            }
             Capability::AccessProbe => {
                 "a [probes.access] table and a session cookie of role \"access\" \
                  (version 1: [probe] access = true)"

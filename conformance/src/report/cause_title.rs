@@ -13,7 +13,9 @@ pub fn title(report: &RunReport, cause: &RootCause) -> String {
     let example = report.scenarios().find(|s| s.key == cause.example);
     let own = example.filter(|s| s.root_cause.as_ref() == Some(&cause.cause));
     let check = own.and_then(|s| s.step.as_deref()).map(check_of);
-    let transcript = own.and_then(|s| s.transcript.as_deref()).unwrap_or_default();
+    let transcript = own
+        .and_then(|s| s.transcript.as_deref())
+        .unwrap_or_default();
     // A key that names its request already (a comparison of several answers) says more
     // than the last one of them would.
     let named = labels(transcript).any(|label| cause.cause.key.contains(label));

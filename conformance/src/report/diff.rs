@@ -80,7 +80,10 @@ pub struct Side {
 impl Side {
     fn of(r: &SavedReport) -> Self {
         Self {
-            target: r.stack.as_ref().map_or_else(|| r.target.clone(), |s| s.name.clone()),
+            target: r
+                .stack
+                .as_ref()
+                .map_or_else(|| r.target.clone(), |s| s.name.clone()),
             kit_version: r.kit_version.clone(),
             started_at: r.started_at.clone(),
             verdict: r.verdict.clone(),
@@ -148,7 +151,10 @@ pub fn diff(old: &SavedReport, new: &SavedReport) -> Diff {
     for n in &new.clauses {
         let o = old.clause(&n.id);
         let Some(change) = change(o, n) else { continue };
-        let known = n.known.as_ref().is_some_and(|k| k.state == KnownState::Holds);
+        let known = n
+            .known
+            .as_ref()
+            .is_some_and(|k| k.state == KnownState::Holds);
         let regression = match change {
             Change::NewlyBroken => !known,
             Change::NewlyNotRun => n.applies && n.status != "waived",
@@ -221,7 +227,9 @@ fn detail(new: &SavedClause, old: Option<&SavedClause>, change: Change) -> Strin
     match (change, old) {
         (Change::RootCausesChanged, Some(old)) => format!("{} → {}", list(old), list(new)),
         (Change::Fixed, _) => String::new(),
-        _ if !new.root_causes.is_empty() => format!("root cause {}: {}", list(new), first_line(new)),
+        _ if !new.root_causes.is_empty() => {
+            format!("root cause {}: {}", list(new), first_line(new))
+        }
         _ => first_line(new),
     }
 }

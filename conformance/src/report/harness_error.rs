@@ -118,7 +118,9 @@ fn page(kit_version: &str, message: &str) -> String {
         .and_then(|()| env.get_template("harness-error.html"))
         .and_then(|t| t.render(context! { kit_version, message }));
     // The template is ours and fixed; should it ever fail, the page still says it.
-    rendered.unwrap_or_else(|_| "<!DOCTYPE html><title>harness error</title><h1>harness error</h1>".into())
+    rendered.unwrap_or_else(|_| {
+        "<!DOCTYPE html><title>harness error</title><h1>harness error</h1>".into()
+    })
 }
 
 #[cfg(test)]
@@ -142,10 +144,16 @@ mod tests {
         write_all(&requested, "no session: <b>refused</b>").expect("written");
         for path in &p {
             let text = std::fs::read_to_string(path).expect("a file");
-            assert!(text.contains("harness error") || text.contains("harness-error"), "{text}");
+            assert!(
+                text.contains("harness error") || text.contains("harness-error"),
+                "{text}"
+            );
         }
         let html = std::fs::read_to_string(&p[3]).expect("a file");
-        assert!(html.contains("&lt;b&gt;refused") && !html.contains("<b>"), "{html}");
+        assert!(
+            html.contains("&lt;b&gt;refused") && !html.contains("<b>"),
+            "{html}"
+        );
         let report: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&p[0]).expect("a file")).expect("JSON");
         assert_eq!(report["harness_error"], "no session: <b>refused</b>");

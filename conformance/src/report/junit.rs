@@ -25,7 +25,10 @@ pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {
         }
         // A known failure that no longer holds fails the run: say so where CI looks.
         if let Some(known) = known.filter(|k| k.fails_run()) {
-            let name = format!("[{} {}] known failure of the profile", clause.id, clause.grade);
+            let name = format!(
+                "[{} {}] known failure of the profile",
+                clause.id, clause.grade
+            );
             let message = known.describe();
             suite.add_testcase(TestCase::failure(
                 &name,
@@ -141,12 +144,20 @@ mod tests {
 
     #[test]
     fn failures_errors_warnings_and_skips_stay_apart() {
-        let must = xml(case(&scenario(Grade::Must, ScenarioStatus::Failed), false, None));
+        let must = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::Failed),
+            false,
+            None,
+        ));
         assert!(
             must.contains("<failure") && must.contains("[LO-23 MUST]"),
             "{must}"
         );
-        let error = xml(case(&scenario(Grade::Must, ScenarioStatus::Error), false, None));
+        let error = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::Error),
+            false,
+            None,
+        ));
         assert!(
             error.contains("<error") && !error.contains("<failure"),
             "{error}"
@@ -164,14 +175,26 @@ mod tests {
             warned.contains("actual:"),
             "the warning keeps its detail: {warned}"
         );
-        let strict = xml(case(&scenario(Grade::Should, ScenarioStatus::Warned), true, None));
+        let strict = xml(case(
+            &scenario(Grade::Should, ScenarioStatus::Warned),
+            true,
+            None,
+        ));
         assert!(strict.contains("<failure"), "{strict}");
-        let blocked = xml(case(&scenario(Grade::Must, ScenarioStatus::Blocked), false, None));
+        let blocked = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::Blocked),
+            false,
+            None,
+        ));
         assert!(
             blocked.contains("<skipped") && blocked.contains("not judged"),
             "{blocked}"
         );
-        let skipped = xml(case(&scenario(Grade::Must, ScenarioStatus::NotRun), false, None));
+        let skipped = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::NotRun),
+            false,
+            None,
+        ));
         assert!(
             skipped.contains("<skipped") && skipped.contains("not run:"),
             "{skipped}"

@@ -17,9 +17,7 @@ pub enum SavedError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "{path} is not a clause-level report (written by --report): {source}"
-    )]
+    #[error("{path} is not a clause-level report (written by --report): {source}")]
     Parse {
         path: PathBuf,
         source: serde_json::Error,

@@ -21,7 +21,11 @@ pub fn line(report: &RunReport, grade: Grade) -> String {
     let known = of
         .iter()
         .filter(|c| matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned))
-        .filter(|c| c.known.as_ref().is_some_and(|k| k.state == KnownState::Holds))
+        .filter(|c| {
+            c.known
+                .as_ref()
+                .is_some_and(|k| k.state == KnownState::Holds)
+        })
         .count();
     format!(
         "{} passed, {} {}{}, {} blocked, {} not run, {} waived",

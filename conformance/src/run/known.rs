@@ -118,7 +118,10 @@ mod tests {
     }
 
     fn judged(status: ClauseStatus, until: Option<&str>) -> (Vec<ClauseResult>, Verdict) {
-        let mut clauses = vec![clause("LO-01", ClauseStatus::Passed), clause("LO-12", status)];
+        let mut clauses = vec![
+            clause("LO-01", ClauseStatus::Passed),
+            clause("LO-12", status),
+        ];
         let now = humantime::parse_rfc3339("2027-01-01T00:00:00Z").expect("a time");
         apply(&mut clauses, &known(until), now);
         let v = verdict(&clauses, false);
@@ -138,14 +141,20 @@ mod tests {
     fn a_known_failure_that_stopped_failing_fails_the_run() {
         let (clauses, v) = judged(ClauseStatus::Passed, None);
         assert_eq!(v, Verdict::NonConformant);
-        assert_eq!(clauses[1].known.as_ref().map(|k| k.state), Some(KnownState::Stale));
+        assert_eq!(
+            clauses[1].known.as_ref().map(|k| k.state),
+            Some(KnownState::Stale)
+        );
     }
 
     #[test]
     fn a_known_failure_past_its_date_fails_the_run() {
         let (clauses, v) = judged(ClauseStatus::Failed, Some("2026-12-31"));
         assert_eq!(v, Verdict::NonConformant);
-        assert_eq!(clauses[1].known.as_ref().map(|k| k.state), Some(KnownState::Expired));
+        assert_eq!(
+            clauses[1].known.as_ref().map(|k| k.state),
+            Some(KnownState::Expired)
+        );
     }
 
     #[test]

@@ -34,9 +34,13 @@ impl KnownFailure {
 /// The last second of a `YYYY-MM-DD` day in UTC, or `None` when it is not such a date.
 pub fn end_of_day(day: &str) -> Option<SystemTime> {
     let shaped = day.len() == 10
-        && day
-            .char_indices()
-            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+        && day.char_indices().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
     if !shaped {
         return None;
     }

@@ -202,7 +202,10 @@ fn generated_passwords_meet_a_common_policy() {
         let symbols: Vec<char> = p.chars().filter(|c| !c.is_ascii_alphanumeric()).collect();
         assert_eq!(symbols.len(), 1, "exactly one symbol: {p}");
         assert!(values::PASSWORD_SYMBOLS.contains(symbols[0]), "{p}");
-        assert!(p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()), "{p}");
+        assert!(
+            p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()),
+            "{p}"
+        );
     }
     assert_ne!(values::generated_password(), values::generated_password());
 }

@@ -2,10 +2,10 @@
 //! roles, probe predicates, waivers. Each error points at the key it is about.
 
 use crate::plan::catalogue::{Catalogue, Grade};
-use crate::plan::profile::known::end_of_day;
 use crate::plan::profile::Profile;
 use crate::plan::profile::error::Invalid;
 use crate::plan::profile::exchange::RequestTemplate;
+use crate::plan::profile::known::end_of_day;
 use crate::plan::profile::values::{Placeholder, placeholders};
 
 /// Checks a parsed profile; `text` is its source, to point at the mistake.
@@ -166,7 +166,11 @@ fn known_failures(profile: &Profile, text: &str) -> Result<(), Invalid> {
     for (i, known) in profile.known_failures.iter().enumerate() {
         let id = &known.clause;
         match Catalogue::get().clause(id) {
-            None => return Err(at(format!("known_failure names {id:?}, which is not a clause"))),
+            None => {
+                return Err(at(format!(
+                    "known_failure names {id:?}, which is not a clause"
+                )));
+            }
             Some(c) if c.grade == Grade::Info => {
                 return Err(at(format!(
                     "known_failure names {id}, an INFO clause: it reports, it never fails"

@@ -146,10 +146,7 @@ fn column(input: &Input, page_dir: Option<&Path>) -> Column {
         date: r.started_at.clone(),
         verdict: r.verdict.clone(),
         strict: r.strict,
-        html_report: html
-            .is_file()
-            .then(|| relative(&html, page_dir))
-            .flatten(),
+        html_report: html.is_file().then(|| relative(&html, page_dir)).flatten(),
         failed: count("failed"),
         warned: count("warned"),
         known: r

@@ -90,7 +90,12 @@ fn carries_exactly(world: &mut LogoutWorld, first: String, second: String) {
             first.clone(),
             format!(
                 "{} {}",
-                counted(target.profile.cleared_cookies().len(), "clearing header", "carries", "carry"),
+                counted(
+                    target.profile.cleared_cookies().len(),
+                    "clearing header",
+                    "carries",
+                    "carry"
+                ),
                 expected.join(" and ")
             ),
             format!(

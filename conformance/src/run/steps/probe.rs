@@ -9,8 +9,8 @@ use crate::plan::profile::values::Context;
 use crate::plan::profile::{Liveness, ProbeSpec, Role};
 use crate::run::check::{Problem, could_not_run};
 use crate::run::request::{Cookies, Instance, Request};
-use crate::run::template;
 use crate::run::steps::cookies::counted;
+use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::under_test::Target;
 
@@ -92,7 +92,12 @@ async fn probe_rejects_all(world: &mut LogoutWorld) {
                 "a presented live refresh token survives",
                 format!(
                     "{} gone",
-                    counted(tokens.len(), "live refresh token", "presented is", "presented are")
+                    counted(
+                        tokens.len(),
+                        "live refresh token",
+                        "presented is",
+                        "presented are"
+                    )
                 ),
                 format!(
                     "{live} of them still live (answer: {})",
