@@ -99,6 +99,11 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
     // Every report records the stack the profile names.
     assert_eq!(read_json(&bad)["stack"]["name"], "bad");
     assert_eq!(read_json(&bad)["stack"]["version"], "in-tree");
+    let page = std::fs::read_to_string(dir.join("bad.html")).expect("the HTML report");
+    assert!(
+        page.contains("<dd id=\"stack\">bad in-tree</dd>"),
+        "the HTML report names the stack"
+    );
 
     // good → bad: LO-05, LO-06, LO-10 newly failed, LO-22 newly warned: exit 1.
     let out = cli(&["diff", s(&good), s(&bad)]).await;

@@ -124,6 +124,10 @@ pub fn report(report: &RunReport, texts: &StepTexts) -> Value {
     context! {
         target => &report.target,
         kit_version => &report.kit_version,
+        stack => report.stack.as_ref().map(|s| match &s.version {
+            Some(v) => format!("{} {v}", s.name),
+            None => s.name.clone(),
+        }),
         started_at => &report.started_at,
         wall_time => format!("{:.2} s", report.wall_time.as_secs_f64()),
         strict => report.strict,
