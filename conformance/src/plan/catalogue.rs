@@ -189,4 +189,13 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn capability_hints_name_the_version_2_keys_first() {
+        // LO-27's "not run" reason quotes this: a version 2 profile has no [probe] table.
+        let access = Capability::AccessProbe.how_to_offer();
+        assert!(access.starts_with("a [probes.access] table"), "{access}");
+        let refresh = Capability::RefreshProbe.how_to_offer();
+        assert!(refresh.starts_with("a [probes.refresh] table"), "{refresh}");
+    }
 }
