@@ -71,6 +71,9 @@ pub struct Diff {
 /// What a side of the comparison was.
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
+    /// Why the run reached no verdict, when it did not (its clauses are unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub harness_error: Option<String>,
     pub target: String,
     pub kit_version: String,
     pub started_at: String,
@@ -80,6 +83,7 @@ pub struct Side {
 impl Side {
     fn of(r: &SavedReport) -> Self {
         Self {
+            harness_error: r.harness_error.clone(),
             target: r
                 .stack
                 .as_ref()
@@ -94,7 +98,7 @@ impl Side {
 impl Diff {
     /// Whether anything regressed: the exit code is 1 then, 0 otherwise.
     pub fn regressed(&self) -> bool {
-        self.entries.iter().any(|e| e.regression)
+        self.new.harness_error.is_some() || self.entries.iter().any(|e| e.regression)
     }
 
     /// The comparison as text: a heading per kind of change, a line per clause.
@@ -131,6 +135,13 @@ impl Diff {
                 }
             }
         }
+        if let Some(error) = &self.new.harness_error {
+            let _ = writeln!(
+                out,
+                "\nNEW reached no verdict (harness error: {error}): nothing was judged, exit 1"
+            );
+            return out;
+        }
         let n = self.entries.iter().filter(|e| e.regression).count();
         let _ = writeln!(
             out,
@@ -148,6 +159,14 @@ impl Diff {
 /// Compares two reports clause by clause, in NEW's order, then the clauses gone.
 pub fn diff(old: &SavedReport, new: &SavedReport) -> Diff {
     let mut entries = Vec::new();
+    if new.harness_error.is_some() || old.harness_error.is_some() {
+        // One side judged nothing: there is no clause to compare.
+        return Diff {
+            old: Side::of(old),
+            new: Side::of(new),
+            entries,
+        };
+    }
     for n in &new.clauses {
         let o = old.clause(&n.id);
         let Some(change) = change(o, n) else { continue };
@@ -231,5 +250,50 @@ fn detail(new: &SavedClause, old: Option<&SavedClause>, change: Change) -> Strin
             format!("root cause {}: {}", list(new), first_line(new))
         }
         _ => first_line(new),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(statuses: &[(&str, &str)], error: Option<&str>) -> SavedReport {
+        let clauses = statuses
+            .iter()
+            .map(|(id, status)| serde_json::json!({ "id": id, "grade": "MUST", "status": status }))
+            .collect::<Vec<_>>();
+        let mut value = serde_json::json!({ "verdict": "conformant", "clauses": clauses });
+        if let Some(e) = error {
+            value["harness_error"] = serde_json::Value::from(e);
+        }
+        serde_json::from_value(value).expect("a report")
+    }
+
+    #[test]
+    fn a_new_run_that_reached_no_verdict_is_a_regression_not_a_clean_diff() {
+        let old = report(&[("LO-01", "passed")], None);
+        let new = report(&[], Some("target unreachable"));
+        let d = diff(&old, &new);
+        assert!(d.regressed());
+        assert!(
+            d.render().contains("NEW reached no verdict"),
+            "{}",
+            d.render()
+        );
+        assert!(!diff(&old, &old).regressed());
+    }
+
+    #[test]
+    fn a_clause_known_to_fail_is_listed_but_not_a_regression() {
+        let old = report(&[("LO-12", "passed")], None);
+        let mut new = report(&[("LO-12", "failed")], None);
+        new.clauses[0].known = Some(crate::run::known::Known {
+            reason: "r".into(),
+            until: None,
+            state: KnownState::Holds,
+        });
+        let d = diff(&old, &new);
+        assert_eq!(d.entries.len(), 1);
+        assert!(!d.regressed());
     }
 }

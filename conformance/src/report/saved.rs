@@ -43,6 +43,9 @@ pub struct SavedReport {
     #[serde(default)]
     pub root_causes: Vec<SavedRootCause>,
     pub clauses: Vec<SavedClause>,
+    /// Set when the run reached no verdict (exit 2): why.
+    #[serde(default)]
+    pub harness_error: Option<String>,
 }
 
 /// The contract judged.
