@@ -377,6 +377,11 @@ async fn known_failures_pass_while_they_fail_and_fail_the_run_when_stale_or_expi
     );
     let md = std::fs::read_to_string(dir.join("known.md")).expect("markdown");
     assert!(md.contains("3 failed (3 known)"), "{md}");
+    let page = std::fs::read_to_string(dir.join("known.html")).expect("the HTML report");
+    assert!(
+        page.contains("failed (known)"),
+        "the HTML report marks known failures"
+    );
     // Past its date: the run fails.
     let p = profile(&dir, "expired", &known("until = \"2020-01-31\""));
     assert_eq!(judge(&dir, "expired", &bad.url(), &p).await, Some(1));

@@ -219,6 +219,13 @@ fn root_cause(report: &RunReport, n: usize, cause: &RootCause) -> Value {
 
 fn clause(c: &ClauseResult, index: &dyn Fn(&Cause) -> Option<usize>, texts: &StepTexts) -> Value {
     let (key, label) = clause_status(c.status);
+    // A known failure keeps its status (it was judged) and says it is known.
+    let label = match &c.known {
+        Some(_) if matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned) => {
+            format!("{label} (known)")
+        }
+        _ => label.to_string(),
+    };
     let causes: Vec<Value> = c
         .root_causes
         .iter()
