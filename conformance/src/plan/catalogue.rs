@@ -160,6 +160,15 @@ impl Catalogue {
         toml::from_str(text)
     }
 
+    /// Where a clause stands in the catalogue's order (after every clause when unknown),
+    /// to sort by.
+    pub fn order(&self, id: &str) -> usize {
+        self.clauses
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    }
+
     /// The clause with this ID.
     pub fn clause(&self, id: &str) -> Option<&Clause> {
         self.clauses.iter().find(|c| c.id == id)

@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::plan::catalogue::Grade;
+use crate::report::shorten;
 use crate::run::clause::ClauseStatus;
 use crate::run::outcome::RunReport;
 
@@ -119,13 +120,4 @@ pub fn escape(text: &str) -> String {
         }
     }
     out
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
 }

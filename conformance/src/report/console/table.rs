@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
+use crate::report::shorten;
 use crate::run::clause::ClauseStatus;
 use crate::run::outcome::RunReport;
 use crate::run::scenario::ScenarioStatus;
@@ -110,13 +111,4 @@ pub(super) fn verdict(out: &mut String, report: &RunReport) {
             let _ = writeln!(out, "  {}: {}", c.id, known.describe());
         }
     }
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
 }

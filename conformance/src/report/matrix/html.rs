@@ -4,11 +4,10 @@
 
 use std::path::Path;
 
-use minijinja::syntax::SyntaxConfig;
 use minijinja::value::Serde;
-use minijinja::{Environment, UndefinedBehavior, Value, context};
+use minijinja::{Value, context};
 
-use crate::report::html::HtmlError;
+use crate::report::html::{HtmlError, environment};
 use crate::report::matrix::Matrix;
 
 const TEMPLATE: &str = include_str!("matrix.html.j2");
@@ -16,15 +15,7 @@ const STYLE: &str = include_str!("style.css");
 
 /// The matrix as one HTML page.
 pub fn render(matrix: &Matrix) -> Result<String, HtmlError> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
-    env.set_syntax(
-        SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .build()?,
-    );
-    env.add_template("matrix.html.j2", TEMPLATE)?;
+    let env = environment("matrix.html.j2", TEMPLATE)?;
     let template = env.get_template("matrix.html.j2")?;
     Ok(template.render(context! {
         style => Value::from_safe_string(STYLE.to_owned()),

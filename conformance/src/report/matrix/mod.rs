@@ -98,13 +98,7 @@ impl Matrix {
                 }
             }
         }
-        let order = |id: &str| {
-            Catalogue::get()
-                .clauses
-                .iter()
-                .position(|c| c.id == id)
-                .unwrap_or(usize::MAX)
-        };
+        let order = |id: &str| Catalogue::get().order(id);
         ids.sort_by(|a, b| order(&a.0).cmp(&order(&b.0)).then(a.0.cmp(&b.0)));
         let clauses = ids
             .into_iter()
