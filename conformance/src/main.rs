@@ -15,10 +15,11 @@ use logout_conformance::http::policy::{DEFAULT_MAX_BODY, Policy};
 use logout_conformance::launch::Launched;
 use logout_conformance::report;
 use logout_conformance::report::console::Verbosity;
-use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
+use logout_conformance::{Profile, RunOptions, Suite, Target, Verdict};
 
 use crate::cli::color::ColorWhen;
 use crate::cli::lifecycle;
+use crate::cli::outputs::Outputs;
 
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;
@@ -54,9 +55,10 @@ const MIN_MAX_BODY: usize = 1024;
 #[derive(Debug, Parser)]
 #[command(name = "logout-conformance", version)]
 struct Cli {
-    /// `check-profile`: try a profile against a running target, step by step.
+    /// `check-profile`: try a profile against a running target, step by step; `matrix`
+    /// and `diff`: compare saved reports.
     #[command(subcommand)]
-    command: Option<logout_conformance::check_profile::Command>,
+    command: Option<cli::commands::Command>,
 
     /// Base URL of the implementation under test (http only). Without it and without
     /// --image, the profile's `base_url` is tested, or else the embedded reference
@@ -122,6 +124,15 @@ struct Cli {
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
 
+    /// Write a Markdown summary here (verdict, totals, clauses that did not pass with
+    /// their root causes), e.g. $GITHUB_STEP_SUMMARY.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+
+    /// Write a shields.io endpoint badge (JSON) here: "logout: 13/15 MUST".
+    #[arg(long, value_name = "FILE")]
+    badge: Option<PathBuf>,
+
     /// Time limit of each exchange with the target, in seconds: its connection, header
     /// block and whole answer must each arrive within it.
     #[arg(long, value_name = "SECS", default_value_t = 10.0)]
@@ -146,7 +157,7 @@ struct Cli {
     list: bool,
 
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
-    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto, global = true)]
     color: ColorWhen,
 
     /// Say less: the failures and the verdict only (no header, progress or table).
@@ -165,6 +176,17 @@ struct Cli {
 }
 
 impl Cli {
+    fn outputs(&self) -> Outputs {
+        Outputs {
+            report: self.report.clone(),
+            junit: self.junit.clone(),
+            json: self.json.clone(),
+            html: self.html.clone(),
+            markdown: self.markdown.clone(),
+            badge: self.badge.clone(),
+        }
+    }
+
     fn verbosity(&self) -> Verbosity {
         match (self.quiet, self.verbose) {
             (true, _) => Verbosity::Quiet,
@@ -178,10 +200,16 @@ impl Cli {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     cli.color.apply();
+    // A subcommand writes no run reports; the suite writes them whatever happens.
+    let outputs = cli.command.is_none().then(|| cli.outputs());
     match run(cli).await {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            anstream::eprintln!("error: {}", cli::errors::describe(&e));
+            let message = cli::errors::describe(&e);
+            anstream::eprintln!("error: {message}");
+            if let Some(outputs) = outputs {
+                outputs.write_harness_error(&message);
+            }
             ExitCode::from(HARNESS_ERROR)
         }
     }
@@ -189,7 +217,7 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<u8> {
     if let Some(command) = &cli.command {
-        return Ok(command.run().await?);
+        return command.run().await;
     }
     let timeout = match Duration::try_from_secs_f64(cli.timeout) {
         Ok(t) if !t.is_zero() && t <= MAX_TIMEOUT => t,
@@ -226,7 +254,8 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         return Ok(0);
     }
     let file_profile = cli.profile.as_deref().map(Profile::load).transpose()?;
-    create_report_files(&cli)?;
+    let outputs = cli.outputs();
+    outputs.create()?;
     let launched = launch_target(&cli, file_profile.as_ref()).await?;
     let mut profile = file_profile.unwrap_or_else(|| launched.default_profile());
     if let Some(also) = &cli.also {
@@ -276,7 +305,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     let logs = if passed { None } else { launched.logs().await };
     lifecycle::stop(launched).await;
     let report = outcome?;
-    write_reports(&cli, &suite, &report)?;
+    outputs.write(&suite, &report)?;
     if verbosity != Verbosity::Quiet {
         println!();
     }
@@ -317,42 +346,4 @@ async fn launch_target(cli: &Cli, profile: Option<&Profile>) -> anyhow::Result<L
     Launched::embedded()
         .await
         .context("cannot start the embedded reference server")
-}
-
-/// Creates (or empties) every report file before anything starts, so that an unwritable
-/// path is a harness error before the target is contacted, not a run whose results are
-/// lost at the end.
-fn create_report_files(cli: &Cli) -> anyhow::Result<()> {
-    let outputs = [
-        ("--report", &cli.report),
-        ("--junit", &cli.junit),
-        ("--json", &cli.json),
-        ("--html", &cli.html),
-    ];
-    for (flag, path) in outputs {
-        if let Some(path) = path {
-            cli::checks::writable(flag, path)?;
-        }
-    }
-    Ok(())
-}
-
-fn write_reports(cli: &Cli, suite: &Suite, report: &RunReport) -> anyhow::Result<()> {
-    if let Some(path) = &cli.report {
-        report::json::write(report, path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(path) = &cli.junit {
-        report::junit::write(report, path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(path) = &cli.json {
-        report::cucumber::write_file(suite, report, path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    if let Some(path) = &cli.html {
-        report::html::write_with(report, Some(suite), path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-    }
-    Ok(())
 }

@@ -110,6 +110,56 @@ async fn an_unreachable_target_is_a_harness_error_naming_the_url() {
 }
 
 #[tokio::test]
+async fn a_harness_error_still_writes_every_requested_report_saying_so() {
+    let dir = scratch("harness-error");
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}");
+    let files = [
+        ("--report", "r.json"),
+        ("--junit", "j.xml"),
+        ("--json", "c.json"),
+        ("--html", "p.html"),
+        ("--markdown", "s.md"),
+        ("--badge", "b.json"),
+    ];
+    let mut args = vec!["--target".to_owned(), url, "--timeout".into(), "2".into()];
+    for (flag, name) in files {
+        args.push(flag.into());
+        args.push(dir.join(name).to_str().expect("utf-8").into());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = cli(&args).await;
+    assert_eq!(out.status.code(), Some(2));
+    for (flag, name) in files {
+        let text = std::fs::read_to_string(dir.join(name)).expect("written");
+        assert!(
+            text.contains("harness error") || text.contains("harness-error"),
+            "{flag} does not say it is a harness error: {text:?}"
+        );
+        assert!(
+            text.contains("unreachable") || flag == "--badge",
+            "{flag}: {text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_profile_accepts_color() {
+    let out = cli(&[
+        "check-profile",
+        "--color",
+        "never",
+        "--profile",
+        "/nonexistent.toml",
+    ])
+    .await;
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!said.contains("unexpected argument"), "{said}");
+    assert!(said.contains("nonexistent.toml"), "{said}");
+}
+
+#[tokio::test]
 async fn bad_arguments_and_profiles_are_harness_errors() {
     let dir = scratch("profiles");
     let typo = dir.join("typo.toml");
@@ -223,6 +273,14 @@ async fn a_401_for_an_unknown_token_is_non_conformant_and_names_lo05() {
     let text = stdout(&out);
     assert!(row(&text, "LO-05").contains("FAILED"), "{text}");
     assert!(row(&text, "LO-05").contains("status 401"), "{text}");
+    // Titled by the check and the request it failed on: LO-01's own scenarios passed.
+    assert!(
+        text.contains(
+            "ROOT CAUSE 1: the response is the documented success, on \"logout presenting an \
+             unknown refresh token\" (LO-01: status 401)"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("--> features/invalid_tokens.feature:"),
         "failure shows where: {text}"

@@ -189,12 +189,22 @@ pub fn probe(which: &str, status: u16, want_live: bool, found_live: Option<bool>
              end the session (a real failure, LO-04 or LO-27 in the suite) or [probes.{which}] \
              does not depend on this token; choose a probe that a revoked token fails"
         ),
-        _ => format!(
-            "the probe answered {status}, which neither predicate matches: set [probes.{which}] \
-             {} = {{ status = [{status}] }} if that is what a {} token gets",
-            if want_live { "live" } else { "dead" },
-            if want_live { "live" } else { "revoked" }
-        ),
+        _ => {
+            let (state, other) = if want_live {
+                ("live", "a revoked one")
+            } else {
+                ("revoked", "a live one")
+            };
+            format!(
+                "the probe answered {status}, which is neither live nor dead: first check that \
+                 [probes.{which}] sends what the target needs (method, path, the headers it \
+                 wants, such as a CSRF header, and the token in its cookie) — an answer that \
+                 does not depend on the token makes the probe useless. Only if a {state} token \
+                 really gets {status} and {other} never does, add {status} to [probes.{which}] \
+                 {}",
+                if want_live { "live" } else { "dead" }
+            )
+        }
     }
 }
 
@@ -279,5 +289,23 @@ mod tests {
         );
         let hint = logout(&answer(204, ""));
         assert!(hint.contains("status = [204], body = \"empty\""), "{hint}");
+    }
+}
+
+#[cfg(test)]
+mod probe_hint_tests {
+    use super::probe;
+
+    #[test]
+    fn a_probe_answering_neither_is_sent_to_its_request_before_its_predicates() {
+        let hint = probe("refresh", 403, true, None);
+        assert!(hint.contains("neither live nor dead"), "{hint}");
+        assert!(hint.contains("CSRF header"), "{hint}");
+        // Never the bare advice to call whatever it answered "live".
+        assert!(
+            hint.contains("Only if a live token really gets 403 and a revoked one never does"),
+            "{hint}"
+        );
+        assert!(!hint.contains("live = { status = [403] }"), "{hint}");
     }
 }

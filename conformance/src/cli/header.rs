@@ -52,6 +52,14 @@ pub fn render(about: &About<'_>, profile: &Profile) -> String {
     if let Some(also) = &profile.also {
         out.push_str(&format!("  also:     {also} (second instance)\n"));
     }
+    if let Some(stack) = &profile.stack {
+        let version = stack
+            .version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
+        out.push_str(&format!("  stack:    {}{version}\n", stack.name));
+    }
     out.push_str(&format!("  profile:  {}\n", about.profile_line()));
     out.push_str(&format!(
         "  contract: {}\n",

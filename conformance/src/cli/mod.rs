@@ -4,8 +4,10 @@
 
 pub mod checks;
 pub mod color;
+pub mod commands;
 pub mod errors;
 pub mod header;
 pub mod lifecycle;
 pub mod list;
+pub mod outputs;
 pub mod tags;

@@ -96,8 +96,13 @@ impl Capability {
     /// What the user declares in the profile to offer it.
     pub fn how_to_offer(self) -> &'static str {
         match self {
-            Capability::RefreshProbe => "[probe] refresh = true",
-            Capability::AccessProbe => "[probe] access = true",
+            Capability::RefreshProbe => {
+                "a [probes.refresh] table (version 1: [probe] refresh = true)"
+            }
+            Capability::AccessProbe => {
+                "a [probes.access] table and a session cookie of role \"access\" \
+                 (version 1: [probe] access = true)"
+            }
             Capability::StoreFault => "a [store_fault] table with `on` and `off`",
             Capability::ExpiredSession => "an [expired_session] table",
             Capability::CorsOrigin => "a [cors] table with `origin`",
@@ -157,6 +162,15 @@ impl Catalogue {
         toml::from_str(text)
     }
 
+    /// Where a clause stands in the catalogue's order (after every clause when unknown),
+    /// to sort by.
+    pub fn order(&self, id: &str) -> usize {
+        self.clauses
+            .iter()
+            .position(|c| c.id == id)
+            .unwrap_or(usize::MAX)
+    }
+
     /// The clause with this ID.
     /// A clause by its written ID (`LO-05`, any case): none for text that is not one.
     pub fn clause_named(&self, id: &str) -> Option<&Clause> {
@@ -190,5 +204,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn capability_hints_name_the_version_2_keys_first() {
+        // LO-27's "not run" reason quotes this: a version 2 profile has no [probe] table.
+        let access = Capability::AccessProbe.how_to_offer();
+        assert!(access.starts_with("a [probes.access] table"), "{access}");
+        let refresh = Capability::RefreshProbe.how_to_offer();
+        assert!(refresh.starts_with("a [probes.refresh] table"), "{refresh}");
     }
 }

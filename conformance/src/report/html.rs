@@ -46,6 +46,22 @@ pub fn render(report: &RunReport) -> Result<String, HtmlError> {
 /// The report as one HTML page; with the suite that ran, each step shows its text.
 pub fn render_with(report: &RunReport, suite: Option<&Suite>) -> Result<String, HtmlError> {
     let texts = suite.map(StepTexts::of).unwrap_or_default();
+    let env = environment("report.html.j2", TEMPLATE)?;
+    let template = env.get_template("report.html.j2")?;
+    Ok(template.render(context! {
+        // Our own files, passed through untouched.
+        style => Value::from_safe_string(STYLE.to_owned()),
+        script => Value::from_safe_string(SCRIPT.to_owned()),
+        ..view::report(report, &texts)
+    })?)
+}
+
+/// The environment the kit's pages are rendered in, holding one template: `name` ends in
+/// `.html.j2`, which makes every value HTML-escaped.
+pub(crate) fn environment(
+    name: &'static str,
+    template: &'static str,
+) -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     // A misspelt field must fail the render, not print nothing.
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
@@ -56,15 +72,8 @@ pub fn render_with(report: &RunReport, suite: Option<&Suite>) -> Result<String, 
             .lstrip_blocks(true)
             .build()?,
     );
-    // The name chooses the escaping: `.html.j2` is HTML-escaped.
-    env.add_template("report.html.j2", TEMPLATE)?;
-    let template = env.get_template("report.html.j2")?;
-    Ok(template.render(context! {
-        // Our own files, passed through untouched.
-        style => Value::from_safe_string(STYLE.to_owned()),
-        script => Value::from_safe_string(SCRIPT.to_owned()),
-        ..view::report(report, &texts)
-    })?)
+    env.add_template(name, template)?;
+    Ok(env)
 }
 
 #[cfg(test)]

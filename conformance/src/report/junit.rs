@@ -2,28 +2,48 @@
 //! A broken clause is a `<failure>`, a check that could not run is an `<error>`, a
 //! scenario that was blocked or not run is `<skipped>` with the reason. A SHOULD failure
 //! (warned) is a failure only under `--strict`; otherwise it is a passing case whose
-//! output starts with `WARNING`.
+//! output starts with `WARNING`. A failure the profile knows (`[[known_failure]]`) is a
+//! passing case whose output starts with `KNOWN FAILURE`; a known failure that no
+//! longer holds is a failing case of its own.
 
 use std::path::Path;
 
 use junit_report::{Duration as JDuration, ReportBuilder, TestCase, TestSuiteBuilder};
 
 use crate::plan::catalogue::Grade;
+use crate::verdict::known::{Known, KnownState};
 use crate::verdict::outcome::RunReport;
 use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
 /// Writes the JUnit report.
 pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {
     let mut suite = TestSuiteBuilder::new("logout-conformance");
-    for scenario in report.scenarios() {
-        suite.add_testcase(case(scenario, report.strict));
+    for clause in &report.clauses {
+        let known = clause.known.as_ref();
+        for scenario in &clause.scenarios {
+            suite.add_testcase(case(scenario, report.strict, known));
+        }
+        // A known failure that no longer holds fails the run: say so where CI looks.
+        if let Some(known) = known.filter(|k| k.fails_run()) {
+            let name = format!(
+                "[{} {}] known failure of the profile",
+                clause.id, clause.grade
+            );
+            let message = known.describe();
+            suite.add_testcase(TestCase::failure(
+                &name,
+                JDuration::ZERO,
+                "known failure out of date",
+                &message,
+            ));
+        }
     }
     let junit = ReportBuilder::new().add_testsuite(suite.build()).build();
     let file = std::fs::File::create(path)?;
     junit.write_xml(file).map_err(std::io::Error::other)
 }
 
-fn case(s: &ScenarioResult, strict: bool) -> TestCase {
+fn case(s: &ScenarioResult, strict: bool, known: Option<&Known>) -> TestCase {
     let name = format!("[{} {}] {} ({})", s.clause, s.grade, s.name, s.key);
     let time = JDuration::milliseconds(i64::try_from(s.duration.as_millis()).unwrap_or(i64::MAX));
     let reason = s.reason.clone().unwrap_or_default();
@@ -37,6 +57,15 @@ fn case(s: &ScenarioResult, strict: bool) -> TestCase {
         // An INFO scenario only observes; its steps never fail the target.
         ScenarioStatus::Failed if s.grade == Grade::Info => {
             (TestCase::success(&name, time), Some(detail))
+        }
+        ScenarioStatus::Failed | ScenarioStatus::Warned
+            if known.is_some_and(|k| k.state == KnownState::Holds) =>
+        {
+            let known = known.map(Known::describe).unwrap_or_default();
+            (
+                TestCase::success(&name, time),
+                Some(format!("KNOWN FAILURE ({known}): {detail}")),
+            )
         }
         ScenarioStatus::Warned if !strict => (
             TestCase::success(&name, time),
@@ -115,12 +144,20 @@ mod tests {
 
     #[test]
     fn failures_errors_warnings_and_skips_stay_apart() {
-        let must = xml(case(&scenario(Grade::Must, ScenarioStatus::Failed), false));
+        let must = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::Failed),
+            false,
+            None,
+        ));
         assert!(
             must.contains("<failure") && must.contains("[LO-23 MUST]"),
             "{must}"
         );
-        let error = xml(case(&scenario(Grade::Must, ScenarioStatus::Error), false));
+        let error = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::Error),
+            false,
+            None,
+        ));
         assert!(
             error.contains("<error") && !error.contains("<failure"),
             "{error}"
@@ -128,6 +165,7 @@ mod tests {
         let warned = xml(case(
             &scenario(Grade::Should, ScenarioStatus::Warned),
             false,
+            None,
         ));
         assert!(
             !warned.contains("<failure") && warned.contains("WARNING"),
@@ -137,14 +175,26 @@ mod tests {
             warned.contains("actual:"),
             "the warning keeps its detail: {warned}"
         );
-        let strict = xml(case(&scenario(Grade::Should, ScenarioStatus::Warned), true));
+        let strict = xml(case(
+            &scenario(Grade::Should, ScenarioStatus::Warned),
+            true,
+            None,
+        ));
         assert!(strict.contains("<failure"), "{strict}");
-        let blocked = xml(case(&scenario(Grade::Must, ScenarioStatus::Blocked), false));
+        let blocked = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::Blocked),
+            false,
+            None,
+        ));
         assert!(
             blocked.contains("<skipped") && blocked.contains("not judged"),
             "{blocked}"
         );
-        let skipped = xml(case(&scenario(Grade::Must, ScenarioStatus::NotRun), false));
+        let skipped = xml(case(
+            &scenario(Grade::Must, ScenarioStatus::NotRun),
+            false,
+            None,
+        ));
         assert!(
             skipped.contains("<skipped") && skipped.contains("not run:"),
             "{skipped}"

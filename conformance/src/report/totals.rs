@@ -3,6 +3,7 @@
 
 use crate::plan::catalogue::Grade;
 use crate::verdict::clause::ClauseStatus;
+use crate::verdict::known::KnownState;
 use crate::verdict::outcome::RunReport;
 
 /// `13 passed, 0 failed, 0 blocked, 1 not run, 0 waived` for MUST (SHOULD says
@@ -17,14 +18,28 @@ pub fn line(report: &RunReport, grade: Grade) -> String {
             count(ClauseStatus::NotRun)
         );
     }
+    let known = of
+        .iter()
+        .filter(|c| matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned))
+        .filter(|c| {
+            c.known
+                .as_ref()
+                .is_some_and(|k| k.state == KnownState::Holds)
+        })
+        .count();
     format!(
-        "{} passed, {} {}, {} blocked, {} not run, {} waived",
+        "{} passed, {} {}{}, {} blocked, {} not run, {} waived",
         count(ClauseStatus::Passed),
         count(ClauseStatus::Failed) + count(ClauseStatus::Warned),
         if grade == Grade::Must {
             "failed"
         } else {
             "warned"
+        },
+        if known > 0 {
+            format!(" ({known} known)")
+        } else {
+            String::new()
         },
         count(ClauseStatus::Blocked),
         count(ClauseStatus::NotRun),

@@ -19,6 +19,7 @@ use crate::run::world::LogoutWorld;
 use crate::under_test::{Target, TargetError};
 use crate::verdict::check::Judged;
 use crate::verdict::clause::clauses;
+use crate::verdict::known;
 use crate::verdict::outcome::RunReport;
 use crate::verdict::overall::verdict;
 use crate::verdict::root_cause;
@@ -132,9 +133,11 @@ fn judge(
         clause.applies = applies_with.is_none_or(|c| offers(target, options.browser.as_deref(), c))
             && profile.inapplicable(clause.id).is_none();
     }
+    known::apply(&mut clauses, &profile.known_failures, SystemTime::now());
     RunReport {
         target: target.endpoint.base().to_string(),
         kit_version: env!("CARGO_PKG_VERSION").into(),
+        stack: profile.stack.clone(),
         started_at,
         contract: Contract::of(profile),
         strict: options.strict,

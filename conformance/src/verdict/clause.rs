@@ -9,6 +9,7 @@ use crate::plan::clause_id::ClauseId;
 use crate::plan::features::ScenarioKey;
 use crate::style::Tone;
 use crate::verdict::check::Cause;
+use crate::verdict::known::Known;
 use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 
 /// How one clause stands.
@@ -91,6 +92,9 @@ pub struct ClauseResult {
     /// instance): it is not run and does not make the run incomplete.
     #[serde(skip_serializing_if = "is_true")]
     pub applies: bool,
+    /// The profile's known failure of this clause, and whether it still holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known: Option<Known>,
     pub scenarios: Vec<ScenarioResult>,
 }
 
@@ -134,6 +138,7 @@ pub fn clauses(results: &[ScenarioResult], waived: &dyn Fn(ClauseId) -> bool) ->
                 root_causes,
                 evidence,
                 applies: true,
+                known: None,
                 scenarios,
             }
         })

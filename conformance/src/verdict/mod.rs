@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod clause;
+pub mod known;
 pub mod outcome;
 pub mod overall;
 pub mod root_cause;

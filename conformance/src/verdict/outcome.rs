@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::http::secrets::Masker;
 use crate::plan::clause_id::ClauseId;
 use crate::plan::contract::Contract;
+use crate::plan::profile::Stack;
 use crate::verdict::clause::ClauseResult;
 use crate::verdict::overall::Verdict;
 use crate::verdict::root_cause::RootCause;
@@ -19,6 +20,9 @@ pub struct RunReport {
     pub target: String,
     /// The kit's version (`logout-conformance --version`).
     pub kit_version: String,
+    /// The implementation judged, as the profile's `[stack]` names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<Stack>,
     /// When the run started, RFC 3339 in UTC.
     pub started_at: String,
     /// The contract judged: documented, or declared by the profile with its deviations.

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::plan::catalogue::Grade;
 use crate::style::Tone;
 use crate::verdict::clause::{ClauseResult, ClauseStatus};
+use crate::verdict::known::Known;
 
 /// The verdict of a run, which the exit code carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,7 +60,17 @@ pub fn verdict(clauses: &[ClauseResult], strict: bool) -> Verdict {
             .filter(counts)
             .any(|c| statuses.contains(&c.status))
     };
-    if any(&[ClauseStatus::Failed, ClauseStatus::Warned]) {
+    // A known failure that still fails does not count; one that went stale or whose
+    // date passed fails the run whatever the clause's grade.
+    let broken = clauses
+        .iter()
+        .filter(counts)
+        .filter(|c| c.known.as_ref().is_none_or(Known::fails_run))
+        .any(|c| matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned));
+    let stale = clauses
+        .iter()
+        .any(|c| c.known.as_ref().is_some_and(Known::fails_run));
+    if broken || stale {
         Verdict::NonConformant
     } else if any(&[ClauseStatus::NotRun, ClauseStatus::Blocked]) {
         Verdict::Incomplete

@@ -13,8 +13,10 @@ pub mod actions;
 pub mod answer;
 pub mod error;
 pub mod exchange;
+pub mod known;
 pub mod probe;
 pub mod session;
+pub mod stack;
 mod v1;
 mod validate;
 pub mod values;
@@ -29,8 +31,10 @@ pub use actions::{Action, CommandAction, Cors, ExpiredSession, HttpRequest, Stor
 pub use answer::{AnswerSpec, BodySpec};
 pub use error::{Invalid, ProfileError};
 pub use exchange::{BodyTemplate, Login, Logout, Register, RequestTemplate};
+pub use known::KnownFailure;
 pub use probe::{Liveness, Predicate, ProbeSpec, Probes};
 pub use session::{BodyToken, Role, SendAs, SessionCookie, SessionSpec};
+pub use stack::Stack;
 pub use values::{User, Values};
 
 use crate::plan::catalogue::Capability;
@@ -42,6 +46,9 @@ pub struct Profile {
     /// 2 for a version 2 file; 1 for a file without `version` (and no file at all).
     #[serde(default = "two")]
     pub version: u32,
+    /// The implementation this profile is for; every report records it.
+    #[serde(default)]
+    pub stack: Option<Stack>,
     /// The target's base URL, when `--target` does not give one.
     #[serde(default)]
     pub base_url: Option<String>,
@@ -75,6 +82,10 @@ pub struct Profile {
     /// Clauses the user knowingly excludes; each is reported as waived, not as passed.
     #[serde(default)]
     pub waive: Vec<String>,
+    /// Clauses the stack is known to break: judged, shown as known, and not failing the
+    /// run while they fail as known (`[[known_failure]]`).
+    #[serde(default, rename = "known_failure")]
+    pub known_failures: Vec<KnownFailure>,
     /// The base URL of a second instance of the target behind the same token store
     /// (LO-28); `--also` overrides it.
     #[serde(default)]
@@ -99,6 +110,7 @@ impl Default for Profile {
     fn default() -> Self {
         Self {
             version: 1,
+            stack: None,
             base_url: None,
             values: Values::v1(),
             defaults: Defaults::default(),
@@ -111,6 +123,7 @@ impl Default for Profile {
             expired_session: None,
             cors: None,
             waive: Vec::new(),
+            known_failures: Vec::new(),
             also: None,
         }
     }
@@ -248,6 +261,11 @@ impl Profile {
     /// Whether the user waived a clause.
     pub fn waives(&self, id: ClauseId) -> bool {
         self.waive.iter().any(|w| id == w.as_str())
+    }
+
+    /// The known failure the profile declares for a clause.
+    pub fn known_failure(&self, id: &str) -> Option<&KnownFailure> {
+        self.known_failures.iter().find(|k| k.clause == id)
     }
 }
 

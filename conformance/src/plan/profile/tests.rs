@@ -189,13 +189,23 @@ fn session_roles_are_checked() {
 
 #[test]
 fn generated_passwords_meet_a_common_policy() {
-    for _ in 0..50 {
+    // The policy pattern most sign-up forms copy: upper, lower, digit and a symbol, and
+    // nothing but those letters, digits and symbols.
+    let common = regex::Regex::new(r"^[A-Za-z0-9@$!%*?&]{8,64}$").expect("a pattern");
+    for _ in 0..200 {
         let p = values::generated_password();
-        assert_eq!(p.chars().count(), 24);
+        assert_eq!(p.chars().count(), 16);
+        assert!(common.is_match(&p), "{p}");
         assert!(p.chars().any(|c| c.is_ascii_uppercase()), "{p}");
         assert!(p.chars().any(|c| c.is_ascii_lowercase()), "{p}");
         assert!(p.chars().any(|c| c.is_ascii_digit()), "{p}");
-        assert!(p.chars().any(|c| !c.is_ascii_alphanumeric()), "{p}");
+        let symbols: Vec<char> = p.chars().filter(|c| !c.is_ascii_alphanumeric()).collect();
+        assert_eq!(symbols.len(), 1, "exactly one symbol: {p}");
+        assert!(values::PASSWORD_SYMBOLS.contains(symbols[0]), "{p}");
+        assert!(
+            p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()),
+            "{p}"
+        );
     }
     assert_ne!(values::generated_password(), values::generated_password());
 }

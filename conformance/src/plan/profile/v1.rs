@@ -183,6 +183,8 @@ impl From<V1> for Profile {
             expired_session: v1.expired_session,
             cors: v1.cors,
             waive: v1.waive,
+            known_failures: Vec::new(),
+            stack: None,
             also: v1.also,
         }
     }

@@ -1,10 +1,11 @@
 //! The checks a profile must pass beyond its types: paths, placeholders, the session's
 //! roles, probe predicates, waivers. Each error points at the key it is about.
 
-use crate::plan::catalogue::Catalogue;
+use crate::plan::catalogue::{Catalogue, Grade};
 use crate::plan::profile::Profile;
 use crate::plan::profile::error::Invalid;
 use crate::plan::profile::exchange::RequestTemplate;
+use crate::plan::profile::known::end_of_day;
 use crate::plan::profile::values::{Placeholder, placeholders};
 
 /// Checks a parsed profile; `text` is its source, to point at the mistake.
@@ -152,6 +153,50 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
                 Some("waive"),
                 format!("waive names {id:?}, which is not a clause"),
             ));
+        }
+    }
+    known_failures(profile, text)?;
+    Ok(())
+}
+
+/// Each `[[known_failure]]` names a clause that can fail (not INFO), once, not waived,
+/// with a reason and a readable date.
+fn known_failures(profile: &Profile, text: &str) -> Result<(), Invalid> {
+    let at = |message: String| Invalid::at_key(text, "", Some("known_failure"), message);
+    for (i, known) in profile.known_failures.iter().enumerate() {
+        let id = &known.clause;
+        let clause = Catalogue::get().clause_named(id);
+        match clause {
+            None => {
+                return Err(at(format!(
+                    "known_failure names {id:?}, which is not a clause"
+                )));
+            }
+            Some(c) if c.grade == Grade::Info => {
+                return Err(at(format!(
+                    "known_failure names {id}, an INFO clause: it reports, it never fails"
+                )));
+            }
+            Some(_) => {}
+        }
+        if clause.is_some_and(|c| profile.waives(c.id)) {
+            return Err(at(format!(
+                "{id} is both waived and a known failure: a waived clause is not judged, a \
+                 known failure is; keep one"
+            )));
+        }
+        if profile.known_failures[..i].iter().any(|k| &k.clause == id) {
+            return Err(at(format!("{id} is a known failure twice")));
+        }
+        if known.reason.trim().is_empty() {
+            return Err(at(format!("the known failure of {id} needs a reason")));
+        }
+        if let Some(day) = &known.until
+            && end_of_day(day).is_none()
+        {
+            return Err(at(format!(
+                "the known failure of {id} has until = {day:?}: write a date, YYYY-MM-DD"
+            )));
         }
     }
     Ok(())

@@ -84,27 +84,41 @@ pub struct User {
     pub name: String,
 }
 
-/// 24 characters: one of each class first (so every policy of that kind is met), then
-/// 20 from all of them.
+/// The one symbol a generated password holds: those that the most common policy
+/// pattern (`(?=.*[@$!%*?&])[A-Za-z\d@$!%*?&]{8,}`) and its stricter cousins accept,
+/// without `$` and `&`, which templates and shells mangle.
+pub const PASSWORD_SYMBOLS: &str = "!%*?@";
+
+/// 16 characters that the usual policies accept: upper- and lower-case letters and
+/// digits (at least one of each, no look-alikes) and exactly one symbol of
+/// [`PASSWORD_SYMBOLS`], at a random place. More symbols, or others (`#+-=_`), are
+/// refused by some policies; a password a target refuses ends the run before any clause.
 pub fn generated_password() -> String {
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
     const DIGIT: &[u8] = b"23456789";
-    const SYMBOL: &[u8] = b"!#%*+-=?@_";
-    let all: Vec<u8> = [UPPER, LOWER, DIGIT, SYMBOL].concat();
-    let bytes = random_bytes(24);
-    let mut password = String::new();
-    for (i, b) in bytes.iter().enumerate() {
-        let set: &[u8] = match i {
-            0 => UPPER,
-            1 => LOWER,
-            2 => DIGIT,
-            3 => SYMBOL,
-            _ => &all,
-        };
-        password.push(char::from(set[usize::from(*b) % set.len()]));
-    }
-    password
+    const LENGTH: usize = 16;
+    let alnum: Vec<u8> = [UPPER, LOWER, DIGIT].concat();
+    let bytes = random_bytes(LENGTH + 1);
+    let mut password: Vec<u8> = bytes[..LENGTH - 1]
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let set: &[u8] = match i {
+                0 => UPPER,
+                1 => LOWER,
+                2 => DIGIT,
+                _ => &alnum,
+            };
+            set[usize::from(*b) % set.len()]
+        })
+        .collect();
+    let symbols = PASSWORD_SYMBOLS.as_bytes();
+    let symbol = symbols[usize::from(bytes[LENGTH - 1]) % symbols.len()];
+    // Anywhere but first: a few policies refuse a leading symbol.
+    let at = 1 + usize::from(bytes[LENGTH]) % (LENGTH - 1);
+    password.insert(at, symbol);
+    password.into_iter().map(char::from).collect()
 }
 
 /// A random version 4 UUID, written the usual way.

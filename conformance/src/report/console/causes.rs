@@ -24,7 +24,10 @@ pub(super) fn root_cause(out: &mut String, report: &RunReport, n: usize, cause: 
     if !cause.blocked.is_empty() {
         touched.push(format!("blocks {}", ClauseId::joined(&cause.blocked)));
     }
-    let heading = format!("ROOT CAUSE {n}: {}", cause.cause);
+    let heading = format!(
+        "ROOT CAUSE {n}: {}",
+        crate::report::cause_title::title(report, cause)
+    );
     let _ = writeln!(
         out,
         "{} — {} ({} scenario{})",

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
+use crate::report::shorten;
 use crate::style::{self, HEADING, paint};
 use crate::verdict::clause::ClauseStatus;
 use crate::verdict::outcome::RunReport;
@@ -105,13 +106,9 @@ pub(super) fn verdict(out: &mut String, report: &RunReport) {
         report.contract.summary(),
         report.wall_time.as_secs_f64()
     );
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
+    for c in &report.clauses {
+        if let Some(known) = c.known.as_ref().filter(|k| k.fails_run()) {
+            let _ = writeln!(out, "  {}: {}", c.id, known.describe());
+        }
     }
-    let mut cut: String = text.chars().take(max - 1).collect();
-    cut.push('…');
-    cut
 }

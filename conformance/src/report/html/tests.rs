@@ -80,6 +80,7 @@ fn report() -> RunReport {
     RunReport {
         target: "http://127.0.0.1:1/\"><script>alert(2)</script>".to_owned(),
         kit_version: "0.1.0".into(),
+        stack: None,
         started_at: "2026-11-29T20:00:00Z".into(),
         contract: Contract::default(),
         strict: true,

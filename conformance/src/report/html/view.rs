@@ -124,6 +124,10 @@ pub fn report(report: &RunReport, texts: &StepTexts) -> Value {
     context! {
         target => &report.target,
         kit_version => &report.kit_version,
+        stack => report.stack.as_ref().map(|s| match &s.version {
+            Some(v) => format!("{} {v}", s.name),
+            None => s.name.clone(),
+        }),
         started_at => &report.started_at,
         wall_time => format!("{:.2} s", report.wall_time.as_secs_f64()),
         strict => report.strict,
@@ -200,7 +204,7 @@ fn root_cause(report: &RunReport, n: usize, cause: &RootCause) -> Value {
         .and_then(|s| s.step.clone());
     context! {
         n,
-        cause => cause.cause.to_string(),
+        cause => crate::report::cause_title::title(report, cause),
         failed => cause.failed.iter().map(ToString::to_string).collect::<Vec<_>>(),
         blocked => cause.blocked.iter().map(ToString::to_string).collect::<Vec<_>>(),
         scenarios => cause.scenarios,
@@ -215,6 +219,13 @@ fn root_cause(report: &RunReport, n: usize, cause: &RootCause) -> Value {
 
 fn clause(c: &ClauseResult, index: &dyn Fn(&Cause) -> Option<usize>, texts: &StepTexts) -> Value {
     let (key, label) = clause_status(c.status);
+    // A known failure keeps its status (it was judged) and says it is known.
+    let label = match &c.known {
+        Some(_) if matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned) => {
+            format!("{label} (known)")
+        }
+        _ => label.to_string(),
+    };
     let causes: Vec<Value> = c
         .root_causes
         .iter()

@@ -89,7 +89,16 @@ fn carries_exactly(world: &mut LogoutWorld, first: String, second: String) {
         let expected: Vec<String> = wanted.iter().map(|(n, v)| format!("{n}={v}")).collect();
         world.fail_own(Problem::new(
             first.clone(),
-            format!("both clearing headers carry {}", expected.join(" and ")),
+            format!(
+                "{} {}",
+                counted(
+                    target.profile.cleared_cookies().len(),
+                    "clearing header",
+                    "carries",
+                    "carry"
+                ),
+                expected.join(" and ")
+            ),
             format!(
                 "{}\n  Set-Cookie headers received: {}",
                 problems.join("; "),
@@ -180,5 +189,27 @@ fn received(response: &ResponseRecord) -> String {
         "none".into()
     } else {
         all.join(" | ")
+    }
+}
+
+/// `the clearing header carries`, `both clearing headers carry`, `all 3 clearing headers
+/// carry`: a one-cookie session never reads "both".
+pub(crate) fn counted(n: usize, noun: &str, one: &str, many: &str) -> String {
+    match n {
+        1 => format!("the {noun} {one}"),
+        2 => format!("both {noun}s {many}"),
+        n => format!("all {n} {noun}s {many}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted;
+
+    #[test]
+    fn one_cookie_is_never_both_and_one_token_never_all() {
+        assert_eq!(counted(1, "cookie", "is", "are"), "the cookie is");
+        assert_eq!(counted(2, "cookie", "is", "are"), "both cookies are");
+        assert_eq!(counted(12, "token", "is", "are"), "all 12 tokens are");
     }
 }

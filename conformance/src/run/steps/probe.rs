@@ -9,6 +9,7 @@ use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::values::Context;
 use crate::plan::profile::{Liveness, ProbeSpec, Role};
 use crate::run::request::{Cookies, Instance, Request};
+use crate::run::steps::cookies::counted;
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::under_test::Target;
@@ -38,7 +39,7 @@ async fn probe_precondition(world: &mut LogoutWorld, verdict: String, which: Str
     if probe(world, &which, &token).await != live {
         could_not_run(format!(
             "the liveness probe does not {} the {which} token the target has just issued; \
-             check [probe] in the profile",
+             check [probes.{which}] in the profile",
             if live { "accept" } else { "reject" }
         ));
     }
@@ -91,8 +92,13 @@ async fn probe_rejects_all(world: &mut LogoutWorld) {
             Err(Problem::new(
                 "a presented live refresh token survives",
                 format!(
-                    "all {} live refresh tokens presented are gone",
-                    tokens.len()
+                    "{} gone",
+                    counted(
+                        tokens.len(),
+                        "live refresh token",
+                        "presented is",
+                        "presented are"
+                    )
                 ),
                 format!(
                     "{live} of them still live (answer: {})",

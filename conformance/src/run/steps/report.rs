@@ -25,8 +25,13 @@ fn cookies_on_error(world: &mut LogoutWorld) {
     );
     let note = if left.is_empty() {
         format!(
-            "with a failing store the answer ({}) clears both cookies",
-            response.status
+            "with a failing store the answer ({}) clears {}",
+            response.status,
+            match names.as_slice() {
+                [one] => format!("the session cookie {one}"),
+                [_, _] => "both cookies".to_owned(),
+                all => format!("all {} cookies", all.len()),
+            }
         )
     } else {
         let notes: Vec<String> = names
