@@ -481,3 +481,85 @@ const IRON_SESSION: &[(&str, Expect)] = &[
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
 ];
+
+/// Fastify 5 with @fastify/session on its server-side store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fastify_session_verdict_table() {
+    let Some(report) = judge("fastify-session").await else {
+        return;
+    };
+    assert_table("fastify-session", &report, FASTIFY_SESSION);
+    // Fastify's JSON 500 for the failing store (its body), one cookie `sessionId` for
+    // two; the logout itself is the documented one.
+    assert_declared(&report, 2);
+    assert_eq!(report.verdict, Verdict::NonConformant);
+}
+
+/// @fastify/session against its declared contract: the documented logout (200
+/// `{"message":"Logged out successfully"}`), one session cookie `sessionId`, Fastify's
+/// JSON 500 when the store fails. The session ends on the server, but the logout answer
+/// never clears the cookie: destroy() sets `request.session = null`, and the plugin's
+/// onSend hook writes no Set-Cookie for a null session (the cookie is only replaced or
+/// cleared by a later request: SerayaEryn/fastify-session#57, the plugin's predecessor).
+const FASTIFY_SESSION: &[(&str, Expect)] = &[
+    ("LO-01", Is(Passed)),
+    // REAL: no Set-Cookie in the logout answer: the browser keeps `sessionId`.
+    ("LO-02", Is(Failed)),
+    // REAL: no clearing header at all.
+    ("LO-03", Is(Failed)),
+    // destroy() deletes the session from the store: /auth/me is 401.
+    ("LO-04", Is(Passed)),
+    // REAL: an unknown, garbage or expired id gets the 200, but the cookie is not cleared
+    // (LO-02's cause).
+    ("LO-05", Is(Failed)),
+    ("LO-06", Is(Failed)),
+    // REAL: no cookie: 200 and nothing cleared — LO-02's cause again (the clause asks for
+    // both cookies cleared even then).
+    ("LO-07", Is(Failed)),
+    // REAL: Fastify's JSON parser refuses an empty body sent as application/json: 400
+    // FST_ERR_CTP_EMPTY_JSON_BODY, where `{}` gets 200.
+    ("LO-08", Is(Failed)),
+    // A rejected destroy() reaches Fastify's error handler: 500 `{"statusCode":500,
+    // "error":"Internal Server Error","message":…}`, as declared; nothing is deleted.
+    ("LO-09", Is(Passed)),
+    // Map.delete is idempotent: every concurrent logout answers 200 and the session is
+    // gone.
+    ("LO-10", Is(Passed)),
+    // REAL: malformed cookies get the 200 without clearing (LO-02's cause).
+    ("LO-11", Is(Failed)),
+    // One credential (role "session"): there is no access token to be stale.
+    ("LO-12", Is(NotRun)),
+    // REAL: @fastify/cookie parses with the cookie module (2.0), which keeps the first of
+    // two `sessionId` values; "an unknown token, then its own" leaves its own live.
+    ("LO-13", Is(Failed)),
+    // Only the presented session is deleted.
+    ("LO-20", Is(Passed)),
+    // REAL: a malformed JSON body (`{`) is Fastify's 400 before the route runs.
+    ("LO-21", Is(Warned)),
+    // Every token state gets the same 200 and body, and none a Set-Cookie.
+    ("LO-22", Is(Passed)),
+    // REAL: no Cache-Control on the reply.
+    ("LO-23", Is(Warned)),
+    // REAL: no clearing cookie to repeat the login cookie's HttpOnly and SameSite.
+    ("LO-24", Is(Warned)),
+    // Only POST /auth/logout is routed: GET, PUT and DELETE get Fastify's 404.
+    ("LO-25", Is(Passed)),
+    // @fastify/cors allows the one configured origin with credentials; the fixed origin
+    // sent to others is noted.
+    ("LO-26", Is(Passed)),
+    // The session cookie is the access token too, and its session is gone.
+    ("LO-27", Is(Passed)),
+    // One instance: the store is this process's memory.
+    ("LO-28", Is(NotRun)),
+    // REAL: Chromium's own cookie store still holds `sessionId` after a fetch logout
+    // (LO-02's cause, in a real browser); Fastify's 404 page sends no CSP, so the test
+    // runs.
+    ("LO-40", InBrowser(Warned)),
+    // INFO: the 500 clears nothing.
+    ("LO-30", Is(Info)),
+    // INFO: a body without Content-Type is Fastify's 415 (not logged out); text/plain is
+    // parsed and logs out, but the SameSite=Lax cookie keeps a cross-site form from
+    // carrying the session.
+    ("LO-31", Is(Info)),
+    ("LO-32", Is(Info)),
+];
