@@ -12,6 +12,7 @@ use crate::run::check::could_not_run;
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
+use crate::run::steps::setup::Setup;
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -166,8 +167,8 @@ pub async fn open_session(
     let target = world.target();
     let profile = &target.profile;
     let origin = template::origin(&target);
-    let mut previous: Option<serde_json::Value> = None;
-    let mut setup_cookies: Vec<(String, String)> = Vec::new();
+    let in_jar = matches!(jar, Cookies::Jar);
+    let mut setup = Setup::default();
     let values = match (user, profile.register.enabled) {
         (Some((email, password)), _) => User {
             email,
@@ -182,42 +183,64 @@ pub async fn open_session(
         (None, true) => {
             let values = profile.values.user(&target.next_id());
             learn_password(&target, &values.password);
-            let ctx = Context {
+            let mut ctx = Context {
                 user: Some(&values),
                 run: target.run_id(),
                 origin: &origin,
                 ..Context::default()
             };
-            let request = template::build(
+            if let Some(before) = &profile.register.before {
+                setup
+                    .send_before(world, &target, "register", before, &ctx, in_jar)
+                    .await?;
+                ctx.cookies = setup.cookies.clone();
+                ctx.previous = setup.previous.as_ref();
+            }
+            let mut request = template::build(
                 &target,
                 "register a user",
                 &profile.register.request(),
                 &ctx,
             )
             .map_err(|e| format!("cannot create a user: [register] {e}"))?;
+            setup.carry(&mut request, in_jar);
             let exchange = world.send_setup(request).await;
             let answer = expect_setup(&exchange, &profile.register.expect_status, "create a user")?;
-            previous = answer.json();
-            setup_cookies = set_cookie_pairs(answer);
+            setup.previous = answer.json();
+            setup.learn_cookies(set_cookie_pairs(answer));
             values
         }
     };
     learn_password(&target, &values.password);
+    if let Some(before) = &profile.login.before {
+        let previous = setup.previous.clone();
+        let ctx = Context {
+            user: Some(&values),
+            run: target.run_id(),
+            origin: &origin,
+            cookies: setup.cookies.clone(),
+            previous: previous.as_ref(),
+            ..Context::default()
+        };
+        setup
+            .send_before(world, &target, "login", before, &ctx, in_jar)
+            .await?;
+    }
     let ctx = Context {
         user: Some(&values),
         run: target.run_id(),
         origin: &origin,
-        cookies: setup_cookies,
-        previous: previous.as_ref(),
+        cookies: setup.cookies.clone(),
+        previous: setup.previous.as_ref(),
         ..Context::default()
     };
     let template = profile.login.request();
     let mut login = template::build(&target, "log in", &template, &ctx)
         .map_err(|e| format!("cannot log in: [login] {e}"))?;
-    if matches!(jar, Cookies::Jar) {
+    setup.carry(&mut login, in_jar);
+    if in_jar {
         login.cookies = jar;
     }
-    let in_jar = matches!(login.cookies, Cookies::Jar);
     let exchange = world.send_setup(login).await;
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
     let session = session_from_login(&target, values, response, &template.path)?;
