@@ -309,14 +309,18 @@ fn a_setup_exchange_may_send_a_request_before_it() {
     assert_eq!(register.path, "/auth/csrf");
     let login = p.login.before.expect("login before").request();
     assert_eq!(login.method, "POST");
-    assert_eq!(login.headers.get("Accept").map(String::as_str), Some("application/json"));
+    assert_eq!(
+        login.headers.get("Accept").map(String::as_str),
+        Some("application/json")
+    );
     assert!(Profile::default().login.before.is_none());
 }
 
 #[test]
 fn a_bad_before_is_named_with_its_line_and_column() {
-    let unknown = Profile::parse("version = 2\n[login]\nbefore = { path = \"/csrf\", body = \"x\" }\n")
-        .expect_err("a before takes no body");
+    let unknown =
+        Profile::parse("version = 2\n[login]\nbefore = { path = \"/csrf\", body = \"x\" }\n")
+            .expect_err("a before takes no body");
     assert!(
         unknown.starts_with("line 3, column") && unknown.contains("body"),
         "{unknown}"
@@ -324,13 +328,21 @@ fn a_bad_before_is_named_with_its_line_and_column() {
     let path = Profile::parse("version = 2\n\n[register]\nbefore = { path = \"csrf\" }\n")
         .expect_err("a relative path");
     assert!(
-        path.starts_with("line 4, column 1:") && path.contains("before") && path.contains("must start with '/'"),
+        path.starts_with("line 4, column 1:")
+            && path.contains("before")
+            && path.contains("must start with '/'"),
         "{path}"
     );
     let token = Profile::parse("version = 2\n[login]\nbefore = { path = \"/csrf/{token}\" }\n")
         .expect_err("no token outside a probe");
-    assert!(token.starts_with("line 3,") && token.contains("{token}"), "{token}");
+    assert!(
+        token.starts_with("line 3,") && token.contains("{token}"),
+        "{token}"
+    );
     let missing = Profile::parse("version = 2\n[login]\nbefore = { method = \"GET\" }\n")
         .expect_err("a path is required");
-    assert!(missing.starts_with("line 3,") && missing.contains("path"), "{missing}");
+    assert!(
+        missing.starts_with("line 3,") && missing.contains("path"),
+        "{missing}"
+    );
 }

@@ -24,7 +24,9 @@ fn check_before(table: &str, template: &RequestTemplate) -> Result<(), String> {
     for s in template.strings() {
         let found = placeholders(s).map_err(|m| format!("[{table}] before: {m}"))?;
         if found.contains(&Placeholder::Token) {
-            return Err(format!("[{table}] before: {{token}} is only known in a probe"));
+            return Err(format!(
+                "[{table}] before: {{token}} is only known in a probe"
+            ));
         }
     }
     Ok(())

@@ -39,7 +39,11 @@ impl Setup {
         if in_jar && self.carrying {
             request.cookies = Cookies::Jar;
         } else if self.carrying && !self.cookies.is_empty() {
-            let header: Vec<String> = self.cookies.iter().map(|(n, v)| format!("{n}={v}")).collect();
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
             request.cookies = Cookies::Header(header.join("; "));
         }
     }
@@ -56,8 +60,9 @@ impl Setup {
         ctx: &Context<'_>,
         in_jar: bool,
     ) -> Result<(), String> {
-        let mut request = template::build(target, &format!("before: {table}"), &before.request(), ctx)
-            .map_err(|e| format!("cannot send [{table}] before: {e}"))?;
+        let mut request =
+            template::build(target, &format!("before: {table}"), &before.request(), ctx)
+                .map_err(|e| format!("cannot send [{table}] before: {e}"))?;
         self.carrying = true;
         self.carry(&mut request, in_jar);
         let exchange = world.send_setup(request).await;
