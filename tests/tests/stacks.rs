@@ -644,3 +644,82 @@ const DJANGO_SESSION: &[(&str, Expect)] = &[
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
 ];
+
+/// django-allauth headless (browser client) on Django's database sessions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn allauth_headless_verdict_table() {
+    let Some(report) = judge("allauth-headless").await else {
+        return;
+    };
+    assert_table("allauth-headless", &report, ALLAUTH_HEADLESS);
+    // DELETE, the session endpoint's path, X-CSRFToken, 401, its JSON body, the failing
+    // store's HTML 500 (body and content type), one cookie for two.
+    assert_declared(&report, 8);
+    assert_eq!(report.verdict, Verdict::NonConformant);
+}
+
+/// django-allauth headless against its declared contract: `DELETE
+/// /_allauth/browser/v1/auth/session` behind Django's CSRF check, answered 401 with the
+/// unauthenticated state for any session; sign-up and login are JSON after a GET of the
+/// session endpoint for the CSRF cookie (`before`).
+const ALLAUTH_HEADLESS: &[(&str, Expect)] = &[
+    // The adapter's logout() flushes the session; 401 `{"status":401,…,"meta":
+    // {"is_authenticated":false}}`.
+    ("LO-01", Is(Passed)),
+    // SessionMiddleware deletes `sessionid` (the epoch, Max-Age=0, Path=/).
+    ("LO-02", Is(Passed)),
+    ("LO-03", Is(Passed)),
+    // flush() deletes the session row: the session endpoint answers 401.
+    ("LO-04", Is(Passed)),
+    // An unknown, garbage or expired id (beside the CSRF cookie) is an anonymous logout:
+    // the same 401, `sessionid` deleted.
+    ("LO-05", Is(Passed)),
+    ("LO-06", Is(Passed)),
+    // REAL: no Cookie header means no CSRF cookie: Django's CSRF middleware answers 403
+    // before the view runs, and clears nothing.
+    ("LO-07", Is(Failed)),
+    // `{}` and an empty body: the view reads neither.
+    ("LO-08", Is(Passed)),
+    // A failing database: Django's 500 page, as declared; the session row stays.
+    ("LO-09", Is(Passed)),
+    // Deleting a session row twice is no error: every concurrent logout gets the 401.
+    ("LO-10", Is(Passed)),
+    // The kit's malformed rows are raw `Cookie` headers without `csrftoken`: the CSRF
+    // 403 (LO-07's cause); to be re-checked when issue #17 sends the CSRF cookie beside
+    // them.
+    ("LO-11", Is(Failed)),
+    // One credential (role "session"): there is no access token to be stale.
+    ("LO-12", Is(NotRun)),
+    // REAL: django.http.parse_cookie keeps the last of two `sessionid` values; "its own
+    // token, then a garbage one" leaves its own live.
+    ("LO-13", Is(Failed)),
+    // Only the presented session's row is deleted.
+    ("LO-20", Is(Passed)),
+    // REAL: allauth's headless views parse a JSON body on every method: a malformed one
+    // (`{`) is an empty 400, and nothing is logged out.
+    ("LO-21", Is(Warned)),
+    // REAL: the no-cookie 403 differs from the 401 every other state gets (LO-07's cause).
+    ("LO-22", Is(Warned)),
+    // REAL: the 401 carries never_cache's `no-store`; the CSRF 403 carries none.
+    ("LO-23", Is(Warned)),
+    // REAL: delete_cookie repeats SameSite=Lax but not HttpOnly, which login set.
+    ("LO-24", Is(Warned)),
+    // REAL: GET on the logout path is the session endpoint's read: 200 with the user
+    // (it does not log out, but it is not 404 or 405). By design: one resource.
+    ("LO-25", Is(Warned)),
+    // No CORS: an SPA on the same site; no [cors].
+    ("LO-26", Is(NotRun)),
+    // The session id is the access credential too, and its row is gone.
+    ("LO-27", Is(Passed)),
+    // One instance.
+    ("LO-28", Is(NotRun)),
+    // Not run: the browser visit sends no `before` request, so its sign-up has no CSRF
+    // cookie (403). Left for the browser steps to learn `before`.
+    ("LO-40", InBrowser(NotRun)),
+    // INFO: the 500 clears nothing.
+    ("LO-30", Is(Info)),
+    // INFO: no Content-Type and text/plain both log out (401); the CSRF header protects
+    // it.
+    ("LO-31", Is(Info)),
+    ("LO-32", Is(Info)),
+];

@@ -10,10 +10,8 @@ use crate::run::check_profile::{Outcome, Step};
 use crate::run::request::{Cookies, Request};
 use crate::run::steps::probe::probe_request;
 use crate::run::steps::response::answer_problem;
-use crate::run::steps::session::{
-    learn_password, session_cookies, session_from_login, set_cookie_pairs,
-};
-use crate::run::steps::setup::Setup;
+use crate::run::steps::session::{learn_password, session_cookies, session_from_login};
+use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -71,7 +69,7 @@ async fn log_in(
     steps: &mut Vec<Step>,
 ) -> Option<Session> {
     let profile = &target.profile;
-    let mut gathered = Setup::default();
+    let mut gathered = Setup::new(target);
     let user = if profile.register.enabled {
         let user = profile.values.user(&target.next_id());
         learn_password(target, &user.password);
@@ -166,7 +164,7 @@ async fn setup(
             ..Context::default()
         };
         if let Err(what) = gathered
-            .send_before(world, &target, table, before, &ctx, false)
+            .send_before(world, &target, table, before, &ctx)
             .await
         {
             let hint = format!("is the target running, and is [{table}] before's path right?");
@@ -211,7 +209,7 @@ async fn setup(
             return None;
         }
     };
-    gathered.carry(&mut request, false);
+    gathered.carry(&mut request);
     let exchange = world.send_setup(request).await;
     let (outcome, answer) = match &exchange.response {
         Err(e) => (

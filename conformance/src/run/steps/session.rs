@@ -12,7 +12,7 @@ use crate::run::check::could_not_run;
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
-use crate::run::steps::setup::Setup;
+use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -168,7 +168,7 @@ pub async fn open_session(
     let profile = &target.profile;
     let origin = template::origin(&target);
     let in_jar = matches!(jar, Cookies::Jar);
-    let mut setup = Setup::default();
+    let mut setup = Setup::new(&target);
     let values = match (user, profile.register.enabled) {
         (Some((email, password)), _) => User {
             email,
@@ -191,7 +191,7 @@ pub async fn open_session(
             };
             if let Some(before) = &profile.register.before {
                 setup
-                    .send_before(world, &target, "register", before, &ctx, in_jar)
+                    .send_before(world, &target, "register", before, &ctx)
                     .await?;
                 ctx.cookies = setup.cookies.clone();
                 ctx.previous = setup.previous.as_ref();
@@ -203,7 +203,7 @@ pub async fn open_session(
                 &ctx,
             )
             .map_err(|e| format!("cannot create a user: [register] {e}"))?;
-            setup.carry(&mut request, in_jar);
+            setup.carry(&mut request);
             let exchange = world.send_setup(request).await;
             let answer = expect_setup(&exchange, &profile.register.expect_status, "create a user")?;
             setup.previous = answer.json();
@@ -223,7 +223,7 @@ pub async fn open_session(
             ..Context::default()
         };
         setup
-            .send_before(world, &target, "login", before, &ctx, in_jar)
+            .send_before(world, &target, "login", before, &ctx)
             .await?;
     }
     let ctx = Context {
@@ -237,8 +237,9 @@ pub async fn open_session(
     let template = profile.login.request();
     let mut login = template::build(&target, "log in", &template, &ctx)
         .map_err(|e| format!("cannot log in: [login] {e}"))?;
-    setup.carry(&mut login, in_jar);
+    setup.carry(&mut login);
     if in_jar {
+        setup.seed_jar(world, &target.endpoint.url(&template.path));
         login.cookies = jar;
     }
     let exchange = world.send_setup(login).await;
@@ -337,16 +338,6 @@ pub(crate) fn session_from_login(
 pub(crate) fn learn_password(target: &Target, password: &str) {
     target.secrets.learn(password);
     target.secrets.learn(&template::form_encode(password));
-}
-
-/// The cookies an answer sets, as `(name, value)` pairs.
-pub(crate) fn set_cookie_pairs(answer: &ResponseRecord) -> Vec<(String, String)> {
-    answer
-        .set_cookies()
-        .iter()
-        .filter_map(|h| h.split(';').next()?.split_once('='))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect()
 }
 
 /// The names of the cookies set, or `none`.
