@@ -2,9 +2,10 @@
 //! by the suite with its own `profile.toml`: the verdict table must hold clause by clause.
 //! Each expected status carries the stack's behaviour that causes it.
 //!
-//! The stacks install from PyPI into their folders (`.ci/run` installs them first). Under
-//! `CI=true` a stack that cannot be installed or started fails its test; elsewhere a
-//! missing python3 or an unreachable registry skips it with the reason printed.
+//! The stacks install from PyPI or npm into their folders (`.ci/run` installs them
+//! first). Under `CI=true` a stack that cannot be installed or started fails its test;
+//! elsewhere a missing python3, node or an unreachable registry skips it with the reason
+//! printed.
 
 use std::sync::Arc;
 
