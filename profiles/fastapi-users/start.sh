@@ -8,27 +8,15 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
+source "$here/../lib/install.sh"
+
+install_python requirements.txt
 venv="$here/.venv"
-stamp="$venv/.requirements.sha256"
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
-# One installer at a time (two test runs may start together).
-(
-  flock 9
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    rm -rf "$venv"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --no-input -r requirements.txt
-    echo "$want" >"$stamp"
-  fi
-) 9>"$here/.venv.lock"
 [ "${1:-}" = "--install-only" ] && exit 0
 
 port="${1:?usage: start.sh PORT | start.sh --install-only}"
 # A folder of its own per port: two instances (two test runs) never share a database.
-run="$here/.run/$port"
-# Databases of earlier runs older than a day go.
-find "$here/.run" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
-rm -rf "$run" && mkdir -p "$run"
+run="$(run_folder "$port")"
 export STACK_DB="$run/db.sqlite3"
 # The test-support endpoints of hooks.py (store fault, expired session).
 export STACK_CONFORMANCE_HOOKS=1

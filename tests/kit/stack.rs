@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long an install may take (a fresh one downloads from PyPI: 22-27 s measured).
+/// How long an install may take (a fresh one downloads from PyPI or npm: 22-27 s measured
+/// for the Python stacks).
 pub const INSTALL_LIMIT: Duration = Duration::from_secs(600);
 /// How long a started stack may take to answer on its port (migrations, imports).
 pub const START_LIMIT: Duration = Duration::from_secs(90);
@@ -19,7 +20,8 @@ pub const START_LIMIT: Duration = Duration::from_secs(90);
 /// Why a stack could not be brought up.
 #[derive(Debug)]
 pub enum StackError {
-    /// Something the stack needs is missing on this machine (python3, the network).
+    /// Something the stack needs is missing on this machine (python3, node, redis-server,
+    /// the network).
     Unavailable(String),
     /// It was there but did not install or start: a defect of the stack's folder.
     Broken(String),
@@ -59,7 +61,7 @@ impl Stack {
         match status {
             Some(s) if s.success() => Ok(started.elapsed()),
             Some(s) => Err(StackError::Unavailable(format!(
-                "{} did not install ({s}); is PyPI reachable? log {}:\n{}",
+                "{} did not install ({s}); is its registry (PyPI, npm) reachable? log {}:\n{}",
                 self.name,
                 log.display(),
                 tail(&log)
@@ -77,38 +79,58 @@ impl Stack {
 
     /// `start.sh PORT` on a free port, waited for until the port accepts connections.
     pub fn start(&self) -> Result<Running, StackError> {
-        let port = free_port()?;
-        let log = log_path(self.name, &port.to_string());
+        self.start_instances(false)
+    }
+
+    /// `start.sh PORT ALSO_PORT`: two instances behind one store (LO-28), waited for
+    /// until both ports accept connections; [`Running::also`] is the second one's URL.
+    pub fn start_pair(&self) -> Result<Running, StackError> {
+        self.start_instances(true)
+    }
+
+    fn start_instances(&self, pair: bool) -> Result<Running, StackError> {
+        let mut ports = vec![free_port()?];
+        if pair {
+            ports.push(free_port_besides(ports[0])?);
+        }
+        let args: Vec<String> = ports.iter().map(u16::to_string).collect();
+        let log = log_path(self.name, &args[0]);
         let started = Instant::now();
-        let child = self.spawn(&[&port.to_string()], &log)?;
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let child = self.spawn(&argv, &log)?;
+        let url = |port: &u16| format!("http://127.0.0.1:{port}");
         let mut running = Running {
             child,
             log,
-            url: format!("http://127.0.0.1:{port}"),
+            url: url(&ports[0]),
+            also: ports.get(1).map(url),
             startup: Duration::ZERO,
         };
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        loop {
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                running.startup = started.elapsed();
-                return Ok(running);
+        for port in &ports {
+            let addr = SocketAddr::from(([127, 0, 0, 1], *port));
+            loop {
+                if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                    break;
+                }
+                if let Ok(Some(status)) = running.child.try_wait() {
+                    return Err(StackError::Broken(format!(
+                        "{} exited before answering ({status}); log:\n{}",
+                        self.name,
+                        running.log_tail()
+                    )));
+                }
+                if started.elapsed() > START_LIMIT {
+                    return Err(StackError::Broken(format!(
+                        "{} did not answer on {addr} within {START_LIMIT:?}; log:\n{}",
+                        self.name,
+                        running.log_tail()
+                    )));
+                }
+                std::thread::sleep(Duration::from_millis(100));
             }
-            if let Ok(Some(status)) = running.child.try_wait() {
-                return Err(StackError::Broken(format!(
-                    "{} exited before answering ({status}); log:\n{}",
-                    self.name,
-                    running.log_tail()
-                )));
-            }
-            if started.elapsed() > START_LIMIT {
-                return Err(StackError::Broken(format!(
-                    "{} did not answer on {addr} within {START_LIMIT:?}; log:\n{}",
-                    self.name,
-                    running.log_tail()
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(100));
         }
+        running.startup = started.elapsed();
+        Ok(running)
     }
 
     /// `bash start.sh ARGS` in a process group of its own, output to `log`.
@@ -136,7 +158,9 @@ pub struct Running {
     child: Child,
     log: PathBuf,
     pub url: String,
-    /// From `start.sh PORT` to the first accepted connection.
+    /// The second instance's URL, from [`Stack::start_pair`].
+    pub also: Option<String>,
+    /// From `start.sh PORT…` to the moment every instance accepts connections.
     pub startup: Duration,
 }
 
@@ -189,6 +213,17 @@ fn free_port() -> Result<u16, StackError> {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .map_err(|e| StackError::Broken(format!("no free loopback port: {e}")))
+}
+
+/// A free loopback port other than `taken` (which is free too until its stack binds it).
+fn free_port_besides(taken: u16) -> Result<u16, StackError> {
+    for _ in 0..16 {
+        let port = free_port()?;
+        if port != taken {
+            return Ok(port);
+        }
+    }
+    Err(StackError::Broken("no second free loopback port".into()))
 }
 
 fn log_path(stack: &str, what: &str) -> PathBuf {

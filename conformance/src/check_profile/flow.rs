@@ -6,13 +6,12 @@ use crate::check_profile::hints;
 use crate::check_profile::{Outcome, Step};
 use crate::http::exchange::ResponseRecord;
 use crate::plan::profile::values::{Context, User};
-use crate::plan::profile::{Liveness, RequestTemplate};
+use crate::plan::profile::{Before, Liveness, RequestTemplate};
 use crate::run::request::{Cookies, Request};
 use crate::run::steps::probe::probe_request;
 use crate::run::steps::response::answer_problem;
-use crate::run::steps::session::{
-    learn_password, session_cookies, session_from_login, set_cookie_pairs,
-};
+use crate::run::steps::session::{learn_password, session_cookies, session_from_login};
+use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -70,31 +69,18 @@ async fn log_in(
     steps: &mut Vec<Step>,
 ) -> Option<Session> {
     let profile = &target.profile;
-    let origin = template::origin(target);
-    let mut previous = None;
-    let mut cookies = Vec::new();
+    let mut gathered = Setup::new(target);
     let user = if profile.register.enabled {
         let user = profile.values.user(&target.next_id());
         learn_password(target, &user.password);
-        let ctx = Context {
-            user: Some(&user),
-            run: target.run_id(),
-            origin: &origin,
-            ..Context::default()
+        let exchange = Exchange {
+            title: "register a user",
+            table: "register",
+            template: profile.register.request(),
+            before: profile.register.before.as_ref(),
+            expected: &profile.register.expect_status,
         };
-        let template = profile.register.request();
-        let answer = setup(
-            world,
-            steps,
-            "register a user",
-            "register",
-            &template,
-            &ctx,
-            &profile.register.expect_status,
-        )
-        .await?;
-        previous = answer.json();
-        cookies = set_cookie_pairs(&answer);
+        setup(world, steps, &exchange, &user, &mut gathered).await?;
         user
     } else {
         User {
@@ -104,25 +90,15 @@ async fn log_in(
         }
     };
     learn_password(target, &user.password);
-    let ctx = Context {
-        user: Some(&user),
-        run: target.run_id(),
-        origin: &origin,
-        cookies,
-        previous: previous.as_ref(),
-        ..Context::default()
-    };
     let template = profile.login.request();
-    let answer = setup(
-        world,
-        steps,
-        "log in",
-        "login",
-        &template,
-        &ctx,
-        &profile.login.expect_status,
-    )
-    .await?;
+    let exchange = Exchange {
+        title: "log in",
+        table: "login",
+        template: template.clone(),
+        before: profile.login.before.as_ref(),
+        expected: &profile.login.expect_status,
+    };
+    let answer = setup(world, steps, &exchange, &user, &mut gathered).await?;
     match session_from_login(target, user, &answer, &template.path) {
         Ok(session) => {
             let held: Vec<&str> = session.cookies.iter().map(|(n, _)| n.as_str()).collect();
@@ -148,34 +124,92 @@ async fn log_in(
     }
 }
 
-/// One setup exchange: its answer when the status is expected.
-#[allow(clippy::too_many_arguments)]
+/// A setup exchange of the profile: its step title, its table, its request, the
+/// request sent before it and the statuses that mean success.
+struct Exchange<'a> {
+    title: &'a str,
+    table: &'a str,
+    template: RequestTemplate,
+    before: Option<&'a Before>,
+    expected: &'a [u16],
+}
+
+/// One setup exchange, after its `before` request (both in one step): its answer when
+/// the status is expected; `gathered` takes in the cookies and JSON of each answer.
 async fn setup(
     world: &mut LogoutWorld,
     steps: &mut Vec<Step>,
-    title: &str,
-    table: &str,
-    template: &RequestTemplate,
-    ctx: &Context<'_>,
-    expected: &[u16],
+    exchange: &Exchange<'_>,
+    user: &User,
+    gathered: &mut Setup,
 ) -> Option<ResponseRecord> {
+    let Exchange {
+        title,
+        table,
+        template,
+        before,
+        expected,
+    } = exchange;
     let target = world.target();
+    let origin = template::origin(&target);
     let mark = world.transcript.len();
-    let request = match template::build(&target, title, template, ctx) {
-        Ok(r) => r,
-        Err(e) => {
+    if let Some(before) = before {
+        let previous = gathered.previous.clone();
+        let ctx = Context {
+            user: Some(user),
+            run: target.run_id(),
+            origin: &origin,
+            cookies: gathered.cookies.clone(),
+            previous: previous.as_ref(),
+            ..Context::default()
+        };
+        if let Err(what) = gathered
+            .send_before(world, &target, table, before, &ctx)
+            .await
+        {
+            let hint = format!("is the target running, and is [{table}] before's path right?");
             steps.push(step(
                 world,
                 mark,
-                title.into(),
+                (*title).into(),
+                Outcome::Problem { what, hint },
+            ));
+            return None;
+        }
+    }
+    let previous = gathered.previous.clone();
+    let ctx = Context {
+        user: Some(user),
+        run: target.run_id(),
+        origin: &origin,
+        cookies: gathered.cookies.clone(),
+        previous: previous.as_ref(),
+        ..Context::default()
+    };
+    let mut request = match template::build(&target, title, template, &ctx) {
+        Ok(r) => r,
+        Err(e) => {
+            let hint = if before.is_none() && e.contains("{cookie:") {
+                format!(
+                    "check the placeholders of [{table}]; a cookie a page sets before the \
+                     form is posted needs `before = {{ path = \"/that/page\" }}`"
+                )
+            } else {
+                format!("check the placeholders of [{table}]")
+            };
+            steps.push(step(
+                world,
+                mark,
+                (*title).into(),
                 Outcome::Problem {
                     what: format!("cannot build the request: {e}"),
-                    hint: format!("check the placeholders of [{table}]"),
+                    hint,
                 },
             ));
             return None;
         }
     };
+    gathered.carry(&mut request);
     let exchange = world.send_setup(request).await;
     let (outcome, answer) = match &exchange.response {
         Err(e) => (
@@ -186,6 +220,8 @@ async fn setup(
             None,
         ),
         Ok(r) if expected.contains(&r.status) => {
+            gathered.previous = r.json();
+            gathered.learn_cookies(set_cookie_pairs(r));
             (Outcome::Ok(r.status.to_string()), Some(r.clone()))
         }
         Ok(r) => (
@@ -196,7 +232,7 @@ async fn setup(
             None,
         ),
     };
-    steps.push(step(world, mark, title.into(), outcome));
+    steps.push(step(world, mark, (*title).into(), outcome));
     answer
 }
 

@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::plan::profile::actions::post;
 use crate::plan::profile::answer::AnswerSpec;
+use crate::plan::profile::before::Before;
 
 /// A request as a profile describes it; its strings may hold placeholders
 /// ([`values`](crate::plan::profile::values)).
@@ -93,6 +94,9 @@ pub struct Register {
     pub expect_status: Vec<u16>,
     pub email: Option<String>,
     pub password: Option<String>,
+    /// A request sent first (a CSRF token to fetch).
+    #[serde(default)]
+    pub before: Option<Before>,
 }
 
 fn yes() -> bool {
@@ -123,6 +127,7 @@ impl Default for Register {
             expect_status: created(),
             email: None,
             password: None,
+            before: None,
         }
     }
 }
@@ -161,6 +166,9 @@ pub struct Login {
     pub form: Option<BTreeMap<String, String>>,
     #[serde(default = "ok")]
     pub expect_status: Vec<u16>,
+    /// A request sent first (a CSRF token to fetch).
+    #[serde(default)]
+    pub before: Option<Before>,
 }
 
 fn login_path() -> String {
@@ -176,6 +184,7 @@ impl Default for Login {
             json: None,
             form: None,
             expect_status: ok(),
+            before: None,
         }
     }
 }

@@ -11,6 +11,7 @@
 
 pub mod actions;
 pub mod answer;
+pub mod before;
 pub mod error;
 pub mod exchange;
 pub mod known;
@@ -29,6 +30,7 @@ use serde::Deserialize;
 
 pub use actions::{Action, CommandAction, Cors, ExpiredSession, HttpRequest, StoreFault};
 pub use answer::{AnswerSpec, BodySpec};
+pub use before::Before;
 pub use error::{Invalid, ProfileError};
 pub use exchange::{BodyTemplate, Login, Logout, Register, RequestTemplate};
 pub use known::KnownFailure;

@@ -300,3 +300,59 @@ fn a_store_failure_answer_can_be_declared() {
         AnswerSpec::store_failure()
     );
 }
+
+#[test]
+fn a_setup_exchange_may_send_a_request_before_it() {
+    let p = Profile::parse(
+        r#"
+        version = 2
+        [register]
+        before = { path = "/auth/csrf" }
+        [login]
+        before = { method = "post", path = "/csrf/{run}", headers = { Accept = "application/json" } }
+        headers = { "X-CSRFToken" = "{cookie:csrftoken}" }
+        "#,
+    )
+    .expect("profile parses");
+    let register = p.register.before.expect("register before");
+    assert_eq!(register.request().method, "GET");
+    assert_eq!(register.path, "/auth/csrf");
+    let login = p.login.before.expect("login before").request();
+    assert_eq!(login.method, "POST");
+    assert_eq!(
+        login.headers.get("Accept").map(String::as_str),
+        Some("application/json")
+    );
+    assert!(Profile::default().login.before.is_none());
+}
+
+#[test]
+fn a_bad_before_is_named_with_its_line_and_column() {
+    let unknown =
+        Profile::parse("version = 2\n[login]\nbefore = { path = \"/csrf\", body = \"x\" }\n")
+            .expect_err("a before takes no body");
+    assert!(
+        unknown.starts_with("line 3, column") && unknown.contains("body"),
+        "{unknown}"
+    );
+    let path = Profile::parse("version = 2\n\n[register]\nbefore = { path = \"csrf\" }\n")
+        .expect_err("a relative path");
+    assert!(
+        path.starts_with("line 4, column 1:")
+            && path.contains("before")
+            && path.contains("must start with '/'"),
+        "{path}"
+    );
+    let token = Profile::parse("version = 2\n[login]\nbefore = { path = \"/csrf/{token}\" }\n")
+        .expect_err("no token outside a probe");
+    assert!(
+        token.starts_with("line 3,") && token.contains("{token}"),
+        "{token}"
+    );
+    let missing = Profile::parse("version = 2\n[login]\nbefore = { method = \"GET\" }\n")
+        .expect_err("a path is required");
+    assert!(
+        missing.starts_with("line 3,") && missing.contains("path"),
+        "{missing}"
+    );
+}

@@ -161,6 +161,7 @@ impl From<V1> for Profile {
                 expect_status: v1.register.expect_status,
                 email: v1.register.email,
                 password: v1.register.password,
+                before: None,
             },
             login: Login {
                 method: v1.login.method,
@@ -169,6 +170,7 @@ impl From<V1> for Profile {
                 json: v1.login.body,
                 form: None,
                 expect_status: v1.login.expect_status,
+                before: None,
             },
             logout: Logout {
                 method: post(),

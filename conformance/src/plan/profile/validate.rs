@@ -8,6 +8,31 @@ use crate::plan::profile::exchange::RequestTemplate;
 use crate::plan::profile::known::end_of_day;
 use crate::plan::profile::values::{Placeholder, placeholders};
 
+/// A `before` request's path, method and placeholders (no `{token}`: no probe).
+fn check_before(table: &str, template: &RequestTemplate) -> Result<(), String> {
+    if !template.path.starts_with('/') {
+        return Err(format!(
+            "[{table}] before: path {:?} must start with '/'",
+            template.path
+        ));
+    }
+    if template.method.is_empty() || !template.method.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(format!(
+            "[{table}] before: method {:?} is not an HTTP method",
+            template.method
+        ));
+    }
+    for s in template.strings() {
+        let found = placeholders(s).map_err(|m| format!("[{table}] before: {m}"))?;
+        if found.contains(&Placeholder::Token) {
+            return Err(format!(
+                "[{table}] before: {{token}} is only known in a probe"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks a parsed profile; `text` is its source, to point at the mistake.
 pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
     let at = |table: &str, key: Option<&str>, message: String| {
@@ -26,6 +51,16 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
         ("login", profile.login.request(), false),
         ("logout", profile.logout.request(), false),
     ];
+    // A `before` request is checked as its exchange's table, at its `before` key.
+    let befores = [
+        ("register", register.before.as_ref()),
+        ("login", profile.login.before.as_ref()),
+    ];
+    for (table, before) in befores {
+        if let Some(before) = before {
+            check_before(table, &before.request()).map_err(|m| at(table, Some("before"), m))?;
+        }
+    }
     if let Some(p) = &profile.probes.access {
         templates.push(("probes.access", p.request(), true));
     }

@@ -11,6 +11,7 @@ mod raw;
 mod report;
 pub(crate) mod response;
 pub(crate) mod session;
+pub(crate) mod setup;
 mod store;
 
 pub use session::open_session;

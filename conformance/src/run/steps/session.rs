@@ -11,6 +11,7 @@ use crate::plan::profile::{Role, SendAs};
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
+use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -166,8 +167,8 @@ pub async fn open_session(
     let target = world.target();
     let profile = &target.profile;
     let origin = template::origin(&target);
-    let mut previous: Option<serde_json::Value> = None;
-    let mut setup_cookies: Vec<(String, String)> = Vec::new();
+    let in_jar = matches!(jar, Cookies::Jar);
+    let mut setup = Setup::new(&target);
     let values = match (user, profile.register.enabled) {
         (Some((email, password)), _) => User {
             email,
@@ -182,42 +183,65 @@ pub async fn open_session(
         (None, true) => {
             let values = profile.values.user(&target.next_id());
             learn_password(&target, &values.password);
-            let ctx = Context {
+            let mut ctx = Context {
                 user: Some(&values),
                 run: target.run_id(),
                 origin: &origin,
                 ..Context::default()
             };
-            let request = template::build(
+            if let Some(before) = &profile.register.before {
+                setup
+                    .send_before(world, &target, "register", before, &ctx)
+                    .await?;
+                ctx.cookies = setup.cookies.clone();
+                ctx.previous = setup.previous.as_ref();
+            }
+            let mut request = template::build(
                 &target,
                 "register a user",
                 &profile.register.request(),
                 &ctx,
             )
             .map_err(|e| format!("cannot create a user: [register] {e}"))?;
+            setup.carry(&mut request);
             let exchange = world.send_setup(request).await;
             let answer = expect_setup(&exchange, &profile.register.expect_status, "create a user")?;
-            previous = answer.json();
-            setup_cookies = set_cookie_pairs(answer);
+            setup.previous = answer.json();
+            setup.learn_cookies(set_cookie_pairs(answer));
             values
         }
     };
     learn_password(&target, &values.password);
+    if let Some(before) = &profile.login.before {
+        let previous = setup.previous.clone();
+        let ctx = Context {
+            user: Some(&values),
+            run: target.run_id(),
+            origin: &origin,
+            cookies: setup.cookies.clone(),
+            previous: previous.as_ref(),
+            ..Context::default()
+        };
+        setup
+            .send_before(world, &target, "login", before, &ctx)
+            .await?;
+    }
     let ctx = Context {
         user: Some(&values),
         run: target.run_id(),
         origin: &origin,
-        cookies: setup_cookies,
-        previous: previous.as_ref(),
+        cookies: setup.cookies.clone(),
+        previous: setup.previous.as_ref(),
         ..Context::default()
     };
     let template = profile.login.request();
     let mut login = template::build(&target, "log in", &template, &ctx)
         .map_err(|e| format!("cannot log in: [login] {e}"))?;
-    if matches!(jar, Cookies::Jar) {
+    setup.carry(&mut login);
+    if in_jar {
+        setup.seed_jar(world, &target.endpoint.url(&template.path));
         login.cookies = jar;
     }
-    let in_jar = matches!(login.cookies, Cookies::Jar);
     let exchange = world.send_setup(login).await;
     let response = expect_setup(&exchange, &profile.login.expect_status, "log in")?;
     let session = session_from_login(&target, values, response, &template.path)?;
@@ -314,16 +338,6 @@ pub(crate) fn session_from_login(
 pub(crate) fn learn_password(target: &Target, password: &str) {
     target.secrets.learn(password);
     target.secrets.learn(&template::form_encode(password));
-}
-
-/// The cookies an answer sets, as `(name, value)` pairs.
-pub(crate) fn set_cookie_pairs(answer: &ResponseRecord) -> Vec<(String, String)> {
-    answer
-        .set_cookies()
-        .iter()
-        .filter_map(|h| h.split(';').next()?.split_once('='))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect()
 }
 
 /// The names of the cookies set, or `none`.
