@@ -34,13 +34,22 @@ pub async fn open(
     refresh_expires_at: SystemTime,
     access_expires_at: SystemTime,
 ) -> Result<IssuedTokens, InternalError> {
-    let refresh = Token::generate()?;
+    let tag = token::user_tag(user_key);
+    let refresh = Token::generate_tagged(tag)?;
+    let access = Token::generate_tagged(tag)?;
     let session = SessionRecord {
         user_email: user_key.to_owned(),
         expires_at: refresh_expires_at,
     };
-    store.insert_refresh(refresh.hash(), session).await?;
-    let access = mint_access(store, refresh.hash(), user_key, access_expires_at).await?;
+    let record = AccessRecord {
+        user_email: user_key.to_owned(),
+        session: refresh.hash(),
+        expires_at: access_expires_at,
+    };
+    // One write (one round trip on Redis): the session never exists without its token.
+    store
+        .open_session(refresh.hash(), session, access.hash(), record)
+        .await?;
     Ok(IssuedTokens { refresh, access })
 }
 
@@ -51,7 +60,7 @@ pub async fn mint_access(
     user_key: &str,
     expires_at: SystemTime,
 ) -> Result<Token, InternalError> {
-    let access = Token::generate()?;
+    let access = Token::generate_tagged(token::user_tag(user_key))?;
     let record = AccessRecord {
         user_email: user_key.to_owned(),
         session,
@@ -106,14 +115,13 @@ pub async fn recognise(
     Ok(None)
 }
 
-/// Removes every presented refresh token and revokes every presented access token.
-/// Tokens that are not there are not an error: logout is idempotent.
+/// Removes every presented refresh token and revokes every presented access token, in
+/// one store call (one atomic round trip on Redis). Tokens that are not there are not an
+/// error: logout is idempotent.
 pub async fn revoke(store: &dyn TokenStore, presented: &PresentedTokens) -> Result<(), StoreError> {
-    for value in &presented.refresh {
-        store.remove_refresh(&token::hash_bytes(value)).await?;
-    }
-    for value in &presented.access {
-        store.remove_access(&token::hash_bytes(value)).await?;
-    }
-    Ok(())
+    let hashes = |values: &[Vec<u8>]| -> Vec<TokenHash> {
+        values.iter().map(|value| token::hash_bytes(value)).collect()
+    };
+    let (refresh, access) = (hashes(&presented.refresh), hashes(&presented.access));
+    store.revoke(&refresh, &access).await
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::config::{Config, StoreConfig};
 use crate::password::Passwords;
-use crate::redis_db::{ConnectError, RedisDb};
+use crate::store::redis::{ConnectError, RedisDb};
 use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, TokenStore};
 use crate::users::Users;
 

@@ -1,9 +1,14 @@
-//! The Redis database behind `--store redis://…`: its URL, one shared auto-reconnecting
-//! connection, and commands that always end in bounded time.
+//! The Redis database behind `--store redis://…` or `redis+cluster://…`: one shared,
+//! multiplexed, auto-reconnecting connection (per cluster node), and commands that always
+//! end in bounded time.
 //!
 //! Both the token store ([`crate::store::RedisStore`]) and the user registry
 //! ([`crate::users::Users::redis`]) go through one [`RedisDb`], so every server instance
 //! that names the same database sees the same sessions and the same users.
+//!
+//! On a cluster the client (the `redis` crate's `cluster-async`) discovers the topology
+//! from the seed nodes, routes each command to the primary of its key's hash slot, and
+//! follows `MOVED`/`ASK` redirections and failovers by itself.
 //!
 //! # Availability
 //!
@@ -21,8 +26,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, ConnectionAddr, FromRedisValue, IntoConnectionInfo};
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
+use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
+use redis::{Client, Cmd, FromRedisValue, Pipeline, RedisFuture, Value};
+
+use super::RedisUrl;
 
 /// Longest wait for any one Redis command (or pipeline), reconnection included. Past it
 /// the call fails, and the request that made it answers 500.
@@ -33,65 +43,6 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 /// The oldest Redis with every command the stores use (`GETDEL`: 6.2; `PEXPIRE … NX|GT`: 7.0).
 const MIN_VERSION: (u32, u32) = (7, 0);
-
-/// A `redis://` URL; shown and debug-printed without its password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RedisUrl {
-    /// The URL as given: may hold a password, so it is only ever handed to the client.
-    url: String,
-    /// `redis://HOST:PORT/DB`, for messages and logs.
-    shown: String,
-}
-
-impl RedisUrl {
-    /// Parses `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (port 6379 and database 0 by
-    /// default). `rediss://` is refused: this build has no TLS.
-    pub fn parse(value: &str) -> Result<Self, String> {
-        let value = value.trim();
-        if value.starts_with("rediss://") {
-            return Err(
-                "rediss:// (Redis over TLS) is not built into this server; use redis:// on a \
-                 trusted network, or a TLS tunnel"
-                    .to_owned(),
-            );
-        }
-        if !value.starts_with("redis://") {
-            // Echo the scheme only: the rest may hold a password.
-            let scheme = value.split("://").next().unwrap_or_default();
-            return Err(format!(
-                "unknown store {scheme:?}: expected `memory` or redis://HOST:PORT/DB"
-            ));
-        }
-        let info = value
-            .into_connection_info()
-            .map_err(|error| format!("invalid Redis URL: {error}"))?;
-        let ConnectionAddr::Tcp(host, port) = info.addr() else {
-            return Err("a Redis URL must name a TCP host: redis://HOST:PORT/DB".to_owned());
-        };
-        let host = if host.contains(':') {
-            format!("[{host}]")
-        } else {
-            host.clone()
-        };
-        let shown = format!("redis://{host}:{port}/{}", info.redis_settings().db());
-        Ok(Self {
-            url: value.to_owned(),
-            shown,
-        })
-    }
-}
-
-impl fmt::Display for RedisUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.shown)
-    }
-}
-
-impl fmt::Debug for RedisUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RedisUrl({})", self.shown)
-    }
-}
 
 /// Why the server could not open its Redis database at start-up.
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +63,12 @@ pub enum ConnectError {
         /// What the client said.
         #[source]
         cause: redis::RedisError,
+    },
+    /// `redis://` names a node of a cluster: most keys would answer `MOVED`.
+    #[error("Redis at {url} is a cluster node: name the cluster as redis+cluster://HOST:PORT,…")]
+    ClusterNode {
+        /// The database, password hidden.
+        url: RedisUrl,
     },
     /// The server answered but is too old for the commands the stores use.
     #[error(
@@ -146,6 +103,17 @@ pub enum RedisFailure {
         /// The client's error.
         source: redis::RedisError,
     },
+    /// The write was done on the primary but fewer replicas than required acknowledged it
+    /// in time (`WAIT`): a failover could still undo it, so it is not reported as done.
+    #[error("Redis {op}: {acked} of {wanted} replicas acknowledged the write in time")]
+    NotReplicated {
+        /// The command or step.
+        op: &'static str,
+        /// Replicas that acknowledged.
+        acked: i64,
+        /// Replicas required.
+        wanted: u8,
+    },
     /// A stored value is not in the expected format.
     #[error("Redis {op} found an unreadable value: {why}")]
     Corrupt {
@@ -156,11 +124,48 @@ pub enum RedisFailure {
     },
 }
 
-/// A shared, auto-reconnecting connection to one Redis database; cheap to clone.
+/// A shared, auto-reconnecting connection to one Redis database or cluster; cheap to
+/// clone.
 #[derive(Clone)]
 pub struct RedisDb {
-    conn: ConnectionManager,
+    conn: Conn,
     url: RedisUrl,
+}
+
+/// One server's connection manager, or a cluster connection (one multiplexed connection
+/// per node).
+#[derive(Clone)]
+enum Conn {
+    Single(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for Conn {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Conn::Single(conn) => conn.req_packed_command(cmd),
+            Conn::Cluster(conn) => conn.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Conn::Single(conn) => conn.req_packed_commands(pipeline, offset, count),
+            Conn::Cluster(conn) => conn.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Conn::Single(conn) => conn.get_db(),
+            Conn::Cluster(conn) => conn.get_db(),
+        }
+    }
 }
 
 impl fmt::Debug for RedisDb {
@@ -170,52 +175,52 @@ impl fmt::Debug for RedisDb {
 }
 
 impl RedisDb {
-    /// Connects (within [`CONNECT_TIMEOUT`]) and checks the server's version.
+    /// Connects (within [`CONNECT_TIMEOUT`]) and checks the server's version (on a
+    /// cluster, one node's).
     pub async fn connect(url: &RedisUrl) -> Result<Self, ConnectError> {
         let redis_error = |cause| ConnectError::Redis {
             url: url.clone(),
             cause,
         };
-        let client = Client::open(url.url.as_str()).map_err(redis_error)?;
-        // Reconnection after an outage: a few quick attempts with a short back-off. When
-        // they are used up, the next command starts another round, so recovery never
-        // needs a restart.
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(ATTEMPT_TIMEOUT))
-            .set_response_timeout(Some(COMMAND_TIMEOUT))
-            .set_min_delay(Duration::from_millis(50))
-            .set_max_delay(Duration::from_millis(500))
-            .set_number_of_retries(4);
         let timeout = |_| ConnectError::Timeout {
             url: url.clone(),
             after: CONNECT_TIMEOUT,
         };
-        let conn = tokio::time::timeout(
-            CONNECT_TIMEOUT,
-            ConnectionManager::new_with_config(client, config),
-        )
-        .await
-        .map_err(timeout)?
-        .map_err(redis_error)?;
+        let conn = tokio::time::timeout(CONNECT_TIMEOUT, open(url))
+            .await
+            .map_err(timeout)?
+            .map_err(redis_error)?;
         let mut probe = conn.clone();
-        let info: String = tokio::time::timeout(
-            CONNECT_TIMEOUT,
-            redis::cmd("INFO").arg("server").query_async(&mut probe),
-        )
+        let info = redis::cmd("INFO").arg("server").clone();
+        let info: String = tokio::time::timeout(CONNECT_TIMEOUT, async {
+            match &mut probe {
+                Conn::Single(conn) => info.query_async(conn).await,
+                Conn::Cluster(conn) => {
+                    let any = RoutingInfo::SingleNode(SingleNodeRoutingInfo::Random);
+                    let value = conn.route_command(info, any).await?;
+                    String::from_redis_value(value).map_err(Into::into)
+                }
+            }
+        })
         .await
         .map_err(timeout)?
         .map_err(redis_error)?;
-        let version = info
-            .lines()
-            .find_map(|line| line.strip_prefix("redis_version:"))
-            .unwrap_or("unknown")
-            .trim()
-            .to_owned();
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+                .unwrap_or("unknown")
+                .trim()
+                .to_owned()
+        };
+        let version = field("redis_version");
         if !version_at_least(&version, MIN_VERSION) {
             return Err(ConnectError::TooOld {
                 url: url.clone(),
                 version,
             });
+        }
+        if !url.is_cluster() && field("redis_mode") == "cluster" {
+            return Err(ConnectError::ClusterNode { url: url.clone() });
         }
         Ok(Self {
             conn,
@@ -249,6 +254,34 @@ impl RedisDb {
     }
 }
 
+/// Opens the connection `url` names, without the start-up bound.
+async fn open(url: &RedisUrl) -> redis::RedisResult<Conn> {
+    if url.is_cluster() {
+        let client = ClusterClient::builder(url.urls.iter().map(String::as_str))
+            .connection_timeout(ATTEMPT_TIMEOUT)
+            .response_timeout(COMMAND_TIMEOUT)
+            .retries(6)
+            .min_retry_wait(50)
+            .max_retry_wait(500)
+            .build()?;
+        return Ok(Conn::Cluster(client.get_async_connection().await?));
+    }
+    let first = url.urls.first().map(String::as_str).unwrap_or_default();
+    let client = Client::open(first)?;
+    // Reconnection after an outage: a few quick attempts with a short back-off. When
+    // they are used up, the next command starts another round, so recovery never
+    // needs a restart.
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(ATTEMPT_TIMEOUT))
+        .set_response_timeout(Some(COMMAND_TIMEOUT))
+        .set_min_delay(Duration::from_millis(50))
+        .set_max_delay(Duration::from_millis(500))
+        .set_number_of_retries(4);
+    Ok(Conn::Single(
+        ConnectionManager::new_with_config(client, config).await?,
+    ))
+}
+
 async fn bounded<T>(
     op: &'static str,
     call: impl Future<Output = redis::RedisResult<T>>,
@@ -276,27 +309,6 @@ fn version_at_least(version: &str, min: (u32, u32)) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn urls_are_shown_without_their_password() {
-        let url = RedisUrl::parse("redis://user:s3cret@cache.internal:6380/2").unwrap();
-        assert_eq!(url.to_string(), "redis://cache.internal:6380/2");
-        assert!(!format!("{url:?}").contains("s3cret"));
-        let url = RedisUrl::parse("redis://127.0.0.1").unwrap();
-        assert_eq!(url.to_string(), "redis://127.0.0.1:6379/0");
-    }
-
-    #[test]
-    fn other_schemes_are_refused_without_echoing_secrets() {
-        let tls = RedisUrl::parse("rediss://:pw@host:6379/0").unwrap_err();
-        assert!(tls.contains("TLS"), "{tls}");
-        let other = RedisUrl::parse("postgres://u:pw@host/db").unwrap_err();
-        assert!(
-            other.contains("\"postgres\"") && !other.contains("pw"),
-            "{other}"
-        );
-        assert!(RedisUrl::parse("redis://").is_err());
-    }
 
     #[test]
     fn versions_compare_numerically() {
