@@ -23,6 +23,10 @@ mod logout;
 mod logout_values;
 /// Arbitrary cookie bytes, bodies and headers: no panic, no 5xx, only presented tokens revoked.
 mod properties;
+/// A throwaway Redis Cluster (three primaries, one replica each) for the cluster tests.
+mod redis_cluster;
+/// The Redis store on a cluster: one slot per logout, and a failover that undoes nothing.
+mod redis_failover;
 /// Real Redis outages: a crash, a freeze, a frozen start-up.
 mod redis_outages;
 /// A throwaway redis-server for the Redis store tests.

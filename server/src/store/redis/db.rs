@@ -24,15 +24,16 @@
 //!   store call means "outcome unknown", as with any remote store.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig};
-use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
 use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
 use redis::{Client, Cmd, FromRedisValue, Pipeline, RedisFuture, Value};
 
 use super::RedisUrl;
+use super::cluster::ClusterHandle;
 
 /// Longest wait for any one Redis command (or pipeline), reconnection included. Past it
 /// the call fails, and the request that made it answers 500.
@@ -40,7 +41,7 @@ pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
 /// Longest wait for the first connection at start-up, retries included.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Longest wait for one TCP connection (and handshake) attempt.
-const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
+pub(super) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 /// The oldest Redis with every command the stores use (`GETDEL`: 6.2; `PEXPIRE … NX|GT`: 7.0).
 const MIN_VERSION: (u32, u32) = (7, 0);
 
@@ -128,13 +129,19 @@ pub enum RedisFailure {
 /// clone.
 #[derive(Clone)]
 pub struct RedisDb {
-    conn: Conn,
+    source: Source,
     url: RedisUrl,
 }
 
-/// One server's connection manager, or a cluster connection (one multiplexed connection
-/// per node).
+/// Where connections come from: one server's manager, or a repairable cluster connection.
 #[derive(Clone)]
+enum Source {
+    Single(ConnectionManager),
+    Cluster(Arc<ClusterHandle>),
+}
+
+/// One server's connection manager, or a cluster connection (one multiplexed connection
+/// per node), for one call.
 enum Conn {
     Single(ConnectionManager),
     Cluster(ClusterConnection),
@@ -186,11 +193,11 @@ impl RedisDb {
             url: url.clone(),
             after: CONNECT_TIMEOUT,
         };
-        let conn = tokio::time::timeout(CONNECT_TIMEOUT, open(url))
+        let source = tokio::time::timeout(CONNECT_TIMEOUT, open(url))
             .await
             .map_err(timeout)?
             .map_err(redis_error)?;
-        let mut probe = conn.clone();
+        let mut probe = conn_of(&source);
         let info = redis::cmd("INFO").arg("server").clone();
         let info: String = tokio::time::timeout(CONNECT_TIMEOUT, async {
             match &mut probe {
@@ -223,7 +230,7 @@ impl RedisDb {
             return Err(ConnectError::ClusterNode { url: url.clone() });
         }
         Ok(Self {
-            conn,
+            source,
             url: url.clone(),
         })
     }
@@ -239,8 +246,9 @@ impl RedisDb {
         op: &'static str,
         cmd: &redis::Cmd,
     ) -> Result<T, RedisFailure> {
-        let mut conn = self.conn.clone();
-        bounded(op, cmd.query_async(&mut conn)).await
+        let mut conn = conn_of(&self.source);
+        let result = bounded(op, cmd.query_async(&mut conn)).await;
+        self.after(result)
     }
 
     /// Runs a pipeline (atomic if built with `.atomic()`), bounded by [`COMMAND_TIMEOUT`].
@@ -249,22 +257,42 @@ impl RedisDb {
         op: &'static str,
         pipe: &redis::Pipeline,
     ) -> Result<T, RedisFailure> {
-        let mut conn = self.conn.clone();
-        bounded(op, pipe.query_async(&mut conn)).await
+        let mut conn = conn_of(&self.source);
+        let result = bounded(op, pipe.query_async(&mut conn)).await;
+        self.after(result)
+    }
+
+    /// On a cluster, a call that timed out or lost its connection starts a repair
+    /// ([`ClusterHandle::repair`]).
+    fn after<T>(&self, result: Result<T, RedisFailure>) -> Result<T, RedisFailure> {
+        if let (Source::Cluster(handle), Err(failure)) = (&self.source, &result) {
+            let broken = match failure {
+                RedisFailure::Timeout { .. } => true,
+                RedisFailure::Command { source, .. } => {
+                    source.is_timeout() || source.is_io_error() || source.is_connection_dropped()
+                }
+                RedisFailure::NotReplicated { .. } | RedisFailure::Corrupt { .. } => false,
+            };
+            if broken {
+                handle.repair();
+            }
+        }
+        result
+    }
+}
+
+/// The connection for one call.
+fn conn_of(source: &Source) -> Conn {
+    match source {
+        Source::Single(conn) => Conn::Single(conn.clone()),
+        Source::Cluster(handle) => Conn::Cluster(handle.current()),
     }
 }
 
 /// Opens the connection `url` names, without the start-up bound.
-async fn open(url: &RedisUrl) -> redis::RedisResult<Conn> {
+async fn open(url: &RedisUrl) -> redis::RedisResult<Source> {
     if url.is_cluster() {
-        let client = ClusterClient::builder(url.urls.iter().map(String::as_str))
-            .connection_timeout(ATTEMPT_TIMEOUT)
-            .response_timeout(COMMAND_TIMEOUT)
-            .retries(6)
-            .min_retry_wait(50)
-            .max_retry_wait(500)
-            .build()?;
-        return Ok(Conn::Cluster(client.get_async_connection().await?));
+        return Ok(Source::Cluster(ClusterHandle::connect(url).await?));
     }
     let first = url.urls.first().map(String::as_str).unwrap_or_default();
     let client = Client::open(first)?;
@@ -277,7 +305,7 @@ async fn open(url: &RedisUrl) -> redis::RedisResult<Conn> {
         .set_min_delay(Duration::from_millis(50))
         .set_max_delay(Duration::from_millis(500))
         .set_number_of_retries(4);
-    Ok(Conn::Single(
+    Ok(Source::Single(
         ConnectionManager::new_with_config(client, config).await?,
     ))
 }

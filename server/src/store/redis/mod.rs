@@ -64,6 +64,7 @@ use redis::cmd;
 
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
 
+mod cluster;
 mod db;
 mod keys;
 mod scripts;
