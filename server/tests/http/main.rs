@@ -29,6 +29,8 @@ mod redis_cluster;
 mod redis_failover;
 /// Real Redis outages: a crash, a freeze, a frozen start-up.
 mod redis_outages;
+/// A login and a logout are one script call each; `?replicas=N` never answers an unreplicated 200.
+mod redis_round_trips;
 /// A throwaway redis-server for the Redis store tests.
 mod redis_server;
 /// The Redis token store and user registry over a real redis-server.
