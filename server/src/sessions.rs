@@ -120,7 +120,10 @@ pub async fn recognise(
 /// error: logout is idempotent.
 pub async fn revoke(store: &dyn TokenStore, presented: &PresentedTokens) -> Result<(), StoreError> {
     let hashes = |values: &[Vec<u8>]| -> Vec<TokenHash> {
-        values.iter().map(|value| token::hash_bytes(value)).collect()
+        values
+            .iter()
+            .map(|value| token::hash_bytes(value))
+            .collect()
     };
     let (refresh, access) = (hashes(&presented.refresh), hashes(&presented.access));
     store.revoke(&refresh, &access).await

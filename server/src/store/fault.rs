@@ -113,7 +113,9 @@ impl TokenStore for FaultSwitch {
         record: AccessRecord,
     ) -> Result<(), StoreError> {
         self.check()?;
-        self.inner.open_session(refresh, session, access, record).await
+        self.inner
+            .open_session(refresh, session, access, record)
+            .await
     }
 
     async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {

@@ -97,7 +97,9 @@ impl RedisCluster {
 
     /// `redis+cluster://` with two seed nodes, and `?replicas=N` when given.
     pub fn url(&self, replicas: Option<u8>) -> String {
-        let query = replicas.map(|n| format!("?replicas={n}")).unwrap_or_default();
+        let query = replicas
+            .map(|n| format!("?replicas={n}"))
+            .unwrap_or_default();
         format!(
             "redis+cluster://127.0.0.1:{},127.0.0.1:{}{query}",
             self.nodes[0].port, self.nodes[1].port
@@ -196,7 +198,12 @@ impl Node {
             .args(["--port", &self.port.to_string()])
             .args(["--cluster-port", &self.bus.to_string()])
             .args(["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .args(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf"])
+            .args([
+                "--cluster-enabled",
+                "yes",
+                "--cluster-config-file",
+                "nodes.conf",
+            ])
             .args(["--cluster-node-timeout", &NODE_TIMEOUT_MS.to_string()])
             .arg("--dir")
             .arg(&self.dir)

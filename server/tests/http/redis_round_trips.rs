@@ -25,9 +25,19 @@ async fn over(redis: &RedisServer, db: u8, query: &str) -> InProcess {
 
 /// Commands Redis ran since the last reset (those run by scripts included), by name, with
 /// their call counts; the test's own `INFO` and `CONFIG` left out.
-async fn commands_since_reset(conn: &mut redis::aio::MultiplexedConnection) -> BTreeMap<String, u64> {
-    let info: String = redis::cmd("INFO").arg("commandstats").query_async(conn).await.unwrap();
-    let _: () = redis::cmd("CONFIG").arg("RESETSTAT").query_async(conn).await.unwrap();
+async fn commands_since_reset(
+    conn: &mut redis::aio::MultiplexedConnection,
+) -> BTreeMap<String, u64> {
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(conn)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query_async(conn)
+        .await
+        .unwrap();
     info.lines()
         .filter_map(|line| {
             let (name, rest) = line.strip_prefix("cmdstat_")?.split_once(":calls=")?;
@@ -48,12 +58,21 @@ async fn a_logout_and_a_login_are_one_script_call_each() {
     // The first calls load the scripts (NOSCRIPT, then EVAL): warm up.
     let sessions = server.sessions(3).await;
     let cookie = |i: usize| {
-        format!("refreshToken={}; accessToken={}", sessions[i].refresh, sessions[i].access)
+        format!(
+            "refreshToken={}; accessToken={}",
+            sessions[i].refresh, sessions[i].access
+        )
     };
-    assert_eq!(server.logout(cookie(0).as_bytes()).await.status, StatusCode::OK);
+    assert_eq!(
+        server.logout(cookie(0).as_bytes()).await.status,
+        StatusCode::OK
+    );
     commands_since_reset(&mut conn).await;
 
-    assert_eq!(server.logout(cookie(1).as_bytes()).await.status, StatusCode::OK);
+    assert_eq!(
+        server.logout(cookie(1).as_bytes()).await.status,
+        StatusCode::OK
+    );
     let seen = commands_since_reset(&mut conn).await;
     let expected = [("del", 1), ("evalsha", 1), ("getdel", 1), ("zrem", 1)];
     let expected: BTreeMap<String, u64> = expected.map(|(n, c)| (n.to_owned(), c)).into();
@@ -111,7 +130,11 @@ async fn waiting_for_a_replica_that_does_not_exist_answers_500_never_200() {
         sessions[0].refresh, sessions[0].access
     );
     let answer = waiting.logout(cookie.as_bytes()).await;
-    assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR, "{answer:?}");
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{answer:?}"
+    );
     assert_eq!(&answer.body[..], br#"{"error":"Error logging out"}"#);
     // The same logout without the wait: 200, and the session is gone.
     assert_eq!(plain.logout(cookie.as_bytes()).await.status, StatusCode::OK);

@@ -15,8 +15,8 @@ use std::time::Duration;
 use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
 
-use super::db::{ATTEMPT_TIMEOUT, COMMAND_TIMEOUT, CONNECT_TIMEOUT};
 use super::RedisUrl;
+use super::db::{ATTEMPT_TIMEOUT, COMMAND_TIMEOUT, CONNECT_TIMEOUT};
 
 /// The shortest time between two repairs.
 const REPAIR_EVERY: Duration = Duration::from_secs(1);

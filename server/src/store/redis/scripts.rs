@@ -146,15 +146,11 @@ async fn run(
         }
         pipeline
     };
-    let answers: Vec<Value> = match db
-        .query_pipe(op, &call("EVALSHA", &script.sha))
-        .await
-    {
+    let answers: Vec<Value> = match db.query_pipe(op, &call("EVALSHA", &script.sha)).await {
         Err(RedisFailure::Command { source, .. })
             if source.kind() == ErrorKind::Server(ServerErrorKind::NoScript) =>
         {
-            db.query_pipe(op, &call("EVAL", script.body))
-                .await?
+            db.query_pipe(op, &call("EVAL", script.body)).await?
         }
         other => other?,
     };

@@ -87,11 +87,9 @@ impl RedisUrl {
             urls.push(url);
         }
         if !cluster && urls.len() != 1 {
-            return Err(
-                "redis:// names one server; list a cluster's seed nodes as \
+            return Err("redis:// names one server; list a cluster's seed nodes as \
                  redis+cluster://HOST:PORT,HOST:PORT"
-                    .to_owned(),
-            );
+                .to_owned());
         }
         let scheme = if cluster { "redis+cluster" } else { "redis" };
         let shown = if cluster {
@@ -131,9 +129,7 @@ fn split_replicas(rest: &str) -> Result<(&str, Option<u8>), String> {
     };
     match query.strip_prefix("replicas=").map(str::parse::<u8>) {
         Some(Ok(replicas)) => Ok((rest, Some(replicas))),
-        _ => Err(
-            "the only parameter a Redis store URL takes is ?replicas=N (0 to 255)".to_owned(),
-        ),
+        _ => Err("the only parameter a Redis store URL takes is ?replicas=N (0 to 255)".to_owned()),
     }
 }
 
@@ -167,7 +163,10 @@ mod tests {
     #[test]
     fn a_cluster_is_its_seed_nodes_and_waits_for_one_replica() {
         let url = RedisUrl::parse("redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7001").unwrap();
-        assert_eq!(url.to_string(), "redis+cluster://10.0.0.1:7000,10.0.0.2:7001");
+        assert_eq!(
+            url.to_string(),
+            "redis+cluster://10.0.0.1:7000,10.0.0.2:7001"
+        );
         assert_eq!((url.is_cluster(), url.replicas()), (true, 1));
         assert_eq!(url.urls.len(), 2);
         assert!(url.urls.iter().all(|u| u.contains(":pw@")));
