@@ -160,39 +160,42 @@ impl RedisStore {
         refresh: &[TokenHash],
         access: &[TokenHash],
     ) -> Result<usize, StoreError> {
-        let mut groups: Vec<(u8, Vec<Vec<u8>>, Vec<Vec<u8>>)> = Vec::new();
-        let mut group_of = |hash: &TokenHash| -> usize {
+        let mut groups: Vec<Group> = Vec::new();
+        let hashes = refresh.iter().map(|h| (h, true));
+        for (hash, is_session) in hashes.chain(access.iter().map(|h| (h, false))) {
             // Untagged (one server): one group whatever the hash.
             let tag = if self.layout.tagged { hash.0[0] } else { 0 };
-            match groups.iter().position(|(t, _, _)| *t == tag) {
+            let at = match groups.iter().position(|group| group.tag == tag) {
                 Some(at) => at,
                 None => {
-                    groups.push((tag, Vec::new(), Vec::new()));
+                    groups.push(Group {
+                        tag,
+                        sessions: Vec::new(),
+                        access: Vec::new(),
+                    });
                     groups.len() - 1
                 }
-            }
-        };
-        let mut placed = Vec::with_capacity(refresh.len() + access.len());
-        for hash in refresh {
-            placed.push((group_of(hash), true, self.layout.refresh(hash)));
-        }
-        for hash in access {
-            placed.push((group_of(hash), false, self.layout.access(hash)));
-        }
-        for (at, is_session, key) in placed {
-            let group = &mut groups[at];
+            };
             if is_session {
-                group.1.push(key);
+                groups[at].sessions.push(self.layout.refresh(hash));
             } else {
-                group.2.push(key);
+                groups[at].access.push(self.layout.access(hash));
             }
         }
-        let calls = groups.into_iter().map(|(tag, sessions, access)| {
-            let prefix = self.layout.index_prefix(tag);
-            self.scripts.revoke(&self.db, sessions, access, prefix)
+        let calls = groups.into_iter().map(|group| {
+            let prefix = self.layout.index_prefix(group.tag);
+            self.scripts
+                .revoke(&self.db, group.sessions, group.access, prefix)
         });
         Ok(try_join_all(calls).await?.into_iter().sum())
     }
+}
+
+/// The keys of one revocation script: those of one slot tag.
+struct Group {
+    tag: u8,
+    sessions: Vec<Vec<u8>>,
+    access: Vec<Vec<u8>>,
 }
 
 #[async_trait]
