@@ -241,7 +241,7 @@ pub struct Args {
     /// answers within 3 s; an outage makes requests answer 500 within 2 s until it is back.
     #[arg(
         long,
-        value_name = "memory|redis://HOST:PORT/DB|redis+cluster://HOST:PORT,…",
+        value_name = "memory|redis://HOST:PORT/DB",
         env = "LOGOUT_SERVER_STORE",
         default_value = "memory",
         hide_env_values = true,
