@@ -34,9 +34,8 @@ pub async fn open(
     refresh_expires_at: SystemTime,
     access_expires_at: SystemTime,
 ) -> Result<IssuedTokens, InternalError> {
-    let tag = token::user_tag(user_key);
-    let refresh = Token::generate_tagged(tag)?;
-    let access = Token::generate_tagged(tag)?;
+    let refresh = new_token(store, user_key)?;
+    let access = new_token(store, user_key)?;
     let session = SessionRecord {
         user_email: user_key.to_owned(),
         expires_at: refresh_expires_at,
@@ -60,7 +59,7 @@ pub async fn mint_access(
     user_key: &str,
     expires_at: SystemTime,
 ) -> Result<Token, InternalError> {
-    let access = Token::generate_tagged(token::user_tag(user_key))?;
+    let access = new_token(store, user_key)?;
     let record = AccessRecord {
         user_email: user_key.to_owned(),
         session,
@@ -68,6 +67,15 @@ pub async fn mint_access(
     };
     store.insert_access(access.hash(), record).await?;
     Ok(access)
+}
+
+/// A new token for `user_key`, with the slot tag the store asks for (a Redis Cluster
+/// keeps a user's tokens in one hash slot), else plain random.
+fn new_token(store: &dyn TokenStore, user_key: &str) -> Result<Token, token::RandomError> {
+    match store.slot_tag(user_key) {
+        Some(tag) => Token::generate_tagged(tag),
+        None => Token::generate(),
+    }
 }
 
 /// Who a request is, according to the tokens it presented.

@@ -107,6 +107,13 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Drops every entry expired at `now`; returns how many went.
     async fn evict_expired(&self, now: SystemTime) -> Result<usize, StoreError>;
 
+    /// The byte the hash of every token of `user_key` must start with, if this store
+    /// shards by it (a Redis Cluster: see `store::redis::keys`); `None` (the default)
+    /// for any token.
+    fn slot_tag(&self, _user_key: &str) -> Option<u8> {
+        None
+    }
+
     /// Stores a new session and its first access token: what a login writes. A backend
     /// that can do it in one step (one round trip) overrides this; by default it is
     /// [`TokenStore::insert_refresh`] then [`TokenStore::insert_access`].

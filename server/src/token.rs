@@ -50,15 +50,13 @@ impl Token {
             let mut bytes = [0u8; TOKEN_BYTES];
             getrandom::fill(&mut bytes)?;
             let start = u16::from_le_bytes([bytes[30], bytes[31]]);
-            let mut text = [0u8; 43];
+            let mut text = String::with_capacity(43);
             for step in 0..=u16::MAX {
                 bytes[30..].copy_from_slice(&start.wrapping_add(step).to_le_bytes());
-                let written = URL_SAFE_NO_PAD
-                    .encode_slice(bytes, &mut text)
-                    .unwrap_or_default();
-                if Sha256::digest(&text[..written])[0] == tag {
-                    let value = String::from_utf8_lossy(&text[..written]).into_owned();
-                    return Ok(Self(value));
+                text.clear();
+                URL_SAFE_NO_PAD.encode_string(bytes, &mut text);
+                if Sha256::digest(text.as_bytes())[0] == tag {
+                    return Ok(Self(text));
                 }
             }
         }

@@ -105,6 +105,10 @@ impl TokenStore for FaultSwitch {
         self.inner.evict_expired(now).await
     }
 
+    fn slot_tag(&self, user_key: &str) -> Option<u8> {
+        self.inner.slot_tag(user_key)
+    }
+
     async fn open_session(
         &self,
         refresh: TokenHash,

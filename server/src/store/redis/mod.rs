@@ -209,6 +209,10 @@ impl TokenStore for RedisStore {
         Ok(self.scripts.open(&self.db, &keys, &args).await?)
     }
 
+    fn slot_tag(&self, user_key: &str) -> Option<u8> {
+        self.layout.tagged.then(|| crate::token::user_tag(user_key))
+    }
+
     async fn open_session(
         &self,
         refresh: TokenHash,
