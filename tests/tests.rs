@@ -24,7 +24,13 @@ mod matrix;
 #[allow(clippy::unwrap_used, dead_code)]
 mod redis_server;
 
-// Two reference instances sharing one Redis (LO-28), with a real store fault.
+// A throwaway Redis Cluster (three primaries, one replica each): the server crate's helper.
+#[path = "../server/tests/http/redis_cluster.rs"]
+#[allow(clippy::unwrap_used, dead_code)]
+mod redis_cluster;
+
+// Two reference instances sharing one Redis or one Redis Cluster (LO-28), with a real
+// store fault.
 #[path = "tests/instances.rs"]
 mod instances;
 

@@ -5,7 +5,7 @@
 //!   `POST /auth/logout`, as `shared/spec` describes them ([`handlers`]);
 //! - the `/__conformance/*` hooks when enabled ([`handlers::hooks`]);
 //! - tokens only in a [`TokenStore`], as SHA-256 hashes ([`store`]): in memory, or in
-//!   Redis ([`RedisStore`], shared by several instances, users included; [`redis_db`]).
+//!   Redis or a Redis Cluster ([`RedisStore`], shared by several instances, users included).
 //!
 //! [`spawn`] runs it in a tokio task; [`routes()`] gives the filter for embedding or for
 //! wrapping in deliberately broken variants ([`spawn_routes`] serves those).
@@ -24,7 +24,6 @@ mod app;
 mod http;
 mod model;
 mod process;
-pub mod redis_db;
 pub mod store;
 
 pub use app::{config, state};

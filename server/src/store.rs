@@ -106,4 +106,39 @@ pub trait TokenStore: Send + Sync + 'static {
 
     /// Drops every entry expired at `now`; returns how many went.
     async fn evict_expired(&self, now: SystemTime) -> Result<usize, StoreError>;
+
+    /// The byte the hash of every token of `user_key` must start with, if this store
+    /// shards by it (a Redis Cluster: see `store::redis::keys`); `None` (the default)
+    /// for any token.
+    fn slot_tag(&self, _user_key: &str) -> Option<u8> {
+        None
+    }
+
+    /// Stores a new session and its first access token: what a login writes. A backend
+    /// that can do it in one step (one round trip) overrides this; by default it is
+    /// [`TokenStore::insert_refresh`] then [`TokenStore::insert_access`].
+    async fn open_session(
+        &self,
+        refresh: TokenHash,
+        session: SessionRecord,
+        access: TokenHash,
+        record: AccessRecord,
+    ) -> Result<(), StoreError> {
+        self.insert_refresh(refresh, session).await?;
+        self.insert_access(access, record).await
+    }
+
+    /// Removes every refresh token in `refresh` and every access token in `access`: what
+    /// a logout does. A backend that can do it atomically in one round trip overrides
+    /// this; by default it is one [`TokenStore::remove_refresh`] or
+    /// [`TokenStore::remove_access`] per token, stopping at the first failure.
+    async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
+        for hash in refresh {
+            self.remove_refresh(hash).await?;
+        }
+        for hash in access {
+            self.remove_access(hash).await?;
+        }
+        Ok(())
+    }
 }

@@ -1,7 +1,8 @@
 //! LO-28 and the Redis store end to end: two reference instances sharing one real Redis
 //! pass every clause, with the store fault made both ways — by the conformance hooks,
 //! and for real, by freezing Redis (SIGSTOP) and thawing it (SIGCONT) from the
-//! profile's shell commands. (Two instances with their own in-memory stores fail exactly
+//! profile's shell commands; and two instances sharing a Redis Cluster (three primaries,
+//! one replica each, every write waited for by a replica) pass every clause too. (Two instances with their own in-memory stores fail exactly
 //! LO-28: the broken target `instance_local_store`.)
 
 use conformance_tests::harness::{run_on, strict, suite, with_browser};
@@ -11,6 +12,7 @@ use logout_conformance::{ClauseStatus, Grade, Profile, RunReport, Verdict};
 use logout_server::{AppState, Config};
 use warp::Filter as _;
 
+use crate::redis_cluster::RedisCluster;
 use crate::redis_server::RedisServer;
 
 /// The reference routes over the Redis database `db` of `redis`.
@@ -73,6 +75,36 @@ async fn two_instances_sharing_redis_pass_every_clause_with_the_hook_driven_faul
     .await;
     match report {
         Ok(report) => assert_all_pass(&report, "two instances on Redis, hook-driven fault"),
+        Err(e) => panic!("no verdict: {e}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_sharing_a_redis_cluster_pass_every_clause() {
+    let Some(cluster) = RedisCluster::start().await else {
+        return;
+    };
+    let on_cluster = || async {
+        let config = Config {
+            store: cluster.store(None),
+            ..Config::for_conformance()
+        };
+        match AppState::connect(config).await {
+            Ok(state) => logout_server::routes(state).boxed(),
+            Err(e) => panic!("the reference server cannot use its Redis Cluster: {e}"),
+        }
+    };
+    let (first, second) = (on_cluster().await, on_cluster().await);
+    let report = run_on(
+        first,
+        Some(second),
+        Profile::reference(),
+        suite(),
+        &with_browser(strict()),
+    )
+    .await;
+    match report {
+        Ok(report) => assert_all_pass(&report, "two instances on a Redis Cluster"),
         Err(e) => panic!("no verdict: {e}"),
     }
 }

@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::model::password::{HashLimits, PasswordCost};
-use crate::redis_db::RedisUrl;
+use crate::store::redis::RedisUrl;
 
 /// Everything a running server needs to know. `Default` is the documented local setup.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::app::config::{Config, StoreConfig};
 use crate::model::password::Passwords;
 use crate::model::users::Users;
-use crate::redis_db::{ConnectError, RedisDb};
+use crate::store::redis::{ConnectError, RedisDb};
 use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, TokenStore};
 
 /// The server's shared state; cloning it is cheap.

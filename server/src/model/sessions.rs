@@ -34,13 +34,21 @@ pub async fn open(
     refresh_expires_at: SystemTime,
     access_expires_at: SystemTime,
 ) -> Result<IssuedTokens, InternalError> {
-    let refresh = Token::generate()?;
+    let refresh = new_token(store, user_key)?;
+    let access = new_token(store, user_key)?;
     let session = SessionRecord {
         user_email: user_key.to_owned(),
         expires_at: refresh_expires_at,
     };
-    store.insert_refresh(refresh.hash(), session).await?;
-    let access = mint_access(store, refresh.hash(), user_key, access_expires_at).await?;
+    let record = AccessRecord {
+        user_email: user_key.to_owned(),
+        session: refresh.hash(),
+        expires_at: access_expires_at,
+    };
+    // One write (one round trip on Redis): the session never exists without its token.
+    store
+        .open_session(refresh.hash(), session, access.hash(), record)
+        .await?;
     Ok(IssuedTokens { refresh, access })
 }
 
@@ -51,7 +59,7 @@ pub async fn mint_access(
     user_key: &str,
     expires_at: SystemTime,
 ) -> Result<Token, InternalError> {
-    let access = Token::generate()?;
+    let access = new_token(store, user_key)?;
     let record = AccessRecord {
         user_email: user_key.to_owned(),
         session,
@@ -59,6 +67,15 @@ pub async fn mint_access(
     };
     store.insert_access(access.hash(), record).await?;
     Ok(access)
+}
+
+/// A new token for `user_key`, with the slot tag the store asks for (a Redis Cluster
+/// keeps a user's tokens in one hash slot), else plain random.
+fn new_token(store: &dyn TokenStore, user_key: &str) -> Result<Token, token::RandomError> {
+    match store.slot_tag(user_key) {
+        Some(tag) => Token::generate_tagged(tag),
+        None => Token::generate(),
+    }
 }
 
 /// Who a request is, according to the tokens it presented.
@@ -106,14 +123,20 @@ pub async fn recognise(
     Ok(None)
 }
 
-/// Removes every presented refresh token and revokes every presented access token.
-/// Tokens that are not there are not an error: logout is idempotent.
+/// Removes every presented refresh token and revokes every presented access token, in
+/// one store call (one atomic round trip on Redis). Tokens that are not there are not an
+/// error: logout is idempotent.
 pub async fn revoke(store: &dyn TokenStore, presented: &PresentedTokens) -> Result<(), StoreError> {
-    for value in &presented.refresh {
-        store.remove_refresh(&token::hash_bytes(value)).await?;
+    let hashes = |values: &[Vec<u8>]| -> Vec<TokenHash> {
+        values
+            .iter()
+            .map(|value| token::hash_bytes(value))
+            .collect()
+    };
+    let (refresh, access) = (hashes(&presented.refresh), hashes(&presented.access));
+    if refresh.is_empty() && access.is_empty() {
+        // Nothing presented, nothing to ask the store: 200 even while it fails.
+        return Ok(());
     }
-    for value in &presented.access {
-        store.remove_access(&token::hash_bytes(value)).await?;
-    }
-    Ok(())
+    store.revoke(&refresh, &access).await
 }

@@ -15,7 +15,7 @@ use std::sync::{PoisonError, RwLock};
 use redis::cmd;
 use serde::{Deserialize, Serialize};
 
-use crate::redis_db::{RedisDb, RedisFailure};
+use crate::store::redis::{RedisDb, RedisFailure};
 
 /// A registered user.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -125,12 +125,13 @@ pub struct Args {
     )]
     pub max_connections: usize,
 
-    /// Where tokens and users live: `memory` (one process, lost on restart) or
-    /// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (Redis 7.0 or later, no TLS), shared by
-    /// every instance that names it, so a session opened on one can be logged out on any
-    /// other. With Redis the server does not start unless Redis answers within 3 s;
-    /// once running, a Redis outage makes the requests that need it answer 500 within 2 s,
-    /// and the server reconnects by itself when Redis is back.
+    /// Where tokens and users live: `memory` (one process, lost on restart),
+    /// `redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]` (Redis 7.0 or later, no TLS) or a Redis
+    /// Cluster `redis+cluster://[[USER]:PASSWORD@]HOST:PORT[,HOST:PORT…]` (seed nodes),
+    /// shared by every instance that names it. `?replicas=N`: a login or logout answers 200
+    /// only once N replicas hold it (WAIT ≤ 0.5 s; else 500), so no failover undoes it;
+    /// default 0 on redis://, 1 on a cluster. The server does not start unless Redis
+    /// answers within 3 s; an outage makes requests answer 500 within 2 s until it is back.
     #[arg(
         long,
         value_name = "memory|redis://HOST:PORT/DB",

@@ -104,6 +104,28 @@ impl TokenStore for FaultSwitch {
         self.check()?;
         self.inner.evict_expired(now).await
     }
+
+    fn slot_tag(&self, user_key: &str) -> Option<u8> {
+        self.inner.slot_tag(user_key)
+    }
+
+    async fn open_session(
+        &self,
+        refresh: TokenHash,
+        session: SessionRecord,
+        access: TokenHash,
+        record: AccessRecord,
+    ) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner
+            .open_session(refresh, session, access, record)
+            .await
+    }
+
+    async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.revoke(refresh, access).await
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use logout_server::redis_db::{COMMAND_TIMEOUT, CONNECT_TIMEOUT, RedisDb, RedisUrl};
+use logout_server::store::redis::{COMMAND_TIMEOUT, CONNECT_TIMEOUT, RedisDb, RedisUrl};
 use reqwest::StatusCode;
 use serde_json::json;
 

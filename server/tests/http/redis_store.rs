@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use futures::future::join_all;
-use logout_server::redis_db::{COMMAND_TIMEOUT, RedisDb, RedisUrl};
+use logout_server::store::redis::{COMMAND_TIMEOUT, RedisDb, RedisUrl};
 use logout_server::{Config, RedisStore, SessionRecord, TokenHash, TokenStore};
 use redis::AsyncCommands;
 use reqwest::StatusCode;

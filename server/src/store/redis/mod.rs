@@ -1,0 +1,331 @@
+//! A Redis [`TokenStore`] (`--store redis://HOST:PORT/DB` or
+//! `redis+cluster://HOST:PORT,…`): sessions shared by every server instance that names
+//! the same database or cluster.
+//!
+//! Modules: [`url`] (the `--store` value), [`db`] (the connection and its bounds),
+//! [`keys`] (key layout, slot tags, record format), [`scripts`] (login's and logout's
+//! one-round-trip writes, and the wait for replicas).
+//!
+//! # Layout
+//!
+//! | Key | Type | Value | Expires |
+//! |---|---|---|---|
+//! | `lo:r:[{xx}]<hash>` | string | [`SessionRecord`], binary (below) | with the session |
+//! | `lo:a:[{xx}]<hash>` | string | [`AccessRecord`], binary (below) | with the access token |
+//! | `lo:u:[{xx}]<user>` | sorted set | the user's refresh hashes, scored by expiry (Unix ms) | with the user's last-expiring session |
+//!
+//! `{xx}` is the slot tag, on a cluster only ([`keys`]): everything one login or logout
+//! touches is in one hash slot.
+//! `<hash>` is the token's SHA-256 as 32 raw bytes (keys are 37 bytes), never the token;
+//! `<user>` is the user registry key (the lower-cased email). Values are one format byte
+//! (`1`), the expiry as seconds (u64, big-endian) and nanoseconds (u32, big-endian) since
+//! the Unix epoch, for an access record the 32-byte session hash, then the user key as
+//! UTF-8: 13 to 45 bytes plus the email.
+//!
+//! # Expiry
+//!
+//! Redis expires every key itself (`SET … PX`, relative, so the server's and Redis's
+//! clocks need not agree), which is why [`TokenStore::evict_expired`] has nothing to do
+//! and returns 0. A record whose expiry is past or less than [`MIN_TTL`] away is kept for
+//! [`MIN_TTL`], so that a logout with a just-expired token still finds it (as the memory
+//! store keeps expired entries until its sweep); lookups compare the record's expiry
+//! with the caller's clock, so such a record is never accepted.
+//!
+//! # The per-user index
+//!
+//! `lo:u:<user>` lists a user's live sessions for "log out everywhere"
+//! ([`RedisStore::sessions_of`], [`RedisStore::remove_sessions_of`]). [`TokenStore`] has
+//! no such operation today, so the API does not use it yet. A sorted set rather than a
+//! plain set: members are scored by expiry, and every login prunes the expired ones, so
+//! the index stays as small as the user's live sessions. Its TTL only ever grows
+//! (`PEXPIRE … NX` then `… GT`), so it outlives every session it lists.
+//!
+//! # Atomicity
+//!
+//! A logout is one script ([`scripts`]): `GETDEL` of every presented session with the
+//! removal of its index entry, and `DEL` of every presented access token, atomically, in
+//! one round trip on the shared multiplexed connection. Of concurrent logouts with one
+//! token exactly one sees it there, and none fails (LO-10). A login writes the session,
+//! its index entry and its first access token in one script too. On a cluster, values
+//! presented together whose slot tags differ (not one user's tokens: forged or mixed
+//! cookies) are revoked by one script per tag, run concurrently.
+//!
+//! # Durability
+//!
+//! With `?replicas=N` (the default on a cluster: 1) a login or logout is answered only
+//! once `N` replicas hold its write (`WAIT`, see [`scripts`]), so a failover cannot undo
+//! it; otherwise it fails and the request answers 500.
+
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use futures::future::try_join_all;
+use redis::cmd;
+
+use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
+
+mod cluster;
+mod db;
+mod keys;
+mod scripts;
+mod url;
+
+pub use db::{COMMAND_TIMEOUT, CONNECT_TIMEOUT, ConnectError, RedisDb, RedisFailure};
+pub use keys::MIN_TTL;
+pub use scripts::REPLICA_WAIT;
+pub use url::RedisUrl;
+
+use keys::{Layout, decode, encode, ttl_millis, unix_millis};
+use scripts::Scripts;
+
+/// Tokens in a Redis database or cluster, shared by every instance that uses it.
+#[derive(Clone, Debug)]
+pub struct RedisStore {
+    db: RedisDb,
+    layout: Layout,
+    scripts: std::sync::Arc<Scripts>,
+}
+
+impl From<RedisFailure> for StoreError {
+    fn from(failure: RedisFailure) -> Self {
+        StoreError::Backend(Box::new(failure))
+    }
+}
+
+impl RedisStore {
+    /// A store over an open database (keys tagged by slot on a cluster).
+    pub fn new(db: RedisDb) -> Self {
+        let layout = Layout {
+            tagged: db.url().is_cluster(),
+        };
+        Self {
+            db,
+            layout,
+            scripts: std::sync::Arc::default(),
+        }
+    }
+
+    /// The refresh hashes of `user_key`'s sessions that are live at `now`, per the index.
+    pub async fn sessions_of(
+        &self,
+        user_key: &str,
+        now: SystemTime,
+    ) -> Result<Vec<TokenHash>, StoreError> {
+        let members: Vec<Vec<u8>> = self
+            .db
+            .query(
+                "ZRANGE BYSCORE",
+                cmd("ZRANGE")
+                    .arg(self.layout.index(user_key))
+                    .arg(format!("({}", unix_millis(now)))
+                    .arg("+inf")
+                    .arg("BYSCORE"),
+            )
+            .await?;
+        Ok(members
+            .into_iter()
+            .filter_map(|m| m.try_into().ok().map(TokenHash))
+            .collect())
+    }
+
+    /// Removes every session of `user_key` live at `now` ("log out everywhere"), in one
+    /// script (the user's sessions and index share a slot); returns how many were
+    /// removed. A session opened meanwhile survives.
+    pub async fn remove_sessions_of(
+        &self,
+        user_key: &str,
+        now: SystemTime,
+    ) -> Result<usize, StoreError> {
+        let hashes = self.sessions_of(user_key, now).await?;
+        if hashes.is_empty() {
+            return Ok(0);
+        }
+        let tag = crate::token::user_tag(user_key);
+        let keys = hashes.iter().map(|h| self.layout.refresh(h)).collect();
+        let prefix = self.layout.index_prefix(tag);
+        Ok(self
+            .scripts
+            .revoke(&self.db, keys, Vec::new(), prefix)
+            .await?)
+    }
+
+    async fn get(&self, op: &'static str, key: Vec<u8>) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db.query(op, cmd(op).arg(key)).await?)
+    }
+
+    /// One revocation script per slot tag (one in all on a single server, or for one
+    /// user's tokens), run concurrently; how many keys were there.
+    async fn revoke_all(
+        &self,
+        refresh: &[TokenHash],
+        access: &[TokenHash],
+    ) -> Result<usize, StoreError> {
+        let mut groups: Vec<Group> = Vec::new();
+        let hashes = refresh.iter().map(|h| (h, true));
+        for (hash, is_session) in hashes.chain(access.iter().map(|h| (h, false))) {
+            // Untagged (one server): one group whatever the hash.
+            let tag = if self.layout.tagged { hash.0[0] } else { 0 };
+            let at = match groups.iter().position(|group| group.tag == tag) {
+                Some(at) => at,
+                None => {
+                    groups.push(Group {
+                        tag,
+                        sessions: Vec::new(),
+                        access: Vec::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            if is_session {
+                groups[at].sessions.push(self.layout.refresh(hash));
+            } else {
+                groups[at].access.push(self.layout.access(hash));
+            }
+        }
+        let calls = groups.into_iter().map(|group| {
+            let prefix = self.layout.index_prefix(group.tag);
+            self.scripts
+                .revoke(&self.db, group.sessions, group.access, prefix)
+        });
+        Ok(try_join_all(calls).await?.into_iter().sum())
+    }
+}
+
+/// The keys of one revocation script: those of one slot tag.
+struct Group {
+    tag: u8,
+    sessions: Vec<Vec<u8>>,
+    access: Vec<Vec<u8>>,
+}
+
+#[async_trait]
+impl TokenStore for RedisStore {
+    async fn insert_refresh(
+        &self,
+        hash: TokenHash,
+        session: SessionRecord,
+    ) -> Result<(), StoreError> {
+        let (keys, args) = self.session_write(&hash, &session, SystemTime::now());
+        Ok(self.scripts.open(&self.db, &keys, &args).await?)
+    }
+
+    fn slot_tag(&self, user_key: &str) -> Option<u8> {
+        self.layout.tagged.then(|| crate::token::user_tag(user_key))
+    }
+
+    async fn open_session(
+        &self,
+        refresh: TokenHash,
+        session: SessionRecord,
+        access: TokenHash,
+        record: AccessRecord,
+    ) -> Result<(), StoreError> {
+        let now = SystemTime::now();
+        let (mut keys, mut args) = self.session_write(&refresh, &session, now);
+        keys.push(self.layout.access(&access));
+        args.push(encode(
+            record.expires_at,
+            Some(&record.session),
+            &record.user_email,
+        ));
+        args.push(ttl_millis(record.expires_at, now).to_string().into_bytes());
+        Ok(self.scripts.open(&self.db, &keys, &args).await?)
+    }
+
+    async fn refresh_session(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let Some(value) = self.get("GET", self.layout.refresh(hash)).await? else {
+            return Ok(None);
+        };
+        let (expires_at, _, user_email) = decode(&value, false)?;
+        // Redis may not have expired it yet (MIN_TTL, or clocks that disagree).
+        Ok((expires_at > now).then_some(SessionRecord {
+            user_email,
+            expires_at,
+        }))
+    }
+
+    async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError> {
+        Ok(self.revoke_all(std::slice::from_ref(hash), &[]).await? > 0)
+    }
+
+    /// Not waited for by replicas: an access token lost in a failover only makes its
+    /// client refresh (a 401), it cannot bring back a revoked session.
+    async fn insert_access(&self, hash: TokenHash, record: AccessRecord) -> Result<(), StoreError> {
+        let ttl = ttl_millis(record.expires_at, SystemTime::now());
+        let value = encode(record.expires_at, Some(&record.session), &record.user_email);
+        self.db
+            .query::<()>(
+                "SET",
+                cmd("SET")
+                    .arg(self.layout.access(&hash))
+                    .arg(value)
+                    .arg("PX")
+                    .arg(ttl),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn access_session(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError> {
+        let Some(value) = self.get("GET", self.layout.access(hash)).await? else {
+            return Ok(None);
+        };
+        let (expires_at, session, user_email) = decode(&value, true)?;
+        let session = session.ok_or_else(|| keys::corrupt("access record without a session"))?;
+        Ok((expires_at > now).then_some(AccessRecord {
+            user_email,
+            session,
+            expires_at,
+        }))
+    }
+
+    async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
+        Ok(self.revoke_all(&[], std::slice::from_ref(hash)).await? > 0)
+    }
+
+    /// Nothing to do: Redis expires keys by their TTL, and index entries are pruned at
+    /// each login of their user.
+    async fn evict_expired(&self, _now: SystemTime) -> Result<usize, StoreError> {
+        Ok(0)
+    }
+
+    async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
+        if refresh.is_empty() && access.is_empty() {
+            return Ok(());
+        }
+        self.revoke_all(refresh, access).await?;
+        Ok(())
+    }
+}
+
+impl RedisStore {
+    /// The keys and arguments of the [`scripts`] `OPEN` call for one session.
+    fn session_write(
+        &self,
+        hash: &TokenHash,
+        session: &SessionRecord,
+        now: SystemTime,
+    ) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+        let ttl = ttl_millis(session.expires_at, now);
+        let keys = vec![
+            self.layout.refresh(hash),
+            self.layout.index(&session.user_email),
+        ];
+        let args = vec![
+            encode(session.expires_at, None, &session.user_email),
+            ttl.to_string().into_bytes(),
+            unix_millis(session.expires_at).to_string().into_bytes(),
+            unix_millis(now).to_string().into_bytes(),
+            hash.0.to_vec(),
+        ];
+        (keys, args)
+    }
+}

@@ -1,0 +1,142 @@
+//! The Redis store's writes in one round trip (issue 19): a logout is one `EVALSHA` of the
+//! revocation script, a login one `EVALSHA` of the session script, and nothing else is
+//! sent for them; and `?replicas=N` on a Redis without replicas answers 500, never a 200
+//! that a failover could undo.
+
+use std::collections::BTreeMap;
+
+use logout_server::store::redis::RedisUrl;
+use logout_server::{AppState, Config, PasswordCost, StoreConfig};
+use warp::http::{Method, StatusCode};
+
+use crate::in_process::InProcess;
+use crate::redis_server::RedisServer;
+
+/// The reference routes over database `db` of `redis`, with `query` after the URL.
+async fn over(redis: &RedisServer, db: u8, query: &str) -> InProcess {
+    let url = RedisUrl::parse(&format!("{}{query}", redis.url(db))).unwrap();
+    let config = Config {
+        store: StoreConfig::Redis(url),
+        password_cost: PasswordCost::fast_for_tests(),
+        ..Config::for_conformance()
+    };
+    InProcess::over(AppState::connect(config).await.unwrap())
+}
+
+/// Commands Redis ran since the last reset (those run by scripts included), by name, with
+/// their call counts; the test's own `INFO` and `CONFIG` left out.
+async fn commands_since_reset(
+    conn: &mut redis::aio::MultiplexedConnection,
+) -> BTreeMap<String, u64> {
+    let info: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query_async(conn)
+        .await
+        .unwrap();
+    let _: () = redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query_async(conn)
+        .await
+        .unwrap();
+    info.lines()
+        .filter_map(|line| {
+            let (name, rest) = line.strip_prefix("cmdstat_")?.split_once(":calls=")?;
+            let calls = rest.split(',').next()?.parse().ok()?;
+            Some((name.to_owned(), calls))
+        })
+        .filter(|(name, _)| !matches!(name.as_str(), "info" | "config|resetstat"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logout_and_a_login_are_one_script_call_each() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let server = over(&redis, 4, "").await;
+    let mut conn = redis.client(4).await;
+    // The first calls load the scripts (NOSCRIPT, then EVAL): warm up.
+    let sessions = server.sessions(3).await;
+    let cookie = |i: usize| {
+        format!(
+            "refreshToken={}; accessToken={}",
+            sessions[i].refresh, sessions[i].access
+        )
+    };
+    assert_eq!(
+        server.logout(cookie(0).as_bytes()).await.status,
+        StatusCode::OK
+    );
+    commands_since_reset(&mut conn).await;
+
+    assert_eq!(
+        server.logout(cookie(1).as_bytes()).await.status,
+        StatusCode::OK
+    );
+    let seen = commands_since_reset(&mut conn).await;
+    let expected = [("del", 1), ("evalsha", 1), ("getdel", 1), ("zrem", 1)];
+    let expected: BTreeMap<String, u64> = expected.map(|(n, c)| (n.to_owned(), c)).into();
+    assert_eq!(seen, expected, "a logout: one script, run inside Redis");
+    assert_eq!(server.state_of(&sessions[1]).await, (false, false));
+    assert_eq!(server.state_of(&sessions[2]).await, (true, true));
+    commands_since_reset(&mut conn).await;
+
+    // A login: the user's record is read, then one script writes the session.
+    let email = sessions_user(&server).await;
+    commands_since_reset(&mut conn).await;
+    let body = format!(r#"{{"email":"{email}","password":"pw"}}"#);
+    let answer = server
+        .send(
+            Method::POST,
+            "/auth/login",
+            &[("content-type", b"application/json".to_vec())],
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let seen = commands_since_reset(&mut conn).await;
+    assert_eq!(seen.get("evalsha"), Some(&1), "{seen:?}");
+    for transaction in ["multi", "exec"] {
+        assert!(!seen.contains_key(transaction), "{seen:?}");
+    }
+}
+
+/// Registers a user with password `pw` and returns the email.
+async fn sessions_user(server: &InProcess) -> String {
+    let email = format!("rt{}@example.com", std::process::id());
+    let body = format!(r#"{{"name":"R","email":"{email}","password":"pw"}}"#);
+    let answer = server
+        .send(
+            Method::POST,
+            "/auth/register",
+            &[("content-type", b"application/json".to_vec())],
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{answer:?}");
+    email
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_for_a_replica_that_does_not_exist_answers_500_never_200() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let plain = over(&redis, 5, "").await;
+    let sessions = plain.sessions(1).await;
+    let waiting = over(&redis, 5, "?replicas=1").await;
+    let cookie = format!(
+        "refreshToken={}; accessToken={}",
+        sessions[0].refresh, sessions[0].access
+    );
+    let answer = waiting.logout(cookie.as_bytes()).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{answer:?}"
+    );
+    assert_eq!(&answer.body[..], br#"{"error":"Error logging out"}"#);
+    // The same logout without the wait: 200, and the session is gone.
+    assert_eq!(plain.logout(cookie.as_bytes()).await.status, StatusCode::OK);
+    assert_eq!(plain.state_of(&sessions[0]).await, (false, false));
+}
