@@ -13,12 +13,15 @@
 //!   endpoint policy (base URL, time limit, client) and the secrets to mask;
 //! - [`run`](mod@run): cucumber runs the scenarios against the target, and their results become
 //!   clause results, root causes and a verdict, handed back as a [`RunReport`];
+//! - [`generate`]: generated inputs (`--generate N`, `--seed S`): each case judged by
+//!   its clause's oracle, a failure shrunk to a minimal case and replayable by its seed;
 //! - [`report`]: renderings of that report (console, JSON, JUnit, cucumber JSON);
 //! - [`style`]: the terminal styles of status words, shared by the progress line and the
 //!   console report.
 #![forbid(unsafe_code)]
 
 pub mod browser;
+pub mod generate;
 pub mod http;
 pub mod plan;
 pub mod report;

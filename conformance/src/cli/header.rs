@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use logout_conformance::Profile;
+use logout_conformance::generate::Generation;
 use logout_conformance::plan::contract::Contract;
 use logout_conformance::style::{HEADING, paint};
 use logout_conformance::subject::Subject;
@@ -17,6 +18,8 @@ pub struct About<'a> {
     pub profile_file: Option<&'a Path>,
     /// Whether `--target` named the URL (else the profile's `base_url` did).
     pub target_given: bool,
+    /// `--generate` and `--seed` (or the seed drawn for this run).
+    pub generation: Generation,
 }
 
 impl About<'_> {
@@ -57,5 +60,17 @@ pub fn render(about: &About<'_>, profile: &Profile) -> String {
         "  contract: {}\n",
         Contract::of(profile).summary()
     ));
+    out.push_str(&format!("  generate: {}\n", generation_line(about.generation)));
     out
+}
+
+/// The generated cases in one line, with the seed that replays them.
+pub fn generation_line(generation: Generation) -> String {
+    if generation.cases == 0 {
+        return "off (--generate 0)".to_owned();
+    }
+    format!(
+        "{} cases per generated scenario, seed {} (--seed {} replays them)",
+        generation.cases, generation.seed, generation.seed
+    )
 }

@@ -12,6 +12,7 @@ use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
 
 use crate::browser;
+use crate::generate::Generation;
 use crate::plan::catalogue::{Capability, Catalogue};
 use crate::plan::contract::Contract;
 use crate::plan::features::{ScenarioInfo, ScenarioKey, Suite, display_path};
@@ -45,6 +46,9 @@ pub struct RunOptions {
     /// with a path where no browser is, they are not run. [`crate::browser::find`]
     /// finds one on `PATH`.
     pub browser: Option<PathBuf>,
+    /// Generated cases per `@generated` scenario and the run's seed (by default a fresh
+    /// one): see [`crate::generate`]. `cases: 0` turns generation off.
+    pub generation: Generation,
 }
 
 impl Default for RunOptions {
@@ -56,6 +60,7 @@ impl Default for RunOptions {
             concurrency: 16,
             every_transcript: false,
             browser: None,
+            generation: Generation::default(),
         }
     }
 }
@@ -99,7 +104,10 @@ pub async fn run(
         None => None,
     };
     let browser = options.browser.clone();
+    let generation = options.generation;
     let (to_run, mut results) = plan(&target, &suite, tags.as_ref(), browser.as_deref());
+    let (to_run, off) = generated_off(&suite, to_run, generation);
+    results.extend(off);
     if to_run.is_empty() {
         return Err(RunError::NothingRan(
             " (every scenario was waived, not selected by --tags or needs a missing capability)"
@@ -129,6 +137,7 @@ pub async fn run(
             };
             world.bind(before_target.clone(), judged(&before_suite, &key));
             world.chromium.clone_from(&browser);
+            world.generation = generation.for_scenario(&scenario.name);
             Box::pin(async {})
         })
         .after(move |feature, _, scenario, _, world| {
@@ -225,6 +234,7 @@ pub async fn run(
         started_at,
         contract: Contract::of(profile),
         strict: options.strict,
+        generation,
         verdict: verdict(&clauses, options.strict),
         wall_time: started.elapsed(),
         root_causes: root_cause::group(&clauses),
@@ -332,6 +342,28 @@ fn why_not_run(
                 c.how_to_offer()
             )
         })
+}
+
+/// With generation off (`--generate 0`), the `@generated` scenarios are not run.
+fn generated_off(
+    suite: &Suite,
+    to_run: Vec<ScenarioKey>,
+    generation: Generation,
+) -> (Vec<ScenarioKey>, Vec<ScenarioResult>) {
+    if generation.cases > 0 {
+        return (to_run, Vec::new());
+    }
+    let mut off = Vec::new();
+    let mut kept = Vec::new();
+    for key in to_run {
+        match suite.scenario(&key) {
+            Some(info) if info.tags.iter().any(|t| t == "generated") => off.push(
+                ScenarioResult::not_run(info, "generation is off (--generate 0)".into()),
+            ),
+            _ => kept.push(key),
+        }
+    }
+    (kept, off)
 }
 
 /// Whether the run offers a capability: the machine's browser, or what the target's

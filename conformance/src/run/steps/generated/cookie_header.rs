@@ -1,0 +1,211 @@
+//! Generated `Cookie` headers. LO-11: a header of malformed pairs (no live token) is an
+//! invalid token — the invalid-token answer with both cookies cleared, never a 5xx,
+//! never a dropped connection (a header over 8 KiB may get 431). LO-13: every live
+//! refresh token among the generated pairs is revoked.
+
+use futures::future::BoxFuture;
+use logout_generators::cookie::{CookieCase, HEADER_LIMIT, Names, Tokens};
+
+use crate::generate::property::{Fault, Property};
+use crate::http::cookies::survivors_in_jar;
+use crate::http::exchange::ResponseRecord;
+use crate::run::check::{Problem, could_not_run};
+use crate::run::request::{Cookies, Expect};
+use crate::run::send::no_answer;
+use crate::run::steps::probe::probe;
+use crate::run::steps::raw::send_raw_cookie;
+use crate::run::steps::response::expected_problem;
+use crate::run::steps::session::open_session;
+use crate::run::world::{LogoutWorld, Session};
+use crate::under_test::Target;
+
+/// The live sessions a LO-13 case may present.
+pub(super) const POOL: usize = 3;
+
+/// The target's cookie names, as the generators take them.
+fn names(target: &Target) -> Names {
+    let profile = &target.profile;
+    let refresh = profile
+        .refresh_cookie()
+        .unwrap_or_else(|| {
+            could_not_run("the profile's session sends its refresh token in no cookie")
+        })
+        .to_owned();
+    Names {
+        refresh,
+        access: profile.access_cookie().map(str::to_owned),
+        others: profile
+            .session
+            .csrf()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+    }
+}
+
+/// LO-11's property.
+pub(super) struct Malformed {
+    pub names: Names,
+    session: Session,
+}
+
+impl Malformed {
+    pub(super) fn new(world: &LogoutWorld) -> Self {
+        Self {
+            names: names(&world.target()),
+            session: world.session().clone(),
+        }
+    }
+}
+
+impl Property for Malformed {
+    type Input = CookieCase;
+
+    fn case<'a>(
+        &'a mut self,
+        world: &'a mut LogoutWorld,
+        input: CookieCase,
+    ) -> BoxFuture<'a, Result<(), Fault>> {
+        Box::pin(async move {
+            let header = input.header(&self.names, &[]);
+            let oversized = header.len() > HEADER_LIMIT;
+            let exchange = send_raw_cookie(world, header).await;
+            let response = exchange
+                .response
+                .map_err(|e| Fault::new("LO-11", no_answer(&exchange.label, &e)))?;
+            if oversized && response.status == 431 {
+                return Ok(());
+            }
+            let target = world.target();
+            expected_problem(&target.profile.logout, Expect::InvalidToken, &response)
+                .map_err(|p| Fault::new("LO-01", p))?;
+            cleared(&target, &self.session, &response).map_err(|p| Fault::new("LO-02", p))
+        })
+    }
+
+    fn describe(&self, input: &CookieCase) -> String {
+        input.describe(&self.names)
+    }
+}
+
+/// LO-02's check of an answer: a browser that held the session's login cookies holds
+/// neither of the contract's cookies after it.
+fn cleared(target: &Target, session: &Session, response: &ResponseRecord) -> Result<(), Problem> {
+    let names = target.profile.cleared_cookies();
+    let logout_url = target.endpoint.url(&target.profile.logout.path);
+    let left = survivors_in_jar(
+        &session.login_url,
+        &session.login_set_cookies,
+        &logout_url,
+        &response.set_cookies(),
+        &names,
+    );
+    if left.is_empty() {
+        return Ok(());
+    }
+    Err(Problem::new(
+        format!("a browser keeps {}", left.join(" and ")),
+        format!(
+            "a browser holding the login cookies holds neither {} after this answer",
+            names.join(" nor ")
+        ),
+        format!(
+            "it still holds {}\n  Set-Cookie headers received: {}",
+            left.join(" and "),
+            response.set_cookies().join(" | ")
+        ),
+    ))
+}
+
+/// LO-13's property: a pool of live sessions of one user, which cases present by index;
+/// a session a case revoked is replaced by a new login before it is presented again.
+pub(super) struct LiveAmong {
+    pub names: Names,
+    user: (String, String),
+    pool: Vec<Option<Session>>,
+}
+
+impl LiveAmong {
+    pub(super) fn new(world: &LogoutWorld) -> Self {
+        let session = world.session();
+        Self {
+            names: names(&world.target()),
+            user: (session.email.clone(), session.password.clone()),
+            pool: vec![None; POOL],
+        }
+    }
+
+    /// The pool's sessions, each live: revoked ones replaced by a new login.
+    async fn live(&mut self, world: &mut LogoutWorld, used: &[usize]) -> Vec<Tokens> {
+        for &i in used {
+            if self.pool.get(i).is_some_and(Option::is_none) {
+                let session = open_session(world, Some(self.user.clone()), Cookies::None)
+                    .await
+                    .unwrap_or_else(|e| could_not_run(e));
+                self.pool[i] = Some(session);
+            }
+        }
+        self.pool
+            .iter()
+            .map(|s| Tokens {
+                refresh: s.as_ref().map(|s| s.refresh.clone()).unwrap_or_default(),
+                access: s.as_ref().and_then(|s| s.access.clone()),
+            })
+            .collect()
+    }
+}
+
+impl Property for LiveAmong {
+    type Input = CookieCase;
+
+    fn case<'a>(
+        &'a mut self,
+        world: &'a mut LogoutWorld,
+        input: CookieCase,
+    ) -> BoxFuture<'a, Result<(), Fault>> {
+        Box::pin(async move {
+            let used: Vec<usize> = (0..POOL).filter(|i| input.presents(*i, true)).collect();
+            let tokens = self.live(world, &(0..POOL).collect::<Vec<_>>()).await;
+            let header = input.header(&self.names, &tokens);
+            let oversized = header.len() > HEADER_LIMIT;
+            let exchange = send_raw_cookie(world, header).await;
+            let status = exchange.response.as_ref().map(|r| r.status).ok();
+            if oversized && status == Some(431) {
+                return Ok(());
+            }
+            let mut survivors = Vec::new();
+            for &i in &used {
+                let token = tokens[i].refresh.clone();
+                if probe(world, "refresh", &token).await {
+                    survivors.push(i);
+                } else {
+                    self.pool[i] = None;
+                }
+            }
+            if survivors.is_empty() {
+                return Ok(());
+            }
+            let answer = match &exchange.response {
+                Ok(r) => format!("status {}", r.status),
+                Err(e) => no_answer(&exchange.label, e).actual,
+            };
+            Err(Fault::new(
+                "LO-13",
+                Problem::new(
+                    "a presented live refresh token survives",
+                    format!("all {} live refresh tokens presented are gone", used.len()),
+                    format!("{} of them still live (answer: {answer})", survivors.len()),
+                ),
+            ))
+        })
+    }
+
+    fn describe(&self, input: &CookieCase) -> String {
+        input.describe(&self.names)
+    }
+
+    /// Each case may log in again: a third of the cases.
+    fn cases(&self, n: u32) -> u32 {
+        n.div_ceil(3)
+    }
+}
