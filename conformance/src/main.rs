@@ -152,7 +152,7 @@ struct Cli {
     /// plus for LO-13 a liveness probe per presented token and a login per revoked
     /// session), so generation never has more than --concurrency requests in flight and
     /// adds about 4 × N + N ÷ 3 × 4 requests to a run; shrinking a failure replays at most
-    /// 256 cases and stops after 15 s per scenario. Each request has the --timeout, and a
+    /// 2048 cases and stops after 10 s per scenario. Each request has the --timeout, and a
     /// scenario stops sending after 2 unanswered ones, as every scenario does.
     #[arg(long, value_name = "N", default_value_t = logout_conformance::generate::seed::DEFAULT_CASES)]
     generate: u32,

@@ -6,7 +6,7 @@
 //! - [`cookie`]: `Cookie` headers — live tokens (by session index), mangled tokens,
 //!   generated pairs (the contract's cookie names and others, non-ASCII names, values
 //!   with `%00`, quotes, separators, obs-text bytes), raw garbage, many pairs, padding up
-//!   to and past the header limit — and unknown values shaped like real tokens;
+//!   to and past the header limit — and unknown tokens shaped like a live one;
 //! - [`body`]: logout bodies — well-formed JSON of every shape, nested deep or up to a
 //!   size bound, malformed JSON, and other content types with arbitrary bytes.
 //!

@@ -24,10 +24,10 @@ use crate::run::check::Problem;
 use crate::run::world::LogoutWorld;
 
 /// The most shrinking steps (each one replays a case against the target).
-pub const MAX_SHRINK_STEPS: u32 = 256;
+pub const MAX_SHRINK_STEPS: u32 = 2048;
 
 /// The longest a failure's shrinking runs, in milliseconds.
-pub const MAX_SHRINK_MILLIS: u32 = 15_000;
+pub const MAX_SHRINK_MILLIS: u32 = 10_000;
 
 /// A case's failed check, and the clause it belongs to (the scenario's own, or one its
 /// text demands: LO-11 demands LO-01's answer and LO-02's clearing).
@@ -138,6 +138,7 @@ where
         max_shrink_iters: MAX_SHRINK_STEPS,
         max_shrink_time: MAX_SHRINK_MILLIS,
         failure_persistence: None,
+        verbose: 0,
         ..Config::default()
     };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &rng_bytes(seed));

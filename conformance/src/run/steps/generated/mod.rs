@@ -53,7 +53,13 @@ async fn not_json_bodies(world: &mut LogoutWorld) {
 #[then("every generated unknown refresh token gets the same answer as that logout")]
 async fn unknown_tokens(world: &mut LogoutWorld) {
     let property = unknown_token::SameAnswer::new(world);
-    judge(world, logout_generators::cookie::token_like, property).await;
+    let live = world.session().refresh.clone();
+    judge(
+        world,
+        move || logout_generators::cookie::token_shaped(&live),
+        property,
+    )
+    .await;
 }
 
 /// Runs the property's cases in a scratch world bound to the same target (with the

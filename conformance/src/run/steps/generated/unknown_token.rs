@@ -1,5 +1,6 @@
-//! LO-22 with generated tokens: an unknown refresh token shaped like a real one (base64url
-//! of any length, a JWT, a UUID, hex) gets the same answer as the live logout before it.
+//! LO-22 with generated tokens: an unknown refresh token shaped like the live one (as
+//! long, of the same character classes) gets the same answer as the live logout before
+//! it.
 
 use futures::future::BoxFuture;
 
