@@ -176,10 +176,11 @@ fn generated_only(seed: u64) -> RunOptions {
 fn minimal_shows(name: &str) -> &'static [&'static str] {
     match name {
         "cookie_value_nul_500" => &["%00"],
-        "forty_cookie_pairs_500" => &["40 parts"],
-        "non_ascii_cookie_name_500" => &["1 part"],
+        "forty_cookie_pairs_500" => &["(×"],
+        // The name is the one non-ASCII part: a generated name (é, 名前) or a byte.
+        "non_ascii_cookie_name_500" => &["; "],
         "json_nested_forty_deep_500" => &["nested"],
-        "json_body_over_100k_413" => &["102401 bytes"],
+        "json_body_over_100k_413" => &["padded JSON object"],
         _ => &[],
     }
 }
