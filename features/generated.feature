@@ -6,7 +6,8 @@ Feature: Generated inputs
   pairs, shorter values, shallower or smaller bodies — whose exchange is the one shown,
   and `--seed S --generate N` replays it. With `--generate 0` they are not run.
 
-  # Names from the profile and others (non-ASCII, odd), values with %-escapes such as
+  # Names from the profile (the refresh and CSRF cookies; an access token beside is
+  # LO-04's and LO-12's business) and others (non-ASCII, odd), values with %-escapes such as
   # %00, quotes, commas, non-ASCII text and obs-text bytes, duplicates, up to 64 pairs,
   # now and then padded to around the 8 KiB header limit; none carries a live token.
   @LO-11 @must @generated
@@ -23,7 +24,7 @@ Feature: Generated inputs
     And a user with a live session
     Then every live refresh token among generated Cookie pairs is revoked
 
-  # JSON of every shape: scalars, arrays and objects a few levels deep, 0 to 128 levels
+  # JSON of every shape: scalars, arrays and objects a few levels deep, 1 to 100 levels
   # of nesting, objects padded up to 128 KiB; sent as application/json.
   @LO-08 @must @generated
   Scenario: Generated JSON bodies do not change the answer

@@ -12,8 +12,8 @@ use crate::text::readable;
 pub const MAX_BYTES: usize = 128 * 1024;
 
 /// The deepest generated nesting: past the limits of common JSON readers (.NET's 64),
-/// up to serde_json's default recursion limit.
-pub const MAX_DEPTH: usize = 128;
+/// short of serde_json's default recursion limit (128), which a reader may keep.
+pub const MAX_DEPTH: usize = 100;
 
 /// The JSON content types a well-formed body is sent with.
 pub const JSON_TYPES: [&str; 2] = ["application/json", "application/json; charset=utf-8"];
@@ -41,7 +41,8 @@ pub struct BodyCase {
 pub enum Shape {
     /// A JSON value of any shape, a few levels deep.
     Json(Value),
-    /// `depth` nested arrays (`[[[]]]`) or objects (`{"a":{"a":{}}}`).
+    /// `depth` levels (at least 1) of nested arrays (`[[[]]]`) or objects
+    /// (`{"a":{"a":{}}}`).
     Nested {
         /// Levels of nesting.
         depth: usize,
@@ -62,10 +63,12 @@ impl Shape {
         match self {
             Self::Json(value) => value.to_string().into_bytes(),
             Self::Nested { depth, arrays: true } => {
-                ["[".repeat(*depth), "]".repeat(*depth)].concat().into_bytes()
+                let depth = (*depth).max(1);
+                ["[".repeat(depth), "]".repeat(depth)].concat().into_bytes()
             }
             Self::Nested { depth, arrays: false } => {
-                [r#"{"a":"#.repeat(*depth), "{}".into(), "}".repeat(*depth)]
+                let wrappers = depth.saturating_sub(1);
+                [r#"{"a":"#.repeat(wrappers), "{}".into(), "}".repeat(wrappers)]
                     .concat()
                     .into_bytes()
             }
@@ -137,7 +140,7 @@ pub fn json_value() -> impl Strategy<Value = Value> {
 
 /// A nesting depth: a third shallow, a third anywhere up to [`MAX_DEPTH`], a third at it.
 fn depth() -> impl Strategy<Value = usize> {
-    prop_oneof![0usize..8, 8usize..=MAX_DEPTH, Just(MAX_DEPTH)]
+    prop_oneof![1usize..8, 8usize..=MAX_DEPTH, Just(MAX_DEPTH)]
 }
 
 /// A padded size: a third small, a third from half the bound up, a third at the bound.
@@ -229,6 +232,7 @@ mod tests {
         assert!(serde_json::from_slice::<Value>(&padded).is_ok());
         let nested = Shape::Nested { depth: 40, arrays: false }.bytes();
         assert!(serde_json::from_slice::<Value>(&nested).is_ok());
-        assert_eq!(nested.iter().filter(|b| **b == b'{').count(), 41);
+        assert_eq!(nested.iter().filter(|b| **b == b'{').count(), 40);
+        assert_eq!(Shape::Nested { depth: 3, arrays: true }.bytes(), b"[[[]]]");
     }
 }

@@ -22,7 +22,10 @@ use crate::under_test::Target;
 /// The live sessions a LO-13 case may present.
 pub(super) const POOL: usize = 3;
 
-/// The target's cookie names, as the generators take them.
+/// The target's cookie names, as the generators take them: the refresh cookie and the
+/// CSRF cookies. Not the access cookie: what a logout does with an access token beside
+/// the refresh token is LO-04's and LO-12's business, and these properties judge what it
+/// does with the Cookie header's shape and its refresh values.
 fn names(target: &Target) -> Names {
     let profile = &target.profile;
     let refresh = profile
@@ -33,7 +36,7 @@ fn names(target: &Target) -> Names {
         .to_owned();
     Names {
         refresh,
-        access: profile.access_cookie().map(str::to_owned),
+        access: None,
         others: profile
             .session
             .csrf()
