@@ -18,8 +18,8 @@ use logout_conformance::subject::Subject;
 use logout_conformance::{Profile, RunOptions, RunReport, Suite, Target, Verdict};
 
 use crate::cli::color::ColorWhen;
-use logout_conformance::generate::Generation;
 use crate::cli::lifecycle;
+use logout_conformance::generate::Generation;
 
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;

@@ -62,15 +62,25 @@ impl Shape {
     pub fn bytes(&self) -> Vec<u8> {
         match self {
             Self::Json(value) => value.to_string().into_bytes(),
-            Self::Nested { depth, arrays: true } => {
+            Self::Nested {
+                depth,
+                arrays: true,
+            } => {
                 let depth = (*depth).max(1);
                 ["[".repeat(depth), "]".repeat(depth)].concat().into_bytes()
             }
-            Self::Nested { depth, arrays: false } => {
+            Self::Nested {
+                depth,
+                arrays: false,
+            } => {
                 let wrappers = depth.saturating_sub(1);
-                [r#"{"a":"#.repeat(wrappers), "{}".into(), "}".repeat(wrappers)]
-                    .concat()
-                    .into_bytes()
+                [
+                    r#"{"a":"#.repeat(wrappers),
+                    "{}".into(),
+                    "}".repeat(wrappers),
+                ]
+                .concat()
+                .into_bytes()
             }
             Self::Padded(len) => {
                 let pad = len.saturating_sub(r#"{"pad":""}"#.len());
@@ -126,7 +136,8 @@ pub fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         json_string().prop_map(Value::String),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
@@ -156,11 +167,9 @@ pub fn well_formed() -> impl Strategy<Value = BodyCase> {
         (depth(), any::<bool>()).prop_map(|(depth, arrays)| Shape::Nested { depth, arrays }),
         size().prop_map(Shape::Padded),
     ];
-    (prop::sample::select(JSON_TYPES.to_vec()), shape).prop_map(|(content_type, shape)| {
-        BodyCase {
-            content_type: Some(content_type),
-            shape,
-        }
+    (prop::sample::select(JSON_TYPES.to_vec()), shape).prop_map(|(content_type, shape)| BodyCase {
+        content_type: Some(content_type),
+        shape,
     })
 }
 
@@ -168,8 +177,19 @@ pub fn well_formed() -> impl Strategy<Value = BodyCase> {
 /// malformation.
 fn malformed_json() -> impl Strategy<Value = String> {
     let known = vec![
-        "{", "[", "{\"a\":", "{'a':1}", "{\"a\":1,}", "NaN", "undefined", "{} x", "\u{feff}{}",
-        "{\"a\":\"\\ud800\"}", "nul", "--", "{\"a\" 1}",
+        "{",
+        "[",
+        "{\"a\":",
+        "{'a':1}",
+        "{\"a\":1,}",
+        "NaN",
+        "undefined",
+        "{} x",
+        "\u{feff}{}",
+        "{\"a\":\"\\ud800\"}",
+        "nul",
+        "--",
+        "{\"a\" 1}",
     ];
     prop_oneof![
         prop::sample::select(known).prop_map(str::to_owned),
@@ -230,9 +250,20 @@ mod tests {
         let padded = Shape::Padded(1000).bytes();
         assert_eq!(padded.len(), 1000);
         assert!(serde_json::from_slice::<Value>(&padded).is_ok());
-        let nested = Shape::Nested { depth: 40, arrays: false }.bytes();
+        let nested = Shape::Nested {
+            depth: 40,
+            arrays: false,
+        }
+        .bytes();
         assert!(serde_json::from_slice::<Value>(&nested).is_ok());
         assert_eq!(nested.iter().filter(|b| **b == b'{').count(), 40);
-        assert_eq!(Shape::Nested { depth: 3, arrays: true }.bytes(), b"[[[]]]");
+        assert_eq!(
+            Shape::Nested {
+                depth: 3,
+                arrays: true
+            }
+            .bytes(),
+            b"[[[]]]"
+        );
     }
 }

@@ -227,15 +227,13 @@ pub fn token_shaped(live: &str) -> impl Strategy<Value = String> + use<> {
         .chars()
         .map(|c| (!c.is_ascii_alphanumeric() && !matches!(c, '-' | '_')).then_some(c))
         .collect();
-    prop::collection::vec(prop::sample::select(alphabet), template.len()).prop_map(
-        move |drawn| {
-            template
-                .iter()
-                .zip(drawn)
-                .map(|(kept, drawn)| kept.unwrap_or(drawn))
-                .collect()
-        },
-    )
+    prop::collection::vec(prop::sample::select(alphabet), template.len()).prop_map(move |drawn| {
+        template
+            .iter()
+            .zip(drawn)
+            .map(|(kept, drawn)| kept.unwrap_or(drawn))
+            .collect()
+    })
 }
 
 impl CookieCase {
@@ -294,12 +292,9 @@ impl CookieCase {
     /// Whether the header certainly names a token cookie with a value the server must
     /// look up (a session's token, intact or mangled).
     pub fn asks_the_store(&self) -> bool {
-        self.parts.iter().any(|part| {
-            matches!(
-                part,
-                Part::Refresh(_) | Part::Access(_) | Part::Mangled(..)
-            )
-        })
+        self.parts
+            .iter()
+            .any(|part| matches!(part, Part::Refresh(_) | Part::Access(_) | Part::Mangled(..)))
     }
 
     /// Whether a generated pair names one of the target's cookies: the server may or may
@@ -391,10 +386,19 @@ mod tests {
             pad_to: None,
         };
         let sessions = [
-            Tokens { refresh: "r0".into(), access: None },
-            Tokens { refresh: "r1".into(), access: None },
+            Tokens {
+                refresh: "r0".into(),
+                access: None,
+            },
+            Tokens {
+                refresh: "r1".into(),
+                access: None,
+            },
         ];
-        assert_eq!(case.header(&Names::reference(), &sessions), b"refreshToken=r1;refreshToken=r");
+        assert_eq!(
+            case.header(&Names::reference(), &sessions),
+            b"refreshToken=r1;refreshToken=r"
+        );
         assert!(case.presents(1, true) && !case.presents(0, true));
     }
 }

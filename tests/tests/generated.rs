@@ -7,18 +7,18 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
+use conformance_tests::Case;
 use conformance_tests::catalogue;
 use conformance_tests::harness::{REQUEST_TIMEOUT, run_against, strict, suite};
 use conformance_tests::routes::{answer_logout, body_of, json, read_body, reference_logout};
-use conformance_tests::Case;
 use logout_conformance::generate::Generation;
 use logout_conformance::generate::seed::DEFAULT_CASES;
 use logout_conformance::{ClauseStatus, Profile, RunOptions};
 use logout_server::AppState;
 use logout_server::body::BodyStream;
 use serde_json::json;
-use warp::http::header::{CONTENT_TYPE, COOKIE, HeaderMap};
 use warp::http::StatusCode;
+use warp::http::header::{CONTENT_TYPE, COOKIE, HeaderMap};
 use warp::reply::Response;
 
 catalogue! {
@@ -210,7 +210,9 @@ async fn each_is_caught_across_ten_seeds_and_shrunk_to_a_readable_case() {
                 let minimal = reason
                     .lines()
                     .find(|l| l.contains("minimal case:"))
-                    .unwrap_or_else(|| panic!("{} seed {seed}: no minimal case in {reason}", case.name));
+                    .unwrap_or_else(|| {
+                        panic!("{} seed {seed}: no minimal case in {reason}", case.name)
+                    });
                 assert!(
                     minimal.len() < 200
                         && minimal_shows(case.name).iter().all(|s| minimal.contains(s))

@@ -60,17 +60,6 @@ pub fn render(about: &About<'_>, profile: &Profile) -> String {
         "  contract: {}\n",
         Contract::of(profile).summary()
     ));
-    out.push_str(&format!("  generate: {}\n", generation_line(about.generation)));
+    out.push_str(&format!("  generate: {}\n", about.generation.summary()));
     out
-}
-
-/// The generated cases in one line, with the seed that replays them.
-pub fn generation_line(generation: Generation) -> String {
-    if generation.cases == 0 {
-        return "off (--generate 0)".to_owned();
-    }
-    format!(
-        "{} cases per generated scenario, seed {} (--seed {} replays them)",
-        generation.cases, generation.seed, generation.seed
-    )
 }

@@ -186,9 +186,9 @@ where
     let minimal = match result {
         Ok(()) => return Ok(None),
         Err(TestError::Fail(_, minimal)) => minimal,
-        Err(TestError::Abort(why)) => crate::run::check::could_not_run(format!(
-            "the generated cases could not run: {why}"
-        )),
+        Err(TestError::Abort(why)) => {
+            crate::run::check::could_not_run(format!("the generated cases could not run: {why}"))
+        }
     };
     // Replay the minimal case, so that the exchange reported is its own.
     state.world.transcript.clear();

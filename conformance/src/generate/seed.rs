@@ -29,6 +29,18 @@ impl Generation {
         }
     }
 
+    /// The generation in one line, with the arguments that replay it; every report
+    /// shows it.
+    pub fn summary(&self) -> String {
+        if self.cases == 0 {
+            return "off (--generate 0)".to_owned();
+        }
+        format!(
+            "{} cases per generated scenario, seed {} (--seed {} --generate {} replays them)",
+            self.cases, self.seed, self.seed, self.cases
+        )
+    }
+
     /// Generation off.
     pub fn off() -> Self {
         Self { cases: 0, seed: 0 }

@@ -15,6 +15,7 @@ use crate::run::scenario::{ScenarioResult, ScenarioStatus};
 /// Writes the JUnit report.
 pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {
     let mut suite = TestSuiteBuilder::new("logout-conformance");
+    suite.set_system_out(&format!("generated cases: {}", report.generation.summary()));
     for scenario in report.scenarios() {
         suite.add_testcase(case(scenario, report.strict));
     }

@@ -74,49 +74,50 @@ where
 
 #[test]
 fn any_cookie_header_revokes_exactly_the_live_tokens_it_presents() {
-    check(cookie_case(), |server, sessions, (case, fault)| async move {
-        let header = header(&case, &sessions);
-        server.state.faults().set_failing(fault);
-        let answer = server.logout(&header).await;
-        server.state.faults().set_failing(false);
+    check(
+        cookie_case(),
+        |server, sessions, (case, fault)| async move {
+            let header = header(&case, &sessions);
+            server.state.faults().set_failing(fault);
+            let answer = server.logout(&header).await;
+            server.state.faults().set_failing(false);
 
-        let oversized = header.len() > logout_server::cookies::MAX_COOKIE_BYTES;
-        // A generated pair naming a token cookie may or may not reach the store (an
-        // empty value does not): with a failing store, either answer is right.
-        let maybe_store = fault && !case.asks_the_store() && case.names_ours(&names());
-        let expected = match (oversized, fault && case.asks_the_store()) {
-            (true, _) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            (false, true) => StatusCode::INTERNAL_SERVER_ERROR,
-            (false, false) => StatusCode::OK,
-        };
-        if !(maybe_store && answer.status == StatusCode::INTERNAL_SERVER_ERROR) {
-            prop_assert_eq!(answer.status, expected, "answer {:?}", answer);
-        }
-        for (i, tokens) in sessions.iter().enumerate() {
-            let (refresh, access) = server.state_of(tokens).await;
-            let revoked = answer.status == StatusCode::OK;
-            if case.presents(i, true) {
-                prop_assert_eq!(refresh, !revoked, "session {}'s refresh token", i);
+            let oversized = header.len() > logout_server::cookies::MAX_COOKIE_BYTES;
+            // A generated pair naming a token cookie may or may not reach the store (an
+            // empty value does not): with a failing store, either answer is right.
+            let maybe_store = fault && !case.asks_the_store() && case.names_ours(&names());
+            let expected = match (oversized, fault && case.asks_the_store()) {
+                (true, _) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                (false, true) => StatusCode::INTERNAL_SERVER_ERROR,
+                (false, false) => StatusCode::OK,
+            };
+            if !(maybe_store && answer.status == StatusCode::INTERNAL_SERVER_ERROR) {
+                prop_assert_eq!(answer.status, expected, "answer {:?}", answer);
             }
-            if case.presents(i, false) {
-                prop_assert_eq!(access, !revoked, "session {}'s access token", i);
+            for (i, tokens) in sessions.iter().enumerate() {
+                let (refresh, access) = server.state_of(tokens).await;
+                let revoked = answer.status == StatusCode::OK;
+                if case.presents(i, true) {
+                    prop_assert_eq!(refresh, !revoked, "session {}'s refresh token", i);
+                }
+                if case.presents(i, false) {
+                    prop_assert_eq!(access, !revoked, "session {}'s access token", i);
+                }
+                if !case.presents(i, true) && !case.presents(i, false) {
+                    prop_assert!(refresh && access, "session {} was not presented", i);
+                }
             }
-            if !case.presents(i, true) && !case.presents(i, false) {
-                prop_assert!(refresh && access, "session {} was not presented", i);
-            }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
 }
 
 /// A logout body: any body of the shared generators (the kit's LO-08 and LO-21 draw
 /// from the same strategies), or JSON or form fields naming another session's tokens.
 fn body() -> impl Strategy<Value = (Option<&'static str>, BodyShape)> {
     prop_oneof![
-        shared_body::any_body().prop_map(|case: BodyCase| (
-            case.content_type,
-            BodyShape::Bytes(case.shape.bytes())
-        )),
+        shared_body::any_body()
+            .prop_map(|case: BodyCase| (case.content_type, BodyShape::Bytes(case.shape.bytes()))),
         (1..SESSIONS).prop_map(|i| (Some("application/json"), BodyShape::OtherTokens(i))),
         (1..SESSIONS).prop_map(|i| (
             Some("application/x-www-form-urlencoded"),

@@ -125,6 +125,7 @@ pub fn report(report: &RunReport, texts: &StepTexts) -> Value {
         target => &report.target,
         kit_version => &report.kit_version,
         started_at => &report.started_at,
+        generation => report.generation.summary(),
         wall_time => format!("{:.2} s", report.wall_time.as_secs_f64()),
         strict => report.strict,
         verdict => context! {

@@ -19,7 +19,9 @@ use crate::run::request::{Body, Cookies, Expect, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::compare::differences;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted};
-use crate::run::steps::session::{csrf_pairs, open_session, refresh_name, session_cookies, unknown_token};
+use crate::run::steps::session::{
+    csrf_pairs, open_session, refresh_name, session_cookies, unknown_token,
+};
 use crate::run::world::LogoutWorld;
 
 /// A body, and whether the case presents a live session (else an unknown token).
@@ -56,7 +58,10 @@ impl Ignored {
         let cookies = Cookies::Header(session_cookies(world, &session));
         let live = baseline(world, cookies, "the live session").await;
         let target = world.target();
-        world.precondition(DOCUMENTED_ANSWER, accepted(&target.profile.logout.success, &live));
+        world.precondition(
+            DOCUMENTED_ANSWER,
+            accepted(&target.profile.logout.success, &live),
+        );
         Self {
             clause,
             refresh,
@@ -100,11 +105,12 @@ impl Property for Ignored {
                 pairs.extend(self.csrf.iter().cloned());
                 pairs.join("; ")
             };
-            let mut request = Request::logout(&target, Cookies::Header(cookies)).expecting(if live {
-                Expect::Success
-            } else {
-                Expect::InvalidToken
-            });
+            let mut request =
+                Request::logout(&target, Cookies::Header(cookies)).expecting(if live {
+                    Expect::Success
+                } else {
+                    Expect::InvalidToken
+                });
             request.label = "logout with a generated body".into();
             request.body = Body {
                 content_type: body.content_type.map(str::to_owned),
@@ -130,7 +136,11 @@ impl Property for Ignored {
                 return Ok(());
             }
             let reference = if live { &self.live } else { &self.unknown };
-            let label = if live { "live session" } else { "unknown token" };
+            let label = if live {
+                "live session"
+            } else {
+                "unknown token"
+            };
             let differences = differences(world, label, &answer, reference);
             match differences.first() {
                 None => Ok(()),
@@ -150,7 +160,11 @@ impl Property for Ignored {
         format!(
             "{} (presenting {})",
             body.describe(),
-            if *live { "a live session" } else { "an unknown refresh token" }
+            if *live {
+                "a live session"
+            } else {
+                "an unknown refresh token"
+            }
         )
     }
 }

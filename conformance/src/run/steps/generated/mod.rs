@@ -18,11 +18,18 @@ use crate::generate::property::{Found, Property, check};
 use crate::run::check::{Judged, Problem, could_not_run};
 use crate::run::world::LogoutWorld;
 
-#[then("every generated malformed Cookie header gets the invalid-token answer with both cookies cleared")]
+#[then(
+    "every generated malformed Cookie header gets the invalid-token answer with both cookies cleared"
+)]
 async fn malformed_cookie_headers(world: &mut LogoutWorld) {
     let property = cookie_header::Malformed::new(world);
     let names = property.names.clone();
-    judge(world, move || logout_generators::cookie::case(&names, 0), property).await;
+    judge(
+        world,
+        move || logout_generators::cookie::case(&names, 0),
+        property,
+    )
+    .await;
 }
 
 #[then("every live refresh token among generated Cookie pairs is revoked")]
@@ -41,13 +48,23 @@ async fn live_tokens_among_pairs(world: &mut LogoutWorld) {
 #[then("every generated JSON body gets the same answer as the body {}")]
 async fn json_bodies(world: &mut LogoutWorld) {
     let property = body::Ignored::new(world, "LO-08").await;
-    judge(world, body::with_live(logout_generators::body::well_formed), property).await;
+    judge(
+        world,
+        body::with_live(logout_generators::body::well_formed),
+        property,
+    )
+    .await;
 }
 
 #[then("every generated body that is not JSON is ignored")]
 async fn not_json_bodies(world: &mut LogoutWorld) {
     let property = body::Ignored::new(world, "LO-21").await;
-    judge(world, body::with_live(logout_generators::body::not_json), property).await;
+    judge(
+        world,
+        body::with_live(logout_generators::body::not_json),
+        property,
+    )
+    .await;
 }
 
 #[then("every generated unknown refresh token gets the same answer as that logout")]
