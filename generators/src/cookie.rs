@@ -202,6 +202,9 @@ pub fn case(names: &Names, sessions: usize) -> impl Strategy<Value = CookieCase>
         })
 }
 
+/// A test of one character class.
+type CharClass = fn(&char) -> bool;
+
 /// An unknown token shaped like `live`: as long, drawn from the character classes it
 /// uses (digits, lower and upper case, `-` and `_`), with any other character (a JWT's
 /// dots) kept where it stands. A target that answers a token of another shape apart
@@ -209,7 +212,7 @@ pub fn case(names: &Names, sessions: usize) -> impl Strategy<Value = CookieCase>
 /// live token by its shape.
 pub fn token_shaped(live: &str) -> impl Strategy<Value = String> + use<> {
     let mut alphabet: Vec<char> = Vec::new();
-    let classes: [(fn(&char) -> bool, &str); 4] = [
+    let classes: [(CharClass, &str); 4] = [
         (char::is_ascii_digit, "0123456789"),
         (char::is_ascii_lowercase, "abcdefghijklmnopqrstuvwxyz"),
         (char::is_ascii_uppercase, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
