@@ -6,7 +6,8 @@
 //! - [`cookie`]: `Cookie` headers — live tokens (by session index), mangled tokens,
 //!   generated pairs (the contract's cookie names and others, non-ASCII names, values
 //!   with `%00`, quotes, separators, obs-text bytes), raw garbage, many pairs, padding up
-//!   to and past the header limit — and unknown tokens shaped like a live one;
+//!   to and past the header limit;
+//! - [`token`]: unknown tokens shaped like a live one;
 //! - [`body`]: logout bodies — well-formed JSON of every shape, nested deep or up to a
 //!   size bound, malformed JSON, and other content types with arbitrary bytes.
 //!
@@ -21,5 +22,6 @@
 pub mod body;
 pub mod cookie;
 mod text;
+pub mod token;
 
 pub use proptest;

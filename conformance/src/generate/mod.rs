@@ -14,3 +14,28 @@ pub mod property;
 pub mod seed;
 
 pub use seed::{Generation, Seeded};
+
+use crate::plan::features::{ScenarioKey, Suite};
+use crate::run::scenario::ScenarioResult;
+
+/// With generation off (`--generate 0`), the `@generated` scenarios are not run.
+pub(crate) fn set_aside(
+    suite: &Suite,
+    to_run: Vec<ScenarioKey>,
+    generation: Generation,
+) -> (Vec<ScenarioKey>, Vec<ScenarioResult>) {
+    if generation.cases > 0 {
+        return (to_run, Vec::new());
+    }
+    let mut off = Vec::new();
+    let mut kept = Vec::new();
+    for key in to_run {
+        match suite.scenario(&key) {
+            Some(info) if info.tags.iter().any(|t| t == "generated") => off.push(
+                ScenarioResult::not_run(info, "generation is off (--generate 0)".into()),
+            ),
+            _ => kept.push(key),
+        }
+    }
+    (kept, off)
+}

@@ -106,7 +106,7 @@ pub async fn run(
     let browser = options.browser.clone();
     let generation = options.generation;
     let (to_run, mut results) = plan(&target, &suite, tags.as_ref(), browser.as_deref());
-    let (to_run, off) = generated_off(&suite, to_run, generation);
+    let (to_run, off) = crate::generate::set_aside(&suite, to_run, generation);
     results.extend(off);
     if to_run.is_empty() {
         return Err(RunError::NothingRan(
@@ -342,28 +342,6 @@ fn why_not_run(
                 c.how_to_offer()
             )
         })
-}
-
-/// With generation off (`--generate 0`), the `@generated` scenarios are not run.
-fn generated_off(
-    suite: &Suite,
-    to_run: Vec<ScenarioKey>,
-    generation: Generation,
-) -> (Vec<ScenarioKey>, Vec<ScenarioResult>) {
-    if generation.cases > 0 {
-        return (to_run, Vec::new());
-    }
-    let mut off = Vec::new();
-    let mut kept = Vec::new();
-    for key in to_run {
-        match suite.scenario(&key) {
-            Some(info) if info.tags.iter().any(|t| t == "generated") => off.push(
-                ScenarioResult::not_run(info, "generation is off (--generate 0)".into()),
-            ),
-            _ => kept.push(key),
-        }
-    }
-    (kept, off)
 }
 
 /// Whether the run offers a capability: the machine's browser, or what the target's

@@ -73,7 +73,7 @@ async fn unknown_tokens(world: &mut LogoutWorld) {
     let live = world.session().refresh.clone();
     judge(
         world,
-        move || logout_generators::cookie::token_shaped(&live),
+        move || logout_generators::token::token_shaped(&live),
         property,
     )
     .await;
