@@ -59,6 +59,14 @@ pub trait Property: Send + 'static {
     /// The case as a person reads it, for the report.
     fn describe(&self, input: &Self::Input) -> String;
 
+    /// A simplest case, run before any generated one: when it fails, the defect is not
+    /// the generated input's, and it is reported as the minimal case without generating
+    /// (or shrinking) anything — a target that fails every request is not loaded with
+    /// hundreds more.
+    fn simplest(&self) -> Option<Self::Input> {
+        None
+    }
+
     /// How many of `--generate N` cases this property runs (one that logs in for each
     /// case may run fewer).
     fn cases(&self, n: u32) -> u32 {
@@ -143,14 +151,27 @@ where
     };
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &rng_bytes(seed));
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let state = RefCell::new(State {
+    let mut state = State {
         world,
         property,
         ran: 0,
         first_failing: None,
         last: None,
         ended: None,
-    });
+    };
+    if let Some(simplest) = state.property.simplest() {
+        state.world.transcript.clear();
+        if let Err(fault) = run_case(handle, &mut state, simplest.clone())? {
+            return Ok(Some(Found {
+                fault,
+                minimal: format!("{} (the simplest case)", state.property.describe(&simplest)),
+                first_failing: 0,
+                cases,
+                transcript: std::mem::take(&mut state.world.transcript),
+            }));
+        }
+    }
+    let state = RefCell::new(state);
     let result = runner.run(&strategy, |input| {
         let mut state = state.borrow_mut();
         if state.ended.is_some() {

@@ -116,11 +116,19 @@ async fn judge<S, P>(
         transcript,
     } = found;
     world.transcript.extend(transcript);
+    let how = if first_failing == 0 {
+        "failed before any generated case".to_owned()
+    } else {
+        format!(
+            "generated case {first_failing} of {cases} failed; shrunk by proptest; --seed {} \
+             --generate {} replays it",
+            generation.run_seed, generation.cases
+        )
+    };
     let problem = Problem {
         actual: format!(
-            "{}\n  minimal case: {minimal}\n  (generated case {first_failing} of {cases} failed; \
-             shrunk by proptest; --seed {} --generate {} replays it)",
-            fault.problem.actual, generation.run_seed, generation.cases
+            "{}\n  minimal case: {minimal}\n  ({how})",
+            fault.problem.actual
         ),
         ..fault.problem
     };
