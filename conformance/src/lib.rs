@@ -13,6 +13,8 @@
 //!   endpoint policy (base URL, time limit, client) and the secrets to mask;
 //! - [`run`](mod@run): cucumber runs the scenarios against the target; its steps send
 //!   requests and make checks, and the collector turns its events into scenario results;
+//! - [`generate`]: generated inputs (`--generate N`, `--seed S`): each case judged by
+//!   its clause's oracle, a failure shrunk to a minimal case and replayable by its seed;
 //! - [`verdict`]: the verdict model — checks and the clause each belongs to, scenario and
 //!   clause results, root causes and the run's verdict, handed back as a [`RunReport`];
 //! - [`check_profile`]: `check-profile`, one walk through a profile's requests against a
@@ -24,6 +26,7 @@
 
 pub mod browser;
 pub mod check_profile;
+pub mod generate;
 pub mod http;
 pub mod plan;
 pub mod report;

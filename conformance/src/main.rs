@@ -20,12 +20,16 @@ use logout_conformance::{Profile, RunOptions, Suite, Target, Verdict};
 use crate::cli::color::ColorWhen;
 use crate::cli::lifecycle;
 use crate::cli::outputs::Outputs;
+use logout_conformance::generate::Generation;
 
 /// Exit code for harness errors: bad arguments or profile, unreachable target.
 const HARNESS_ERROR: u8 = 2;
 
 /// The longest --timeout: a day is already no limit worth the name.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// The most --generate cases per scenario.
+const MAX_GENERATE: u32 = 10_000;
 
 /// The smallest --max-body.
 const MIN_MAX_BODY: usize = 1024;
@@ -151,6 +155,25 @@ struct Cli {
     #[arg(long, value_name = "N", default_value_t = 16)]
     concurrency: usize,
 
+    /// Generated cases per generated scenario (LO-08, LO-11, LO-13, LO-21, LO-22; LO-13
+    /// runs a third of N, since each case may log in again): random Cookie headers,
+    /// unknown tokens and bodies up to 128 KiB, each judged by its clause's oracle, a
+    /// failure shrunk to a minimal case. 0 turns generation off; at most 10000.
+    /// Bounds: each generated scenario sends one request at a time (a case is one logout,
+    /// plus for LO-13 a liveness probe per presented token and a login per revoked
+    /// session), so generation never has more than --concurrency requests in flight and
+    /// adds about 4 × N + N ÷ 3 × 4 requests to a run; shrinking a failure replays at most
+    /// 2048 cases and stops after 10 s per scenario. Each request has the --timeout, and a
+    /// scenario stops sending after 2 unanswered ones, as every scenario does.
+    #[arg(long, value_name = "N", default_value_t = logout_conformance::generate::seed::DEFAULT_CASES)]
+    generate: u32,
+
+    /// The seed of the generated cases (default: a fresh one). Every report names the
+    /// run's seed; the same --seed and --generate generate the same cases in the same
+    /// order, so they replay a reported failure.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+
     /// List the clauses (ID, grade, title, needed capabilities) and their scenarios, and
     /// exit: no target is contacted, no server started. With --tags, only those selected.
     #[arg(long)]
@@ -235,6 +258,10 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
     if cli.concurrency == 0 {
         anyhow::bail!("--concurrency must be at least 1");
     }
+    if cli.generate > MAX_GENERATE {
+        anyhow::bail!("--generate must be at most {MAX_GENERATE} cases per scenario");
+    }
+    let generation = Generation::new(cli.generate, cli.seed);
     for (flag, url) in [("--target", &cli.target), ("--also", &cli.also)] {
         if let Some(url) = url {
             cli::checks::url_has_scheme(flag, url)?;
@@ -268,6 +295,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
             image: cli.image.as_deref(),
             profile_file: cli.profile.as_deref(),
             target_given: cli.target.is_some(),
+            generation,
         };
         let header = cli::header::render(&about, &profile);
         anstream::println!("{header}");
@@ -287,6 +315,7 @@ async fn run(cli: Cli) -> anyhow::Result<u8> {
         concurrency: cli.concurrency,
         every_transcript: verbosity == Verbosity::Verbose,
         browser: logout_conformance::browser::find(cli.browser.as_deref()),
+        generation,
     };
 
     let outcome = tokio::select! {

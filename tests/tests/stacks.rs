@@ -77,7 +77,14 @@ async fn judge_instances(name: &'static str, instances: Instances) -> Option<Run
     }
     let target = Target::new(&running.url, profile, REQUEST_TIMEOUT).expect("a loopback URL");
     // With this machine's Chromium, so that LO-40 is judged too.
-    let options = with_browser(RunOptions::default());
+    // Generated cases off: against dj-rest-auth on gunicorn a generated JSON body of about
+    // 100 KiB sometimes gets its connection closed before the answer (LO-08, seen
+    // intermittently: the replay of the minimal case passed), which a fixed verdict table
+    // cannot pin. The tables hold the fixed cases' verdicts.
+    let options = with_browser(RunOptions {
+        generation: logout_conformance::generate::Generation::off(),
+        ..RunOptions::default()
+    });
     let report = logout_conformance::run(Arc::clone(&target), suite(), &options)
         .await
         .unwrap_or_else(|e| {

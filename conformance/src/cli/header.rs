@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use logout_conformance::Profile;
+use logout_conformance::generate::Generation;
 use logout_conformance::launch::Launched;
 use logout_conformance::plan::contract::Contract;
 use logout_conformance::style::{HEADING, paint};
@@ -17,6 +18,8 @@ pub struct About<'a> {
     pub profile_file: Option<&'a Path>,
     /// Whether `--target` named the URL (else the profile's `base_url` did).
     pub target_given: bool,
+    /// `--generate` and `--seed` (or the seed drawn for this run).
+    pub generation: Generation,
 }
 
 impl About<'_> {
@@ -65,5 +68,6 @@ pub fn render(about: &About<'_>, profile: &Profile) -> String {
         "  contract: {}\n",
         Contract::of(profile).summary()
     ));
+    out.push_str(&format!("  generate: {}\n", about.generation.summary()));
     out
 }

@@ -66,6 +66,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "browser.feature",
         include_str!("../../../features/browser.feature"),
     ),
+    (
+        "generated.feature",
+        include_str!("../../../features/generated.feature"),
+    ),
 ];
 
 /// Problems with the feature files themselves.

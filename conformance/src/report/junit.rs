@@ -18,6 +18,7 @@ use crate::verdict::scenario::{ScenarioResult, ScenarioStatus};
 /// Writes the JUnit report.
 pub fn write(report: &RunReport, path: &Path) -> std::io::Result<()> {
     let mut suite = TestSuiteBuilder::new("logout-conformance");
+    suite.set_system_out(&format!("generated cases: {}", report.generation.summary()));
     for clause in &report.clauses {
         let known = clause.known.as_ref();
         for scenario in &clause.scenarios {

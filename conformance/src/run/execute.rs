@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use cucumber::{World as _, WriterExt as _, cli, gherkin, parser};
 use futures::stream;
 
+use crate::generate::Generation;
 use crate::plan::catalogue::Catalogue;
 use crate::plan::features::{ScenarioKey, Suite, display_path};
 use crate::run::collector::Collector;
@@ -24,6 +25,8 @@ pub(super) struct Execution {
     pub concurrency: usize,
     pub every_transcript: bool,
     pub browser: Option<PathBuf>,
+    /// Generated cases per `@generated` scenario and the run's seed.
+    pub generation: Generation,
 }
 
 /// Runs `to_run` and returns a result for each of them, in that order: a scenario that
@@ -45,6 +48,7 @@ pub(super) async fn execute(
     let after_errors = fault_errors.clone();
     let every_transcript = how.every_transcript;
     let browser = how.browser;
+    let generation = how.generation;
     let selected: HashSet<ScenarioKey> = to_run.iter().cloned().collect();
     LogoutWorld::cucumber::<&str>()
         .with_parser(Preparsed)
@@ -57,6 +61,7 @@ pub(super) async fn execute(
             };
             world.bind(before_target.clone(), judged(&before_suite, &key));
             world.chromium.clone_from(&browser);
+            world.generation = generation.for_scenario(&scenario.name);
             Box::pin(async {})
         })
         .after(move |feature, _, scenario, _, world| {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use cucumber::gherkin::tagexpr::TagOperation;
 
+use crate::generate::Generation;
 use crate::plan::catalogue::Catalogue;
 use crate::plan::contract::Contract;
 use crate::plan::features::Suite;
@@ -43,6 +44,9 @@ pub struct RunOptions {
     /// with a path where no browser is, they are not run. [`crate::browser::find`]
     /// finds one on `PATH`.
     pub browser: Option<PathBuf>,
+    /// Generated cases per `@generated` scenario and the run's seed (by default a fresh
+    /// one): see [`crate::generate`]. `cases: 0` turns generation off.
+    pub generation: Generation,
 }
 
 impl Default for RunOptions {
@@ -54,6 +58,7 @@ impl Default for RunOptions {
             concurrency: 16,
             every_transcript: false,
             browser: None,
+            generation: Generation::default(),
         }
     }
 }
@@ -97,6 +102,8 @@ pub async fn run(
         None => None,
     };
     let (to_run, mut results) = select(&target, &suite, tags.as_ref(), options.browser.as_deref());
+    let (to_run, off) = crate::generate::set_aside(&suite, to_run, options.generation);
+    results.extend(off);
     if to_run.is_empty() {
         return Err(RunError::NothingRan(
             " (every scenario was waived, not selected by --tags or needs a missing capability)"
@@ -108,6 +115,7 @@ pub async fn run(
         concurrency: options.concurrency,
         every_transcript: options.every_transcript,
         browser: options.browser.clone(),
+        generation: options.generation,
     };
     results.extend(execute(&target, &suite, &to_run, how).await?);
 
@@ -141,6 +149,7 @@ fn judge(
         started_at,
         contract: Contract::of(profile),
         strict: options.strict,
+        generation: options.generation,
         verdict: verdict(&clauses, options.strict),
         wall_time,
         root_causes: root_cause::group(&clauses),

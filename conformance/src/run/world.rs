@@ -10,6 +10,7 @@ use reqwest::Url;
 use reqwest_cookie_store::CookieStoreMutex;
 
 use crate::browser::Visit;
+use crate::generate::Seeded;
 use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::plan::clause_id::ClauseId;
@@ -84,6 +85,8 @@ pub struct LogoutWorld {
     pub chromium: Option<PathBuf>,
     /// What the browser did and held (LO-40), once it is gone.
     pub visit: Option<Visit>,
+    /// What the scenario's generated cases draw from (`--generate`, `--seed`).
+    pub generation: Seeded,
 }
 
 impl LogoutWorld {
@@ -109,6 +112,7 @@ impl LogoutWorld {
             timeouts: 0,
             chromium: None,
             visit: None,
+            generation: Seeded::default(),
         }
     }
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::generate::Generation;
 use crate::http::secrets::Masker;
 use crate::plan::clause_id::ClauseId;
 use crate::plan::contract::Contract;
@@ -28,6 +29,9 @@ pub struct RunReport {
     /// The contract judged: documented, or declared by the profile with its deviations.
     pub contract: Contract,
     pub strict: bool,
+    /// The generated cases: how many per generated scenario, and the seed that replays
+    /// them (`--generate N --seed S`).
+    pub generation: Generation,
     pub verdict: Verdict,
     #[serde(rename = "wall_time_ms", serialize_with = "millis")]
     pub wall_time: Duration,

@@ -84,6 +84,7 @@ fn report() -> RunReport {
         started_at: "2026-11-29T20:00:00Z".into(),
         contract: Contract::default(),
         strict: true,
+        generation: crate::generate::Generation::new(48, Some(7)),
         verdict: verdict(&clauses, true),
         wall_time: Duration::from_millis(1234),
         root_causes: root_cause::group(&clauses),

@@ -129,6 +129,7 @@ pub fn report(report: &RunReport, texts: &StepTexts) -> Value {
             None => s.name.clone(),
         }),
         started_at => &report.started_at,
+        generation => report.generation.summary(),
         wall_time => format!("{:.2} s", report.wall_time.as_secs_f64()),
         strict => report.strict,
         verdict => context! {

@@ -58,7 +58,7 @@ fn answered(world: &LogoutWorld, exchanges: &[Exchange]) -> Vec<(String, Respons
 }
 
 /// How `answer` differs from `reference` in status, body and the contract's cookies.
-fn differences(
+pub(crate) fn differences(
     world: &LogoutWorld,
     label: &str,
     answer: &ResponseRecord,

@@ -4,6 +4,7 @@
 mod browser;
 mod compare;
 mod cookies;
+mod generated;
 mod instances;
 mod logout;
 pub(crate) mod probe;

@@ -16,8 +16,16 @@ use crate::verdict::check::could_not_run;
 
 #[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
 async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
-    let target = world.target();
     let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
+    let exchange = send_raw_cookie(world, cookie).await;
+    world.expect = Expect::InvalidToken;
+    world.answers.push(exchange);
+}
+
+/// Sends the ordinary logout with exactly this `Cookie` header, byte for byte, and keeps
+/// the exchange in the transcript.
+pub(crate) async fn send_raw_cookie(world: &mut LogoutWorld, cookie: Vec<u8>) -> Exchange {
+    let target = world.target();
     let url = target.endpoint.url(&target.profile.logout.path);
     let authority = match (url.host_str(), url.port()) {
         (Some(host), Some(port)) => format!("{host}:{port}"),
@@ -64,8 +72,7 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
         elapsed: started.elapsed(),
     };
     world.keep(&exchange);
-    world.expect = Expect::InvalidToken;
-    world.answers.push(exchange);
+    exchange
 }
 
 /// Reads the byte notation of the feature files: `{bytes ff fe}` is the bytes 0xFF 0xFE,
