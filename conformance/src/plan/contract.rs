@@ -153,6 +153,9 @@ fn session_deviations(profile: &Profile, documented: &Profile) -> Vec<String> {
             tokens.join(", ")
         ));
     }
+    for name in &profile.session.outlives {
+        found.push(format!("cookie {name:?} outlives the logout"));
+    }
     if cleared.len() == 1 {
         found.push(format!("one cookie {:?} for two", cleared[0]));
         return found;

@@ -2,10 +2,13 @@
 //! must match exactly one definition here: an undefined step fails the scenario.
 
 mod browser;
+mod companions;
 mod compare;
 mod cookies;
 mod instances;
+mod live_cookies;
 mod logout;
+mod options;
 pub(crate) mod probe;
 mod raw;
 mod report;
