@@ -10,9 +10,17 @@ mod reference;
 #[path = "tests/broken.rs"]
 mod broken;
 
+// Broken targets for the field's defects behind LO-15, LO-25's OPTIONS rows and LO-29.
+#[path = "tests/broken_field.rs"]
+mod broken_field;
+
 // Benign variants: each passes every clause.
 #[path = "tests/benign.rs"]
 mod benign;
+
+// Benign variants for the newer clauses (companion cookies cleared, Clear-Site-Data).
+#[path = "tests/benign_field.rs"]
+mod benign_field;
 
 // The detection matrix of all targets, and every clause caught at least once.
 #[path = "tests/matrix.rs"]
