@@ -55,7 +55,7 @@ fn no_live_session_cookie(world: &mut LogoutWorld) {
 /// A header a browser stores as a live cookie: a value other than empty or `""`, and no
 /// expiry in the past (an unreadable `Expires` or `Max-Age` is ignored by browsers, so
 /// the cookie lives for the session).
-fn gives_live_value(cookie: &SetCookie) -> bool {
+pub(crate) fn gives_live_value(cookie: &SetCookie) -> bool {
     let blank = cookie.value.is_empty() || cookie.value == "\"\"";
     !blank && cookie.expiry() != Expiry::Past
 }
