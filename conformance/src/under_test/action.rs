@@ -292,8 +292,9 @@ mod tests {
         });
         let (result, exchange) = run_recorded(&endpoint(), &action, "expired session").await;
         assert!(matches!(result, Err(ActionError::Command { .. })));
+        let shown = exchange.to_string();
         let failure = exchange.response.expect_err("no answer");
         assert!(!failure.blames_target(), "{failure:?}");
-        assert!(exchange.to_string().contains("nope"), "{exchange}");
+        assert!(shown.contains("nope"), "{shown}");
     }
 }
