@@ -22,6 +22,10 @@ mod benign;
 #[path = "tests/benign_field.rs"]
 mod benign_field;
 
+// LO-31: no logout-CSRF exposure where the declared logout needs a custom header.
+#[path = "tests/csrf_header.rs"]
+mod csrf_header;
+
 // The detection matrix of all targets, and every clause caught at least once.
 #[path = "tests/matrix.rs"]
 mod matrix;
