@@ -78,8 +78,8 @@ fn options_logs_out() -> Routes {
             async move {
                 if path.as_str() == LOGOUT {
                     let presented = PresentedTokens::from_headers(&headers);
-                    let _ = logout_server::sessions::revoke(state.store().as_ref(), &presented)
-                        .await;
+                    let _ =
+                        logout_server::sessions::revoke(state.store().as_ref(), &presented).await;
                 }
                 // Then on to the reference routes, which answer the OPTIONS as ever.
                 Err::<Response, _>(warp::reject::not_found())

@@ -259,8 +259,11 @@ mod tests {
     use crate::plan::profile::actions::CommandAction;
 
     fn endpoint() -> Endpoint {
-        Endpoint::new("http://127.0.0.1:3917/", Policy::new(Duration::from_secs(5)))
-            .expect("a valid URL")
+        Endpoint::new(
+            "http://127.0.0.1:3917/",
+            Policy::new(Duration::from_secs(5)),
+        )
+        .expect("a valid URL")
     }
 
     #[tokio::test]

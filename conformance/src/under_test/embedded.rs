@@ -25,7 +25,8 @@ impl Embedded {
         let config = Config::for_conformance();
         let addr = config.addr;
         let state = AppState::new(config);
-        let server = logout_server::spawn_routes(addr, logout_server::routes(state.clone())).await?;
+        let server =
+            logout_server::spawn_routes(addr, logout_server::routes(state.clone())).await?;
         let second = logout_server::spawn_routes(addr, logout_server::routes(state)).await?;
         let mut profile = Profile::reference();
         profile.also = Some(second.url());

@@ -136,13 +136,20 @@ impl Target {
             return (Err(ActionError::NotOffered), Vec::new());
         };
         self.fault_on.store(true, Ordering::SeqCst);
-        let (result, on) =
-            action::run_recorded(&self.endpoint, &fault.on, "store fault on (capability action)")
-                .await;
+        let (result, on) = action::run_recorded(
+            &self.endpoint,
+            &fault.on,
+            "store fault on (capability action)",
+        )
+        .await;
         let mut ran = vec![on];
         if result.is_err() && self.fault_on.swap(false, Ordering::SeqCst) {
             let label = "store fault off after a failed on (capability action)";
-            ran.push(action::run_recorded(&self.endpoint, &fault.off, label).await.1);
+            ran.push(
+                action::run_recorded(&self.endpoint, &fault.off, label)
+                    .await
+                    .1,
+            );
         }
         (result.map(drop), ran)
     }

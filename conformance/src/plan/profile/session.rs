@@ -200,7 +200,11 @@ impl SessionSpec {
                     .into(),
             );
         }
-        if let Some(name) = self.outlives.iter().find(|n| self.cleared().contains(&n.as_str())) {
+        if let Some(name) = self
+            .outlives
+            .iter()
+            .find(|n| self.cleared().contains(&n.as_str()))
+        {
             return Err(format!(
                 "[session] outlives names {name:?}, a credential: the logout must end it \
                  (outlives is for companion cookies such as a CSRF cookie)"

@@ -68,7 +68,11 @@ fn companions_cleared(world: &mut LogoutWorld) {
         return;
     }
     world.fail_own(Problem::new(
-        format!("a browser keeps the companion cookie{} {}", plural(&left), left.join(" and ")),
+        format!(
+            "a browser keeps the companion cookie{} {}",
+            plural(&left),
+            left.join(" and ")
+        ),
         format!(
             "a browser holding the login's cookies holds none of {} after the logout \
              (a cookie meant to outlive the session is declared in the profile's \

@@ -73,7 +73,9 @@ mod tests {
         assert!(live("refreshToken=abc; Path=/; HttpOnly"));
         assert!(live("refreshToken=abc; Path=/; Max-Age=900"));
         assert!(live("refreshToken=abc; Path=/; Expires=soon"));
-        assert!(!live("refreshToken=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"));
+        assert!(!live(
+            "refreshToken=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+        ));
         assert!(!live("refreshToken=\"\"; Max-Age=0; Path=/"));
         assert!(!live("refreshToken=abc; Path=/; Max-Age=0"));
         assert!(!live("refreshToken=; Path=/"));
