@@ -3,18 +3,26 @@
 //! declares the clauses the suite must catch it on (see `broken.rs` for the rules).
 
 use conformance_tests::catalogue;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use conformance_tests::routes::{
-    LOGOUT, Routes, reference, reference_state, replace_set_cookies, rewrite, set_cookies,
+    LOGOUT, Routes, reference, reference_state, replace_set_cookies, rewrite, set_cookies, set_json,
 };
 use logout_server::cookies::PresentedTokens;
+use serde_json::json;
 use warp::Filter as _;
 use warp::filters::path::FullPath;
-use warp::http::header::HeaderMap;
+use warp::http::header::{COOKIE, HeaderMap};
 use warp::http::{Method, StatusCode};
 use warp::reply::Response;
 
 /// The login path of the reference profile.
 const LOGIN: &str = "/auth/login";
+
+/// The reference profile's liveness probe, which refreshes: a live refresh token alone
+/// gets a new access cookie.
+const VALIDATE: &str = "/auth/validate-session";
 
 /// The value [`live_then_blank_session_cookie`] sets: the same on every answer, as a
 /// session token re-sent from a cache would be, so that only LO-15 (and LO-03's exact
@@ -57,6 +65,15 @@ catalogue! {
         .boxed(),
     }
 
+    /// simplejwt and most JWT stacks: the refresh endpoint mints stateless access tokens,
+    /// valid until they expire whatever becomes of the session. The login's access token
+    /// is revoked at logout (LO-27's first scenario passes); one minted by a refresh is not.
+    stateless_minted_access {
+        what: "access tokens minted by a refresh stay valid after the logout",
+        declares: ["LO-27"],
+        build: stateless_minted_access,
+    }
+
     /// spring-security PR #3945: the logout filter matched the path on any method, so
     /// every `OPTIONS` — a CORS preflight among them — logged the user out. The answer is
     /// the reference's own preflight answer; the revocation happens on the side.
@@ -86,4 +103,44 @@ fn options_logs_out() -> Routes {
             }
         });
     side_effect.or(reference(&state)).unify().boxed()
+}
+
+fn stateless_minted_access() -> Routes {
+    let minted: Arc<Mutex<HashSet<String>>> = Arc::default();
+    rewrite(reference(&reference_state()), move |head, response| {
+        if !head.is(&Method::GET, VALIDATE) {
+            return;
+        }
+        let mut minted = minted.lock().unwrap_or_else(PoisonError::into_inner);
+        // Remember every access token this answer mints…
+        for cookie in set_cookies(response) {
+            if let Some(value) = cookie
+                .split(';')
+                .next()
+                .and_then(|pair| pair.strip_prefix("accessToken="))
+                .filter(|v| !v.is_empty())
+            {
+                minted.insert(value.to_owned());
+            }
+        }
+        // …and accept it later as a signature check would, without asking the store.
+        let presented = head
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().strip_prefix("accessToken="))
+            .any(|v| minted.contains(v));
+        if presented && response.status() != StatusCode::OK {
+            let user = json!({ "name": "minted", "email": "minted@example.test",
+                               "mfaEnabled": false, "role": "user" });
+            set_json(
+                response,
+                StatusCode::OK,
+                &json!({ "authenticated": true, "user": user }),
+            );
+        }
+    })
+    .boxed()
 }

@@ -8,6 +8,7 @@ mod cookies;
 mod instances;
 mod live_cookies;
 mod logout;
+mod minted;
 mod options;
 pub(crate) mod probe;
 mod raw;
