@@ -34,13 +34,16 @@ async fn refresh_mints(world: &mut LogoutWorld) {
         .collect();
     let minted = cookie_value(&headers, name)
         .unwrap_or_else(|e| could_not_run(format!("the refresh's answer: {e}")))
-        .filter(|v| Some(v) != world.session().access.as_ref())
-        .unwrap_or_else(|| {
-            could_not_run(format!(
-                "the refresh-token probe set no new {name} cookie: this target mints no \
-                 access token by refresh that the client could hold"
-            ))
-        });
+        .filter(|v| Some(v) != world.session().access.as_ref());
+    let Some(minted) = minted else {
+        // Nothing minted (a one-cookie session, a probe that only reads): there is no
+        // other access token for the logout to end, and the check has nothing to judge.
+        world.observe(format!(
+            "the refresh-token probe set no new {name} cookie: no access token was minted \
+             by refresh"
+        ));
+        return;
+    };
     target.secrets.learn(&minted);
     if !probe(world, "access", &minted).await {
         could_not_run("the access probe does not accept the access token the refresh minted");
@@ -51,7 +54,8 @@ async fn refresh_mints(world: &mut LogoutWorld) {
 #[then("the probe rejects the access token the refresh minted")]
 async fn minted_rejected(world: &mut LogoutWorld) {
     let Some(minted) = world.minted_access.clone() else {
-        could_not_run("no access token was minted in this scenario");
+        // The refresh minted nothing (noted by the step that asked it).
+        return;
     };
     if probe(world, "access", &minted).await {
         world.fail_own(Problem::new(
