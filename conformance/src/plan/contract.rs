@@ -214,6 +214,24 @@ mod tests {
     }
 
     #[test]
+    fn a_cookie_meant_to_outlive_the_session_is_a_deviation_and_never_a_credential() {
+        let session = "version = 2\n[session]\ncookies = [\
+             { name = \"accessToken\", role = \"access\" }, \
+             { name = \"refreshToken\", role = \"refresh\" }, \
+             { name = \"csrftoken\", role = \"csrf\" }]\n";
+        let profile = Profile::parse(&format!("{session}outlives = [\"csrftoken\"]\n"))
+            .expect("valid profile");
+        assert_eq!(profile.outliving_cookies(), ["csrftoken"]);
+        assert_eq!(
+            Contract::of(&profile).deviations,
+            ["cookie \"csrftoken\" outlives the logout"]
+        );
+        let refused = Profile::parse(&format!("{session}outlives = [\"refreshToken\"]\n"))
+            .expect_err("a credential cannot outlive the logout");
+        assert!(refused.contains("a credential"), "{refused}");
+    }
+
+    #[test]
     fn a_declared_answer_and_one_cookie_are_listed() {
         let profile = Profile::parse(
             "version = 2\n\
