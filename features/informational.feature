@@ -18,3 +18,9 @@ Feature: What the document leaves open
     Given 50 live sessions of one user
     When each session logs out and as many unknown tokens log out, one after another
     Then the report gives the median latency of both
+
+  @LO-33 @info
+  Scenario: Clear-Site-Data on the logout answer
+    Given a user with a live session
+    When the client logs out with its session cookies
+    Then the report says whether the answer carries Clear-Site-Data

@@ -37,3 +37,20 @@ Feature: Logging out a live session
     When the client logs out with its session cookies
     Then the logout succeeded, or the clause is blocked
     And the probe rejects the refresh token
+
+  @LO-15 @must
+  Scenario Outline: The logout answer never sets a session cookie to a live value: <token>
+    Given a user with a live session
+    When <logout>
+    Then no Set-Cookie of the answer gives a session cookie a live value
+
+    Examples:
+      | token            | logout                                                    |
+      | a live session   | the client logs out with its session cookies              |
+      | an unknown token | the client logs out presenting an unknown refresh token   |
+
+  @LO-29 @should
+  Scenario: Companion cookies the login set are cleared too
+    Given a user with a live session
+    When the client logs out with its session cookies
+    Then every other cookie the login set is cleared

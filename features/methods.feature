@@ -14,3 +14,14 @@ Feature: Only POST logs out
       | GET    |
       | PUT    |
       | DELETE |
+
+  @LO-25 @should @needs-refresh-probe
+  Scenario Outline: OPTIONS carrying the session cookies does not log out: <kind>
+    Given a user with a live session
+    When the client sends <kind> to the logout path with its session cookies
+    Then the probe accepts the refresh token
+
+    Examples:
+      | kind                                       |
+      | OPTIONS                                    |
+      | a CORS preflight from the configured origin |

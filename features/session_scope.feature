@@ -22,3 +22,11 @@ Feature: What a logout revokes
     When the client logs out with its session cookies
     Then the logout succeeded, or the clause is blocked
     And the probe rejects the access token
+
+  @LO-27 @should @needs-access-probe @needs-refresh-probe
+  Scenario: An access token minted by a refresh before the logout is no longer accepted
+    Given a user with a live session
+    And a refresh mints another access token for the session
+    When the client logs out with its session cookies
+    Then the logout succeeded, or the clause is blocked
+    And the probe rejects the access token the refresh minted

@@ -14,10 +14,21 @@ mod broken;
 // across a hundred seeds.
 #[path = "tests/generated.rs"]
 mod generated;
+// Broken targets for the field's defects behind LO-15, LO-25's OPTIONS rows and LO-29.
+#[path = "tests/broken_field.rs"]
+mod broken_field;
 
 // Benign variants: each passes every clause.
 #[path = "tests/benign.rs"]
 mod benign;
+
+// Benign variants for the newer clauses (companion cookies cleared, Clear-Site-Data).
+#[path = "tests/benign_field.rs"]
+mod benign_field;
+
+// LO-31: no logout-CSRF exposure where the declared logout needs a custom header.
+#[path = "tests/csrf_header.rs"]
+mod csrf_header;
 
 // The detection matrix of all targets, and every clause caught at least once.
 #[path = "tests/matrix.rs"]

@@ -12,8 +12,12 @@ async fn every_must_and_should_clause_and_scenario_is_caught_by_a_broken_target(
         .into_iter()
         .chain(crate::browser::all())
         .chain(crate::generated::all())
+        .chain(crate::broken_field::all())
         .collect();
-    let benign = crate::benign::all();
+    let benign: Vec<Case> = crate::benign::all()
+        .into_iter()
+        .chain(crate::benign_field::all())
+        .collect();
     let mut names: Vec<&str> = broken.iter().chain(&benign).map(|c| c.name).collect();
     names.sort_unstable();
     names.dedup();

@@ -51,7 +51,8 @@ impl ClauseId {
 
 impl fmt::Display for ClauseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "LO-{:02}", self.0)
+        // `pad`, so that a width (`{:<6}` in the console's columns) applies to it.
+        f.pad(&format!("LO-{:02}", self.0))
     }
 }
 

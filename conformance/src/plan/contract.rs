@@ -153,6 +153,9 @@ fn session_deviations(profile: &Profile, documented: &Profile) -> Vec<String> {
             tokens.join(", ")
         ));
     }
+    for name in &profile.session.outlives {
+        found.push(format!("cookie {name:?} outlives the logout"));
+    }
     if cleared.len() == 1 {
         found.push(format!("one cookie {:?} for two", cleared[0]));
         return found;
@@ -208,6 +211,24 @@ mod tests {
             "declared contract (2 deviations from the documented contract: \
              logout path /api/logout for /auth/logout, access cookie \"sid\" for \"accessToken\")"
         );
+    }
+
+    #[test]
+    fn a_cookie_meant_to_outlive_the_session_is_a_deviation_and_never_a_credential() {
+        let session = "version = 2\n[session]\ncookies = [\
+             { name = \"accessToken\", role = \"access\" }, \
+             { name = \"refreshToken\", role = \"refresh\" }, \
+             { name = \"csrftoken\", role = \"csrf\" }]\n";
+        let profile = Profile::parse(&format!("{session}outlives = [\"csrftoken\"]\n"))
+            .expect("valid profile");
+        assert_eq!(profile.outliving_cookies(), ["csrftoken"]);
+        assert_eq!(
+            Contract::of(&profile).deviations,
+            ["cookie \"csrftoken\" outlives the logout"]
+        );
+        let refused = Profile::parse(&format!("{session}outlives = [\"refreshToken\"]\n"))
+            .expect_err("a credential cannot outlive the logout");
+        assert!(refused.contains("a credential"), "{refused}");
     }
 
     #[test]

@@ -71,6 +71,8 @@ pub struct LogoutWorld {
     pub transcript: Vec<Exchange>,
     /// An expired refresh token minted by the target.
     pub expired_token: Option<String>,
+    /// An access token a refresh minted for the session before the logout (LO-27).
+    pub minted_access: Option<String>,
     /// What INFO scenarios found, for the report.
     pub observations: Vec<String>,
     /// The answer the last request under test must get.
@@ -105,6 +107,7 @@ impl LogoutWorld {
             answers: Vec::new(),
             transcript: Vec::new(),
             expired_token: None,
+            minted_access: None,
             observations: Vec::new(),
             expect: Expect::Success,
             judged: Judged::default(),

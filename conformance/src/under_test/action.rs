@@ -1,10 +1,20 @@
 //! Capability actions declared in a profile: an HTTP request to the target (under the
 //! run's policy, like every other exchange) or a shell command. A failed action means a
 //! check could not run — never that the target broke a clause.
+//!
+//! A command learns which target it acts on, so that a profile need not hard-code a
+//! port: `{url}`, `{host}` and `{port}` in its text are replaced by the target's base
+//! URL (no trailing slash), host and port, and the same values are in its environment
+//! as `CONFORMANCE_TARGET_URL`, `CONFORMANCE_TARGET_HOST` and `CONFORMANCE_TARGET_PORT`.
+//! Every action is kept in the scenario's transcript like a request ([`run_recorded`]).
 
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use crate::http::endpoint::Endpoint;
+use crate::http::exchange::Exchange;
+use crate::http::no_answer::NoAnswer;
+use crate::http::record::{RequestRecord, ResponseRecord};
 use crate::plan::profile::{Action, HttpRequest};
 
 /// What an action answered.
@@ -50,7 +60,122 @@ pub enum ActionError {
 pub async fn run(endpoint: &Endpoint, action: &Action) -> Result<ActionOutput, ActionError> {
     match action {
         Action::Http(request) => http(endpoint, request).await,
-        Action::Command(c) => command(&c.command).await,
+        Action::Command(c) => command(&c.command, &TargetContext::of(endpoint)).await,
+    }
+}
+
+/// Runs an action and records it for the transcript under `label`, whatever its result.
+pub async fn run_recorded(
+    endpoint: &Endpoint,
+    action: &Action,
+    label: &str,
+) -> (Result<ActionOutput, ActionError>, Exchange) {
+    let started = Instant::now();
+    let result = run(endpoint, action).await;
+    let exchange = record(endpoint, action, label, &result, started.elapsed());
+    (result, exchange)
+}
+
+/// The target a command acts on: its base URL, host and port.
+struct TargetContext {
+    url: String,
+    host: String,
+    port: String,
+}
+
+impl TargetContext {
+    fn of(endpoint: &Endpoint) -> Self {
+        let base = endpoint.base();
+        Self {
+            url: base.as_str().trim_end_matches('/').to_owned(),
+            host: base.host_str().unwrap_or_default().to_owned(),
+            port: base
+                .port_or_known_default()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The command with `{url}`, `{host}` and `{port}` filled in.
+    fn fill(&self, command: &str) -> String {
+        command
+            .replace("{url}", &self.url)
+            .replace("{host}", &self.host)
+            .replace("{port}", &self.port)
+    }
+
+    /// The environment variables the command gets.
+    fn env(&self) -> [(&'static str, &str); 3] {
+        [
+            ("CONFORMANCE_TARGET_URL", &self.url),
+            ("CONFORMANCE_TARGET_HOST", &self.host),
+            ("CONFORMANCE_TARGET_PORT", &self.port),
+        ]
+    }
+}
+
+/// An action as the transcript shows it: the HTTP request and its answer, or the command
+/// (`> sh -c COMMAND`, its environment as `>` lines) and its exit status and output.
+fn record(
+    endpoint: &Endpoint,
+    action: &Action,
+    label: &str,
+    result: &Result<ActionOutput, ActionError>,
+    elapsed: Duration,
+) -> Exchange {
+    let request = match action {
+        Action::Http(r) => RequestRecord {
+            method: r.method.to_ascii_uppercase(),
+            url: endpoint.url(&r.path).to_string(),
+            headers: r
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.as_bytes().to_vec()))
+                .collect(),
+            body: r
+                .body
+                .as_ref()
+                .map(|b| b.to_string().into_bytes())
+                .unwrap_or_default(),
+        },
+        Action::Command(c) => {
+            let context = TargetContext::of(endpoint);
+            RequestRecord {
+                method: "sh -c".into(),
+                url: context.fill(&c.command),
+                headers: context
+                    .env()
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), v.as_bytes().to_vec()))
+                    .collect(),
+                body: Vec::new(),
+            }
+        }
+    };
+    let response = match result {
+        Ok(out) => Ok(ResponseRecord {
+            // A command's exit status 0, shown where an HTTP status would be.
+            status: out.status.unwrap_or(0),
+            headers: out
+                .set_cookies
+                .iter()
+                .map(|c| ("set-cookie".to_owned(), c.clone()))
+                .collect(),
+            body: out.output.clone().into_bytes(),
+        }),
+        Err(ActionError::Status { status, body, .. }) => Ok(ResponseRecord {
+            status: *status,
+            headers: Vec::new(),
+            body: body.clone().into_bytes(),
+        }),
+        // The action failed: a limit of this run, never the target's answer.
+        Err(e) => Err(NoAnswer::kit(e.to_string())),
+    };
+    Exchange {
+        label: label.to_owned(),
+        request,
+        response,
+        elapsed,
     }
 }
 
@@ -98,10 +223,12 @@ async fn http(endpoint: &Endpoint, request: &HttpRequest) -> Result<ActionOutput
     })
 }
 
-async fn command(command: &str) -> Result<ActionOutput, ActionError> {
+async fn command(command: &str, context: &TargetContext) -> Result<ActionOutput, ActionError> {
+    let command = &context.fill(command);
     let output = tokio::process::Command::new("sh")
         .arg("-c")
         .arg(command)
+        .envs(context.env())
         .stdin(Stdio::null())
         // An interrupted run must not leave the user's command running.
         .kill_on_drop(true)
@@ -123,4 +250,54 @@ async fn command(command: &str) -> Result<ActionOutput, ActionError> {
         set_cookies: Vec::new(),
         output: String::from_utf8_lossy(&output.stdout).into_owned(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::policy::Policy;
+    use crate::plan::profile::actions::CommandAction;
+
+    fn endpoint() -> Endpoint {
+        Endpoint::new(
+            "http://127.0.0.1:3917/",
+            Policy::new(Duration::from_secs(5)),
+        )
+        .expect("a valid URL")
+    }
+
+    #[tokio::test]
+    async fn a_command_gets_the_target_as_placeholders_and_environment() {
+        let action = Action::Command(CommandAction {
+            command: "echo {url} {host} {port}; echo $CONFORMANCE_TARGET_URL \
+                      $CONFORMANCE_TARGET_HOST $CONFORMANCE_TARGET_PORT"
+                .into(),
+        });
+        let (result, exchange) = run_recorded(&endpoint(), &action, "store fault on").await;
+        let out = result.expect("the command runs");
+        assert_eq!(
+            out.output,
+            "http://127.0.0.1:3917 127.0.0.1 3917\nhttp://127.0.0.1:3917 127.0.0.1 3917\n"
+        );
+        let shown = exchange.to_string();
+        assert!(shown.contains("--- store fault on"), "{shown}");
+        assert!(
+            shown.contains("> sh -c echo http://127.0.0.1:3917 127.0.0.1 3917;"),
+            "{shown}"
+        );
+        assert!(shown.contains("> CONFORMANCE_TARGET_PORT: 3917"), "{shown}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_command_is_in_the_transcript_as_the_kit_s_failure() {
+        let action = Action::Command(CommandAction {
+            command: "echo nope >&2; exit 3".into(),
+        });
+        let (result, exchange) = run_recorded(&endpoint(), &action, "expired session").await;
+        assert!(matches!(result, Err(ActionError::Command { .. })));
+        let shown = exchange.to_string();
+        let failure = exchange.response.expect_err("no answer");
+        assert!(!failure.blames_target(), "{failure:?}");
+        assert!(shown.contains("nope"), "{shown}");
+    }
 }

@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::http::endpoint::Endpoint;
+use crate::http::exchange::Exchange;
 use crate::http::policy::Policy;
 use crate::http::secrets::Secrets;
 use crate::plan::profile::Profile;
@@ -128,18 +129,29 @@ impl Target {
     /// Switches the store fault on; the run remembers to switch it off. When the `on`
     /// action fails, the fault may be half on: `off` is tried once, and the failure is
     /// the check's (it could not run), not the run's.
-    pub async fn store_fault_on(&self) -> Result<(), ActionError> {
-        let fault = self
-            .profile
-            .store_fault
-            .as_ref()
-            .ok_or(ActionError::NotOffered)?;
+    ///
+    /// The actions it ran come back for the scenario's transcript.
+    pub async fn store_fault_on(&self) -> (Result<(), ActionError>, Vec<Exchange>) {
+        let Some(fault) = self.profile.store_fault.as_ref() else {
+            return (Err(ActionError::NotOffered), Vec::new());
+        };
         self.fault_on.store(true, Ordering::SeqCst);
-        let result = action::run(&self.endpoint, &fault.on).await.map(drop);
+        let (result, on) = action::run_recorded(
+            &self.endpoint,
+            &fault.on,
+            "store fault on (capability action)",
+        )
+        .await;
+        let mut ran = vec![on];
         if result.is_err() && self.fault_on.swap(false, Ordering::SeqCst) {
-            let _ = action::run(&self.endpoint, &fault.off).await;
+            let label = "store fault off after a failed on (capability action)";
+            ran.push(
+                action::run_recorded(&self.endpoint, &fault.off, label)
+                    .await
+                    .1,
+            );
         }
-        result
+        (result.map(drop), ran)
     }
 
     /// Switches the store fault off if it is on. Safe to call any number of times: the

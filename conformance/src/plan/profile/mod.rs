@@ -260,6 +260,11 @@ impl Profile {
         self.session.cleared()
     }
 
+    /// The cookies the profile declares meant to outlive the session (LO-29 leaves them).
+    pub fn outliving_cookies(&self) -> &[String] {
+        &self.session.outlives
+    }
+
     /// Whether the user waived a clause.
     pub fn waives(&self, id: ClauseId) -> bool {
         self.waive.iter().any(|w| id == w.as_str())

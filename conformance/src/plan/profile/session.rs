@@ -14,7 +14,8 @@ pub enum Role {
     Refresh,
     /// One token that is both (a server-side session id).
     Session,
-    /// A CSRF double-submit cookie: not a credential, never required to be cleared.
+    /// A CSRF double-submit cookie: not a credential, so LO-02 does not ask for it, but
+    /// LO-29 does (a companion cookie), unless `[session] outlives` names it.
     Csrf,
 }
 
@@ -87,6 +88,11 @@ pub struct SessionSpec {
     pub cookies: Vec<SessionCookie>,
     #[serde(default)]
     pub tokens: Vec<BodyToken>,
+    /// Cookies the login sets that are meant to outlive the session (a CSRF cookie the
+    /// framework keeps across logins): LO-29 does not ask the logout to clear them, and
+    /// each is listed as a deviation.
+    #[serde(default)]
+    pub outlives: Vec<String>,
 }
 
 impl Default for SessionSpec {
@@ -111,6 +117,7 @@ impl SessionSpec {
                 },
             ],
             tokens: Vec::new(),
+            outlives: Vec::new(),
         }
     }
 
@@ -192,6 +199,16 @@ impl SessionSpec {
                  \"session\" one (a session credential is both)"
                     .into(),
             );
+        }
+        if let Some(name) = self
+            .outlives
+            .iter()
+            .find(|n| self.cleared().contains(&n.as_str()))
+        {
+            return Err(format!(
+                "[session] outlives names {name:?}, a credential: the logout must end it \
+                 (outlives is for companion cookies such as a CSRF cookie)"
+            ));
         }
         if self.tokens.iter().any(|t| t.role == Role::Csrf) {
             return Err("[session] tokens cannot have the role \"csrf\"".into());

@@ -178,7 +178,7 @@ pub(crate) fn clearing_headers(response: &ResponseRecord, name: &str) -> Vec<Set
         .collect()
 }
 
-fn received(response: &ResponseRecord) -> String {
+pub(crate) fn received(response: &ResponseRecord) -> String {
     let all: Vec<String> = response
         .headers
         .iter()

@@ -2,11 +2,15 @@
 //! must match exactly one definition here: an undefined step fails the scenario.
 
 mod browser;
+mod companions;
 mod compare;
 mod cookies;
 mod generated;
 mod instances;
+mod live_cookies;
 mod logout;
+mod minted;
+mod options;
 pub(crate) mod probe;
 mod raw;
 mod report;

@@ -75,7 +75,14 @@ async fn status_and_session(world: &mut LogoutWorld) {
         "{request_type}: status {status}, session {}",
         if ended { "ended" } else { "still live" }
     );
-    if ended && request_type.starts_with("text/plain") {
+    let custom = custom_headers(&target);
+    if ended && request_type.starts_with("text/plain") && !custom.is_empty() {
+        note.push_str(&format!(
+            " — no logout-CSRF exposure: the declared logout sends {}, a header no \
+             cross-site form can send (a cross-site script would need a preflight)",
+            custom.join(" and ")
+        ));
+    } else if ended && request_type.starts_with("text/plain") {
         let same_site = world
             .session()
             .login_set_cookies
@@ -95,6 +102,37 @@ async fn status_and_session(world: &mut LogoutWorld) {
         });
     }
     world.observe(note);
+}
+
+/// Headers a cross-site HTML form cannot send. A form sends only the CORS-safelisted
+/// ones and those the browser sets itself, so a logout that declares any other header (a
+/// CSRF token copied from a cookie, `X-Requested-With`) cannot be forged by a form.
+const FORM_HEADERS: [&str; 8] = [
+    "accept",
+    "accept-language",
+    "content-language",
+    "content-type",
+    "cookie",
+    "origin",
+    "referer",
+    "user-agent",
+];
+
+/// The headers the declared logout sends (its own and `[defaults]`) that no cross-site
+/// form can send.
+fn custom_headers(target: &crate::under_test::Target) -> Vec<String> {
+    let profile = &target.profile;
+    let mut names: Vec<String> = profile
+        .logout
+        .headers
+        .keys()
+        .chain(profile.defaults.headers.keys())
+        .filter(|n| !FORM_HEADERS.contains(&n.to_ascii_lowercase().as_str()))
+        .cloned()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// Only exchanges that completed count as latencies; the others are counted apart, and
@@ -144,5 +182,26 @@ fn median_latency(world: &mut LogoutWorld) {
         ));
     }
     note.push_str(&unsent);
+    world.observe(note);
+}
+
+/// LO-33: `Clear-Site-Data` (W3C) lets a logout ask the browser to drop the origin's
+/// cookies, storage and cache at once; whether it is there is the target's choice.
+#[then("the report says whether the answer carries Clear-Site-Data")]
+fn clear_site_data(world: &mut LogoutWorld) {
+    let response = world.response();
+    let values = response.header_all("clear-site-data");
+    let note = if values.is_empty() {
+        format!(
+            "the logout answer ({}) carries no Clear-Site-Data",
+            response.status
+        )
+    } else {
+        format!(
+            "the logout answer ({}) carries Clear-Site-Data: {}",
+            response.status,
+            values.join(", ")
+        )
+    };
     world.observe(note);
 }

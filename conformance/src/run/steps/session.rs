@@ -122,9 +122,12 @@ async fn an_expired_token(world: &mut LogoutWorld) {
     let Some(source) = target.profile.expired_session.clone() else {
         could_not_run("the profile declares no [expired_session]");
     };
-    let output = action::run(&target.endpoint, &source.source)
-        .await
-        .unwrap_or_else(|e| could_not_run(format!("minting an expired session: {e}")));
+    let label = "expired session (capability action)";
+    let (result, exchange) = action::run_recorded(&target.endpoint, &source.source, label).await;
+    target.secrets.learn_exchange(&exchange, true);
+    world.keep(&exchange);
+    let output =
+        result.unwrap_or_else(|e| could_not_run(format!("minting an expired session: {e}")));
     for set_cookie in &output.set_cookies {
         let set_cookie = String::from_utf8_lossy(set_cookie);
         if let Some((_, value)) = set_cookie.split(';').next().and_then(|p| p.split_once('=')) {

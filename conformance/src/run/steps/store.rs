@@ -9,7 +9,12 @@ use crate::verdict::check::could_not_run;
 #[given("the token store is failing")]
 async fn store_failing(world: &mut LogoutWorld) {
     let target = world.target();
-    if let Err(e) = target.store_fault_on().await {
+    let (result, ran) = target.store_fault_on().await;
+    for exchange in &ran {
+        target.secrets.learn_exchange(exchange, true);
+        world.keep(exchange);
+    }
+    if let Err(e) = result {
         could_not_run(format!("switching the store fault on: {e}"));
     }
 }
