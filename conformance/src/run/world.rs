@@ -84,6 +84,9 @@ pub struct LogoutWorld {
     pub chromium: Option<PathBuf>,
     /// What the browser did and held (LO-40), once it is gone.
     pub visit: Option<Visit>,
+    /// The tokens the liveness probe was seen to accept: only for these is a later
+    /// "dead" a revocation rather than a probe that refuses everything.
+    pub proven: Vec<String>,
 }
 
 impl LogoutWorld {
@@ -109,6 +112,7 @@ impl LogoutWorld {
             timeouts: 0,
             chromium: None,
             visit: None,
+            proven: Vec::new(),
         }
     }
 
@@ -197,6 +201,19 @@ impl LogoutWorld {
                 "the scenario has no session: it needs \"Given a user with a live session\"",
             ),
         }
+    }
+
+    /// The session a token belongs to, among every session the scenario opened.
+    pub fn session_of(&self, token: &str) -> Option<Session> {
+        let owns = |s: &&Session| s.cookies.iter().any(|(_, v)| v == token);
+        self.session
+            .iter()
+            .chain(&self.second)
+            .chain(&self.other)
+            .chain(&self.control)
+            .chain(&self.sessions)
+            .find(owns)
+            .cloned()
     }
 
     /// The answer to the last request under test, or the problem that there is none.

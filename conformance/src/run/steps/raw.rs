@@ -10,6 +10,7 @@ use cucumber::when;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
 use crate::run::request::{Cookies, Expect, Request};
+use crate::run::steps::session::{csrf_pairs, refresh_name};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::could_not_run;
@@ -17,7 +18,15 @@ use crate::verdict::check::could_not_run;
 #[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
 async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
     let target = world.target();
-    let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
+    // `{refresh}` is the profile's refresh (or session) cookie name, so that every row
+    // tests the cookie the target reads; the session's companion cookies (CSRF,
+    // signature cookies) follow the row, as a browser would send them.
+    let notation = notation.replace("{refresh}", &refresh_name(world));
+    let mut cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
+    for pair in csrf_pairs(world) {
+        cookie.extend_from_slice(b"; ");
+        cookie.extend_from_slice(pair.as_bytes());
+    }
     let url = target.endpoint.url(&target.profile.logout.path);
     let authority = match (url.host_str(), url.port()) {
         (Some(host), Some(port)) => format!("{host}:{port}"),

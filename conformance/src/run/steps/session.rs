@@ -4,7 +4,7 @@ use std::hash::BuildHasher as _;
 
 use cucumber::given;
 
-use crate::http::cookies::cookie_value;
+use crate::http::cookies::{Expiry, SetCookie, cookie_value};
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
 use crate::plan::profile::values::{Context, User};
 use crate::plan::profile::{Role, SendAs};
@@ -90,18 +90,25 @@ pub(crate) fn session_cookies(_world: &LogoutWorld, session: &Session) -> String
         .join("; ")
 }
 
-/// The CSRF cookies of the scenario's session (`name=value`), which a browser sends
-/// beside whatever token a logout presents: they are not credentials.
-pub(crate) fn csrf_pairs(world: &LogoutWorld) -> Vec<String> {
-    let target = world.target();
-    let csrf = target.profile.session.csrf();
-    world
-        .session
+/// The cookies of `session` that are no credential (CSRF cookies, a signature cookie,
+/// any other cookie login set), `name=value`: a browser sends them beside whatever
+/// token a request presents.
+pub(crate) fn companions(target: &Target, session: &Session) -> Vec<String> {
+    let credentials = target.profile.session.credential_cookies();
+    session
+        .cookies
         .iter()
-        .flat_map(|s| s.cookies.iter())
-        .filter(|(n, _)| csrf.contains(&n.as_str()))
+        .filter(|(n, _)| !credentials.contains(&n.as_str()))
         .map(|(n, v)| format!("{n}={v}"))
         .collect()
+}
+
+/// The companion cookies of the scenario's session ([`companions`]).
+pub(crate) fn csrf_pairs(world: &LogoutWorld) -> Vec<String> {
+    match &world.session {
+        Some(session) => companions(&world.target(), session),
+        None => Vec::new(),
+    }
 }
 
 /// The name of the cookie the refresh token (or the one session token) travels in.
@@ -256,6 +263,14 @@ pub(crate) fn session_from_login(
             cookies.push((c.name.clone(), value));
         }
     }
+    // Every other cookie login set and a browser keeps (a signature cookie
+    // `name.sig`, a CSRF cookie the profile does not name, a session-cache cookie):
+    // it goes back with every request of the session, as a browser sends it.
+    for (name, value) in kept_cookies(&set_cookies) {
+        if !cookies.iter().any(|(n, _)| *n == name) {
+            cookies.push((name, value));
+        }
+    }
     let login_body = response.json();
     let mut roles: Vec<(Role, String)> = profile
         .session
@@ -308,6 +323,19 @@ pub(crate) fn session_from_login(
         login_url: target.endpoint.url(login_path),
         login_set_cookies: set_cookies,
     })
+}
+
+/// The cookies a browser keeps from `Set-Cookie` headers: the last one of each name,
+/// unless it is empty or already expired.
+fn kept_cookies(set_cookies: &[String]) -> Vec<(String, String)> {
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for cookie in set_cookies.iter().filter_map(|h| SetCookie::parse(h)) {
+        kept.retain(|(n, _)| *n != cookie.name);
+        if !cookie.value.is_empty() && cookie.expiry() != Expiry::Past {
+            kept.push((cookie.name, cookie.value));
+        }
+    }
+    kept
 }
 
 /// A password is masked in every output, also as a form field writes it.
