@@ -59,13 +59,18 @@ pub const CSRF_COOKIE: &str = "csrf_token";
 
 /// JWT cookies with CSRF double-submit: login sets a readable `csrf_token` cookie, and
 /// the logout and the session endpoint refuse (401, "missing CSRF header") a request
-/// whose `X-CSRF-Token` header does not repeat it.
+/// carrying a session cookie whose `X-CSRF-Token` header does not repeat it.
 #[derive(Debug, Clone, Copy)]
 pub struct Csrf;
 
 impl Shim for Csrf {
     fn inbound(&self, method: &Method, path: &str, headers: HeaderMap) -> Result<HeaderMap, Response> {
-        if !is(method, path, LOGOUT_ROUTE) && !is(method, path, VALIDATE) {
+        let credentials = ["accessToken", "refreshToken"]
+            .iter()
+            .any(|name| cookie(&headers, name).is_some());
+        let guarded = is(method, path, LOGOUT_ROUTE) || is(method, path, VALIDATE);
+        // A request with no session cookie has nothing to protect.
+        if !guarded || !credentials {
             return Ok(headers);
         }
         let header = headers

@@ -167,14 +167,16 @@ async fn many_values(world: &mut LogoutWorld) {
         .map(|s| format!("{name}={}; {name}=garbage", s.refresh))
         .collect::<Vec<_>>()
         .join("; ");
-    // The sessions' other cookies (CSRF, signatures) as a browser holding them sends
-    // them: each name once, the first session's value.
+    // The sessions' other cookies: each CSRF (or other) cookie once, the first
+    // session's value, as one browser holds it; but every session's signature cookie
+    // (`name.sig`), since each token presented travels with its own signature.
     let mut pairs = vec![cookie];
     let target = world.target();
     for session in &world.sessions {
         for pair in companions(&target, session) {
             let name = pair.split('=').next().unwrap_or_default();
-            if !pairs.iter().any(|p| p.starts_with(&format!("{name}="))) {
+            let signature = name.ends_with(".sig");
+            if signature || !pairs.iter().any(|p| p.starts_with(&format!("{name}="))) {
                 pairs.push(pair);
             }
         }

@@ -107,18 +107,23 @@ fn logout_succeeded(world: &mut LogoutWorld) {
         .is_some_and(|e| e.request.body != ordinary);
     // A logout whose body is not the documented one is the request under test, not a
     // precondition: refusing it is the failure of a clause about bodies (LO-08, LO-21),
-    // and never evidence against the documented logout (LO-01).
+    // and never evidence against the documented logout (LO-01); elsewhere it blocks the
+    // scenario by LO-08 (the body was not ignored).
     if varied && BODY_CLAUSES.contains(&world.clause()) {
         world.check_own(answer.and_then(|r| accepted(success, &r)));
+        return;
+    }
+    if varied {
+        // Another clause's scenario (LO-20's "end them all" body): the body is what
+        // the target refused, so LO-08 blocks it.
+        world.precondition(ClauseId::LO_08, answer.and_then(|r| accepted(success, &r)));
         return;
     }
     world.precondition(
         DOCUMENTED_ANSWER,
         answer.clone().and_then(|r| accepted(success, &r)),
     );
-    if let Ok(answer) = answer
-        && !varied
-    {
+    if let Ok(answer) = answer {
         world.corroborate(DOCUMENTED_ANSWER, answer_problem(success, &answer));
     }
 }
