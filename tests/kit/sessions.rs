@@ -64,7 +64,12 @@ pub const CSRF_COOKIE: &str = "csrf_token";
 pub struct Csrf;
 
 impl Shim for Csrf {
-    fn inbound(&self, method: &Method, path: &str, headers: HeaderMap) -> Result<HeaderMap, Response> {
+    fn inbound(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: HeaderMap,
+    ) -> Result<HeaderMap, Response> {
         let credentials = ["accessToken", "refreshToken"]
             .iter()
             .any(|name| cookie(&headers, name).is_some());
@@ -192,7 +197,10 @@ impl Shim for Signed {
             .filter(|(n, _)| n == SIGNATURE)
             .filter_map(|(_, v)| v.clone())
             .collect();
-        let values = pairs.iter().filter(|(n, _)| n == SIGNED).filter_map(|(_, v)| v.clone());
+        let values = pairs
+            .iter()
+            .filter(|(n, _)| n == SIGNED)
+            .filter_map(|(_, v)| v.clone());
         let read: Vec<Vec<u8>> = if self.first_only {
             values.take(1).collect()
         } else {
@@ -206,7 +214,9 @@ impl Shim for Signed {
         inner.extend(
             pairs
                 .into_iter()
-                .filter(|(n, _)| ![SIGNED, SIGNATURE, "refreshToken", "accessToken"].contains(&n.as_str()))
+                .filter(|(n, _)| {
+                    ![SIGNED, SIGNATURE, "refreshToken", "accessToken"].contains(&n.as_str())
+                })
                 .filter_map(|(n, v)| v.map(|v| (n, v))),
         );
         Ok(with_cookies(headers, &inner))
@@ -284,7 +294,11 @@ impl Shim for Renamed {
             .filter(|(n, _)| n != "refreshToken" && n != "accessToken")
             .filter_map(|(n, v)| {
                 let v = v?;
-                Some(if n == RENAMED { ("refreshToken".to_owned(), v) } else { (n, v) })
+                Some(if n == RENAMED {
+                    ("refreshToken".to_owned(), v)
+                } else {
+                    (n, v)
+                })
             })
             .collect();
         Ok(with_cookies(headers, &inner))
@@ -293,7 +307,10 @@ impl Shim for Renamed {
     fn outbound(&self, _: &Method, _: &str, _: &HeaderMap, answer: &mut Response) {
         let renamed: Vec<String> = set_cookies(answer)
             .into_iter()
-            .filter_map(|c| c.strip_prefix("refreshToken=").map(|rest| format!("{RENAMED}={rest}")))
+            .filter_map(|c| {
+                c.strip_prefix("refreshToken=")
+                    .map(|rest| format!("{RENAMED}={rest}"))
+            })
             .collect();
         replace_set_cookies(answer, renamed);
     }
@@ -324,7 +341,12 @@ cookies = [{{ name = "{RENAMED}", role = "session" }}]
 pub struct NeedsAccess;
 
 impl Shim for NeedsAccess {
-    fn inbound(&self, method: &Method, path: &str, headers: HeaderMap) -> Result<HeaderMap, Response> {
+    fn inbound(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: HeaderMap,
+    ) -> Result<HeaderMap, Response> {
         if is(method, path, LOGOUT_ROUTE) && cookie(&headers, "accessToken").is_none() {
             return Err(json(
                 StatusCode::UNAUTHORIZED,

@@ -23,7 +23,12 @@ use crate::routes::{Routes, json};
 pub trait Shim: Send + Sync + 'static {
     /// The request's headers as the reference should see them, or the answer the
     /// target gives itself (a refusal).
-    fn inbound(&self, method: &Method, path: &str, headers: HeaderMap) -> Result<HeaderMap, Response> {
+    fn inbound(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: HeaderMap,
+    ) -> Result<HeaderMap, Response> {
         let _ = (method, path);
         Ok(headers)
     }
@@ -43,18 +48,20 @@ pub fn routes(state: AppState, shim: impl Shim) -> Routes {
         .and(warp::path::full())
         .and(warp::header::headers_cloned())
         .and(logout_server::body::stream())
-        .then(move |method: Method, path: FullPath, headers: HeaderMap, body| {
-            let (state, shim) = (state.clone(), shim.clone());
-            async move {
-                let path = path.as_str().to_owned();
-                let mut answer = match shim.inbound(&method, &path, headers.clone()) {
-                    Ok(inner) => dispatch(state, &method, &path, inner, body).await,
-                    Err(refusal) => refusal,
-                };
-                shim.outbound(&method, &path, &headers, &mut answer);
-                answer
-            }
-        });
+        .then(
+            move |method: Method, path: FullPath, headers: HeaderMap, body| {
+                let (state, shim) = (state.clone(), shim.clone());
+                async move {
+                    let path = path.as_str().to_owned();
+                    let mut answer = match shim.inbound(&method, &path, headers.clone()) {
+                        Ok(inner) => dispatch(state, &method, &path, inner, body).await,
+                        Err(refusal) => refusal,
+                    };
+                    shim.outbound(&method, &path, &headers, &mut answer);
+                    answer
+                }
+            },
+        );
     let all = cors::preflight(policy.clone())
         .or(api)
         .unify()

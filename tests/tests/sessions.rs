@@ -37,7 +37,14 @@ fn table(report: &RunReport) -> String {
     report
         .clauses
         .iter()
-        .map(|c| format!("{} {:?} {}", c.id, c.status, c.reason.clone().unwrap_or_default()))
+        .map(|c| {
+            format!(
+                "{} {:?} {}",
+                c.id,
+                c.status,
+                c.reason.clone().unwrap_or_default()
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -52,12 +59,14 @@ fn not_run_for_the_profile(report: &RunReport, profile: &Profile) -> Vec<String>
         .filter(|c| c.status == ClauseStatus::NotRun)
         .filter(|c| profile.inapplicable(c.id).is_none())
         .filter(|c| {
-            Catalogue::get().clause_named(&c.id.to_string()).is_none_or(|clause| {
-                !clause
-                    .needs
-                    .iter()
-                    .any(|n| matches!(n, Capability::SecondInstance | Capability::Browser))
-            })
+            Catalogue::get()
+                .clause_named(&c.id.to_string())
+                .is_none_or(|clause| {
+                    !clause
+                        .needs
+                        .iter()
+                        .any(|n| matches!(n, Capability::SecondInstance | Capability::Browser))
+                })
         })
         .map(|c| c.id.to_string())
         .collect()
@@ -73,11 +82,21 @@ fn assert_status(report: &RunReport, ids: &[&str], wanted: ClauseStatus) {
 async fn a_csrf_double_submit_stack_is_judged_on_every_clause() {
     let profile = parsed(&sessions::csrf_profile());
     let report = run(sessions::csrf(), profile.clone()).await;
-    assert_eq!(not_run_for_the_profile(&report, &profile), Vec::<String>::new(), "{}", table(&report));
+    assert_eq!(
+        not_run_for_the_profile(&report, &profile),
+        Vec::<String>::new(),
+        "{}",
+        table(&report)
+    );
     let broken: Vec<String> = report
         .clauses
         .iter()
-        .filter(|c| matches!(c.status, ClauseStatus::Failed | ClauseStatus::Warned | ClauseStatus::Blocked))
+        .filter(|c| {
+            matches!(
+                c.status,
+                ClauseStatus::Failed | ClauseStatus::Warned | ClauseStatus::Blocked
+            )
+        })
         .map(|c| c.id.to_string())
         .collect();
     assert_eq!(broken, Vec::<String>::new(), "{}", table(&report));
@@ -86,19 +105,34 @@ async fn a_csrf_double_submit_stack_is_judged_on_every_clause() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_probe_that_is_always_dead_passes_nothing_that_rests_on_it() {
     let report = run(sessions::csrf(), parsed(&sessions::always_dead_profile())).await;
-    assert_status(&report, &["LO-04", "LO-13", "LO-20", "LO-27"], ClauseStatus::NotRun);
+    assert_status(
+        &report,
+        &["LO-04", "LO-13", "LO-20", "LO-27"],
+        ClauseStatus::NotRun,
+    );
     let reason = report
         .clause("LO-04")
         .and_then(|c| c.reason.clone())
         .unwrap_or_default();
-    assert!(reason.contains("401"), "the probe's answer is the reason: {reason}");
+    assert!(
+        reason.contains("401"),
+        "the probe's answer is the reason: {reason}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_renamed_cookie_that_500s_on_a_malformed_value_fails_lo_11() {
-    let report = run(sessions::renamed(true), parsed(&sessions::renamed_profile())).await;
+    let report = run(
+        sessions::renamed(true),
+        parsed(&sessions::renamed_profile()),
+    )
+    .await;
     assert_status(&report, &["LO-11"], ClauseStatus::Failed);
-    let control = run(sessions::renamed(false), parsed(&sessions::renamed_profile())).await;
+    let control = run(
+        sessions::renamed(false),
+        parsed(&sessions::renamed_profile()),
+    )
+    .await;
     assert_status(&control, &["LO-11"], ClauseStatus::Passed);
 }
 
@@ -155,8 +189,17 @@ async fn a_logout_refusing_a_body_with_members_fails_lo_08_not_lo_01() {
 async fn a_signed_pair_travels_together() {
     let profile = parsed(&sessions::signed_profile());
     let report = run(sessions::signed(false), profile.clone()).await;
-    assert_eq!(not_run_for_the_profile(&report, &profile), Vec::<String>::new(), "{}", table(&report));
-    assert_status(&report, &["LO-04", "LO-10", "LO-13", "LO-20"], ClauseStatus::Passed);
+    assert_eq!(
+        not_run_for_the_profile(&report, &profile),
+        Vec::<String>::new(),
+        "{}",
+        table(&report)
+    );
+    assert_status(
+        &report,
+        &["LO-04", "LO-10", "LO-13", "LO-20"],
+        ClauseStatus::Passed,
+    );
     let first_only = run(sessions::signed(true), parsed(&sessions::signed_profile())).await;
     assert_status(&first_only, &["LO-13"], ClauseStatus::Failed);
 }

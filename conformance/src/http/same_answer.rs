@@ -71,7 +71,11 @@ impl Shape {
         let body = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
         let mut jar = BTreeMap::new();
         // A browser applies the headers in order: the last one for a cookie counts.
-        for cookie in response.set_cookies().iter().filter_map(|h| SetCookie::parse(h)) {
+        for cookie in response
+            .set_cookies()
+            .iter()
+            .filter_map(|h| SetCookie::parse(h))
+        {
             let key = CookieKey {
                 name: cookie.name.clone(),
                 path: cookie.attr("path").map(str::to_owned),
@@ -108,7 +112,12 @@ pub struct Difference {
 /// How the answer labelled `label` differs from the one labelled `reference`: status,
 /// masked body, then each cookie whose effect differs, in the jar's words ("the
 /// live-token answer clears `id`; the unknown-token answer leaves it").
-pub fn differences(label: &str, answer: &Shape, reference_label: &str, reference: &Shape) -> Vec<Difference> {
+pub fn differences(
+    label: &str,
+    answer: &Shape,
+    reference_label: &str,
+    reference: &Shape,
+) -> Vec<Difference> {
     let mut found = Vec::new();
     if answer.status != reference.status {
         found.push(Difference {
@@ -205,7 +214,13 @@ mod tests {
         );
         let other_path = answer(200, "{}", &["id=; Max-Age=0; Path=/auth"]);
         assert_eq!(
-            differences("a", &Shape::of(&live, &masker), "b", &Shape::of(&other_path, &masker)).len(),
+            differences(
+                "a",
+                &Shape::of(&live, &masker),
+                "b",
+                &Shape::of(&other_path, &masker)
+            )
+            .len(),
             2
         );
     }
@@ -215,10 +230,18 @@ mod tests {
         let masker = Secrets::default().masker();
         let ok = answer(200, r#"{"message":"bye"}"#, &[]);
         let error = answer(500, "oops", &[]);
-        let keys: Vec<String> = differences("a", &Shape::of(&error, &masker), "b", &Shape::of(&ok, &masker))
-            .into_iter()
-            .map(|d| d.key)
-            .collect();
-        assert_eq!(keys, ["the answers differ in status", "the answers differ in body"]);
+        let keys: Vec<String> = differences(
+            "a",
+            &Shape::of(&error, &masker),
+            "b",
+            &Shape::of(&ok, &masker),
+        )
+        .into_iter()
+        .map(|d| d.key)
+        .collect();
+        assert_eq!(
+            keys,
+            ["the answers differ in status", "the answers differ in body"]
+        );
     }
 }

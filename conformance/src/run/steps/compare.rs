@@ -4,8 +4,8 @@
 
 use cucumber::then;
 
-use crate::http::same_answer::{self, Difference, Shape};
 use crate::http::exchange::{Exchange, ResponseRecord};
+use crate::http::same_answer::{self, Difference, Shape};
 use crate::run::send::no_answer;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
