@@ -69,7 +69,7 @@ impl Shim for Csrf {
         method: &Method,
         path: &str,
         headers: HeaderMap,
-    ) -> Result<HeaderMap, Response> {
+    ) -> Result<HeaderMap, Box<Response>> {
         let credentials = ["accessToken", "refreshToken"]
             .iter()
             .any(|name| cookie(&headers, name).is_some());
@@ -84,10 +84,10 @@ impl Shim for Csrf {
             .map(str::to_owned);
         match (cookie(&headers, CSRF_COOKIE), header) {
             (Some(c), Some(h)) if !c.is_empty() && c == h => Ok(headers),
-            _ => Err(json(
+            _ => Err(Box::new(json(
                 StatusCode::UNAUTHORIZED,
                 &serde_json::json!({ "error": "missing CSRF header" }),
-            )),
+            ))),
         }
     }
 
@@ -190,7 +190,7 @@ pub struct Signed {
 }
 
 impl Shim for Signed {
-    fn inbound(&self, _: &Method, _: &str, headers: HeaderMap) -> Result<HeaderMap, Response> {
+    fn inbound(&self, _: &Method, _: &str, headers: HeaderMap) -> Result<HeaderMap, Box<Response>> {
         let pairs = cookie_pairs(&headers);
         let signatures: Vec<Vec<u8>> = pairs
             .iter()
@@ -272,7 +272,7 @@ pub struct Renamed {
 }
 
 impl Shim for Renamed {
-    fn inbound(&self, _: &Method, _: &str, headers: HeaderMap) -> Result<HeaderMap, Response> {
+    fn inbound(&self, _: &Method, _: &str, headers: HeaderMap) -> Result<HeaderMap, Box<Response>> {
         let pairs = cookie_pairs(&headers);
         let malformed = |v: &Option<Vec<u8>>| match v {
             None => true,
@@ -284,10 +284,10 @@ impl Shim for Renamed {
             }
         };
         if self.strict && pairs.iter().any(|(n, v)| n == RENAMED && malformed(v)) {
-            return Err(json(
+            return Err(Box::new(json(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &serde_json::json!({ "error": "Internal Server Error" }),
-            ));
+            )));
         }
         let inner: Vec<(String, Vec<u8>)> = pairs
             .into_iter()
@@ -346,12 +346,12 @@ impl Shim for NeedsAccess {
         method: &Method,
         path: &str,
         headers: HeaderMap,
-    ) -> Result<HeaderMap, Response> {
+    ) -> Result<HeaderMap, Box<Response>> {
         if is(method, path, LOGOUT_ROUTE) && cookie(&headers, "accessToken").is_none() {
-            return Err(json(
+            return Err(Box::new(json(
                 StatusCode::UNAUTHORIZED,
                 &serde_json::json!({ "error": "Unauthorized" }),
-            ));
+            )));
         }
         Ok(headers)
     }

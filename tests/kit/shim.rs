@@ -28,7 +28,7 @@ pub trait Shim: Send + Sync + 'static {
         method: &Method,
         path: &str,
         headers: HeaderMap,
-    ) -> Result<HeaderMap, Response> {
+    ) -> Result<HeaderMap, Box<Response>> {
         let _ = (method, path);
         Ok(headers)
     }
@@ -55,7 +55,7 @@ pub fn routes(state: AppState, shim: impl Shim) -> Routes {
                     let path = path.as_str().to_owned();
                     let mut answer = match shim.inbound(&method, &path, headers.clone()) {
                         Ok(inner) => dispatch(state, &method, &path, inner, body).await,
-                        Err(refusal) => refusal,
+                        Err(refusal) => *refusal,
                     };
                     shim.outbound(&method, &path, &headers, &mut answer);
                     answer
