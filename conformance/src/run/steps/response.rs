@@ -7,6 +7,7 @@ use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::no_answer;
+use crate::run::steps::session::documented_logout_works;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
 
@@ -96,7 +97,7 @@ fn documented_success(world: &mut LogoutWorld) {
 /// logout would make "the other session stays live" hold trivially. The documented
 /// answer is re-checked on the way, as evidence for LO-01.
 #[then("the logout succeeded, or the clause is blocked")]
-fn logout_succeeded(world: &mut LogoutWorld) {
+async fn logout_succeeded(world: &mut LogoutWorld) {
     let target = world.target();
     let success = &target.profile.logout.success;
     let answer = world.answer();
@@ -106,17 +107,21 @@ fn logout_succeeded(world: &mut LogoutWorld) {
         .last()
         .is_some_and(|e| e.request.body != ordinary);
     // A logout whose body is not the documented one is the request under test, not a
-    // precondition: refusing it is the failure of a clause about bodies (LO-08, LO-21),
-    // and never evidence against the documented logout (LO-01); elsewhere it blocks the
-    // scenario by LO-08 (the body was not ignored).
-    if varied && BODY_CLAUSES.contains(&world.clause()) {
-        world.check_own(answer.and_then(|r| accepted(success, &r)));
-        return;
-    }
+    // precondition. Refused, it is first compared with a control (another session
+    // logged out the documented way): if that is refused too, the documented logout is
+    // the defect (blocked by LO-01); otherwise the body is, and the refusal fails a
+    // clause about bodies (LO-08, LO-21) or blocks any other by LO-08 — never evidence
+    // against the documented logout.
     if varied {
-        // Another clause's scenario (LO-20's "end them all" body): the body is what
-        // the target refused, so LO-08 blocks it.
-        world.precondition(ClauseId::LO_08, answer.and_then(|r| accepted(success, &r)));
+        let outcome = answer.and_then(|r| accepted(success, &r));
+        if outcome.is_err() {
+            documented_logout_works(world).await;
+        }
+        if BODY_CLAUSES.contains(&world.clause()) {
+            world.check_own(outcome);
+        } else {
+            world.precondition(ClauseId::LO_08, outcome);
+        }
         return;
     }
     world.precondition(

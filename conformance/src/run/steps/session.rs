@@ -57,6 +57,12 @@ async fn many_sessions(world: &mut LogoutWorld, count: usize) {
 /// is then one the target has revoked (LO-12).
 #[given("the target logs out another live session, or the clause is blocked")]
 async fn control_logout(world: &mut LogoutWorld) {
+    documented_logout_works(world).await;
+}
+
+/// The control of [`control_logout`]: a fresh session logged out with the documented
+/// request, or the step ends blocked by LO-01.
+pub(crate) async fn documented_logout_works(world: &mut LogoutWorld) {
     let session = open_session(world, None, Cookies::None)
         .await
         .unwrap_or_else(|e| could_not_run(e));
