@@ -11,6 +11,7 @@ mod raw;
 mod report;
 pub(crate) mod response;
 pub(crate) mod session;
+mod session_cookies;
 mod store;
 
 pub use session::open_session;

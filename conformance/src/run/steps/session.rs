@@ -4,13 +4,16 @@ use std::hash::BuildHasher as _;
 
 use cucumber::given;
 
-use crate::http::cookies::{Expiry, SetCookie, cookie_value};
+use crate::http::cookies::cookie_value;
 use crate::http::exchange::{Exchange, ResponseRecord, mask_body};
 use crate::plan::profile::values::{Context, User};
 use crate::plan::profile::{Role, SendAs};
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
+pub(crate) use crate::run::steps::session_cookies::{
+    companions, csrf_pairs, kept_cookies, refresh_name, session_cookies,
+};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -83,49 +86,6 @@ pub(crate) async fn documented_logout_works(world: &mut LogoutWorld) {
         world.corroborate(DOCUMENTED_ANSWER, answer_problem(success, &answer));
     }
     world.control = Some(session);
-}
-
-/// The session's cookies as one `Cookie` header, as a browser sends them: every
-/// credential and CSRF cookie login set.
-pub(crate) fn session_cookies(_world: &LogoutWorld, session: &Session) -> String {
-    session
-        .cookies
-        .iter()
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The cookies of `session` that are no credential (CSRF cookies, a signature cookie,
-/// any other cookie login set), `name=value`: a browser sends them beside whatever
-/// token a request presents.
-pub(crate) fn companions(target: &Target, session: &Session) -> Vec<String> {
-    let credentials = target.profile.session.credential_cookies();
-    session
-        .cookies
-        .iter()
-        .filter(|(n, _)| !credentials.contains(&n.as_str()))
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect()
-}
-
-/// The companion cookies of the scenario's session ([`companions`]).
-pub(crate) fn csrf_pairs(world: &LogoutWorld) -> Vec<String> {
-    match &world.session {
-        Some(session) => companions(&world.target(), session),
-        None => Vec::new(),
-    }
-}
-
-/// The name of the cookie the refresh token (or the one session token) travels in.
-pub(crate) fn refresh_name(world: &LogoutWorld) -> String {
-    match world.target().profile.refresh_cookie() {
-        Some(name) => name.to_owned(),
-        None => could_not_run(
-            "the profile's session sends its refresh token in no cookie: this step \
-             presents a refresh cookie",
-        ),
-    }
 }
 
 #[given("an expired refresh token minted by the target")]
@@ -329,19 +289,6 @@ pub(crate) fn session_from_login(
         login_url: target.endpoint.url(login_path),
         login_set_cookies: set_cookies,
     })
-}
-
-/// The cookies a browser keeps from `Set-Cookie` headers: the last one of each name,
-/// unless it is empty or already expired.
-fn kept_cookies(set_cookies: &[String]) -> Vec<(String, String)> {
-    let mut kept: Vec<(String, String)> = Vec::new();
-    for cookie in set_cookies.iter().filter_map(|h| SetCookie::parse(h)) {
-        kept.retain(|(n, _)| *n != cookie.name);
-        if !cookie.value.is_empty() && cookie.expiry() != Expiry::Past {
-            kept.push((cookie.name, cookie.value));
-        }
-    }
-    kept
 }
 
 /// A password is masked in every output, also as a form field writes it.
