@@ -6,6 +6,7 @@ Feature: Concurrent logouts
   @LO-10 @must @needs-refresh-probe
   Scenario: 16 logouts in flight with the same token all succeed
     Given a user with a live session
+    And the probe accepts the refresh token
     When 16 clients log out at the same moment presenting the same refresh token
     Then every one of the responses is the documented success
     And the probe rejects the refresh token

@@ -16,6 +16,7 @@ Feature: Several instances behind one token store
   @LO-28 @must @needs-second-instance @needs-refresh-probe
   Scenario: Concurrent logouts split across both instances all succeed
     Given a user with a live session
+    And the probe accepts the refresh token
     When 16 clients log out at the same moment presenting the same refresh token, half on each instance
     Then every one of the responses is the documented success
     And the probe rejects the refresh token on both instances

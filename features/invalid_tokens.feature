@@ -42,7 +42,9 @@ Feature: Logging out without a valid token
 
   # These requests are written byte by byte on a raw connection, because an HTTP client
   # library would refuse or repair them. In the table, {bytes ff fe} stands for the bytes
-  # 0xFF 0xFE, and {N × "c"} for the character c repeated N times.
+  # 0xFF 0xFE, {N × "c"} for the character c repeated N times, and {refresh} for the
+  # profile's refresh (or session) cookie name; the session's other cookies (CSRF,
+  # signature cookies) follow each row.
   @LO-11 @must
   Scenario Outline: Malformed cookie input is an invalid token: <input>
     Given a user with a live session
@@ -51,13 +53,13 @@ Feature: Logging out without a valid token
     And both cookies are cleared
 
     Examples:
-      | input                   | header                                                          |
-      | no "="                  | refreshToken                                                    |
-      | only semicolons         | ;;;                                                             |
-      | an unmatched quote      | refreshToken="abc                                               |
-      | non-UTF-8 bytes         | refreshToken={bytes ff fe c3 28}                                 |
-      | a duplicated cookie     | refreshToken=unknown-one; refreshToken=unknown-two              |
-      | a 4 KiB value           | refreshToken={4096 × "a"}                                       |
+      | input               | header                                       |
+      | no "="              | {refresh}                                    |
+      | only semicolons     | ;;;                                          |
+      | an unmatched quote  | {refresh}="abc                               |
+      | non-UTF-8 bytes     | {refresh}={bytes ff fe c3 28}                |
+      | a duplicated cookie | {refresh}=unknown-one; {refresh}=unknown-two |
+      | a 4 KiB value       | {refresh}={4096 × "a"}                       |
 
   # A user who comes back after the access token expired clicks logout: the stale access
   # token must not make an auth layer refuse the logout and leave the session live. The
@@ -83,6 +85,7 @@ Feature: Logging out without a valid token
   Scenario Outline: Every refresh token presented is revoked: <presented>
     Given the target logs out another live session, or the clause is blocked
     And a user with a live session
+    And the probe accepts the refresh token
     When the client logs out presenting <presented>
     Then the probe rejects every live refresh token presented
 
@@ -95,5 +98,6 @@ Feature: Logging out without a valid token
   Scenario: A dozen live refresh tokens in one header are all revoked
     Given the target logs out another live session, or the clause is blocked
     And 12 live sessions of one user
+    And the probe accepts every session's refresh token
     When the client logs out presenting every session's refresh token, with garbage between
     Then the probe rejects every live refresh token presented

@@ -23,6 +23,7 @@ Feature: The request body is ignored
   Scenario: A body naming another user's token does not end that user's session
     Given a user with a live session
     And another user with a live session
+    And the probe accepts the other user's refresh token
     When the client logs out with its session cookies and a body naming the other user's refresh token
     Then the logout succeeded, or the clause is blocked
     And the probe accepts the other user's refresh token

@@ -6,6 +6,7 @@ Feature: What a logout revokes
   Scenario Outline: A second session of the same user stays live: <body kind>
     Given a user with a live session
     And the same user has a second live session
+    And the probe accepts the second session's refresh token
     When the client logs out with its session cookies and the body <body>
     Then the logout succeeded, or the clause is blocked
     And the probe accepts the second session's refresh token

@@ -8,6 +8,8 @@
 //! - [`harness`]: running a [`Case`], judging it, printing the detection matrix;
 //! - [`catalogue!`]: declares cases as data and generates one `#[test]` per case.
 //! - [`declared`]: a target testable only by declaring its contract in a profile;
+//! - [`shim`], [`sessions`]: targets whose sessions are more than one token cookie
+//!   (CSRF double-submit, a signed pair, a renamed cookie), with their profiles;
 //! - [`stack`]: an example stack of `profiles/`, installed and run by its `start.sh`.
 
 #![forbid(unsafe_code)]
@@ -20,6 +22,10 @@ pub mod harness;
 pub mod hostile;
 #[path = "kit/routes.rs"]
 pub mod routes;
+#[path = "kit/sessions.rs"]
+pub mod sessions;
+#[path = "kit/shim.rs"]
+pub mod shim;
 #[path = "kit/stack.rs"]
 pub mod stack;
 #[path = "kit/store.rs"]

@@ -82,3 +82,6 @@ mod stacks;
 // rejects, blocked when the browser never held the cookies, not run without a browser.
 #[path = "tests/browser.rs"]
 mod browser;
+
+#[path = "tests/sessions.rs"]
+mod sessions;

@@ -10,7 +10,7 @@ use crate::plan::profile::{Before, Liveness, RequestTemplate};
 use crate::run::request::{Cookies, Request};
 use crate::run::steps::probe::probe_request;
 use crate::run::steps::response::answer_problem;
-use crate::run::steps::session::{learn_password, session_cookies, session_from_login};
+use crate::run::steps::session::{companions, learn_password, session_cookies, session_from_login};
 use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
@@ -268,7 +268,8 @@ async fn probe(
         ));
         return;
     };
-    let (request, spec) = match probe_request(&target, which, &token) {
+    let companions = companions(&target, session);
+    let (request, spec) = match probe_request(&target, which, &token, &companions) {
         Ok(r) => r,
         Err(e) => {
             steps.push(step(world, mark, title, Outcome::NotRun(e)));

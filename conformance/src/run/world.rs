@@ -89,6 +89,9 @@ pub struct LogoutWorld {
     pub visit: Option<Visit>,
     /// What the scenario's generated cases draw from (`--generate`, `--seed`).
     pub generation: Seeded,
+    /// The tokens the liveness probe was seen to accept: only for these is a later
+    /// "dead" a revocation rather than a probe that refuses everything.
+    pub proven: Vec<String>,
 }
 
 impl LogoutWorld {
@@ -116,6 +119,7 @@ impl LogoutWorld {
             chromium: None,
             visit: None,
             generation: Seeded::default(),
+            proven: Vec::new(),
         }
     }
 
@@ -204,6 +208,19 @@ impl LogoutWorld {
                 "the scenario has no session: it needs \"Given a user with a live session\"",
             ),
         }
+    }
+
+    /// The session a token belongs to, among every session the scenario opened.
+    pub fn session_of(&self, token: &str) -> Option<Session> {
+        let owns = |s: &&Session| s.cookies.iter().any(|(_, v)| v == token);
+        self.session
+            .iter()
+            .chain(&self.second)
+            .chain(&self.other)
+            .chain(&self.control)
+            .chain(&self.sessions)
+            .find(owns)
+            .cloned()
     }
 
     /// The answer to the last request under test, or the problem that there is none.

@@ -147,6 +147,21 @@ impl SessionSpec {
             .collect()
     }
 
+    /// The names of the cookies that carry a credential: the credential cookies and the
+    /// body tokens sent back as a cookie. Every other cookie of a session goes with each
+    /// of its requests whatever token the request presents.
+    pub fn credential_cookies(&self) -> Vec<&str> {
+        let mut names = self.cleared();
+        for token in &self.tokens {
+            if let SendAs::Cookie(name) = &token.send_as
+                && token.role.is_credential()
+            {
+                names.push(name.as_str());
+            }
+        }
+        names
+    }
+
     /// The CSRF cookies the client keeps and sends back.
     pub fn csrf(&self) -> Vec<&str> {
         self.cookies

@@ -1,10 +1,11 @@
 //! Comparing answers with each other: one answer for every token state (LO-22), and a
-//! body that changes nothing (LO-08, LO-21).
+//! body that changes nothing (LO-08, LO-21). "The same answer" is the one notion of
+//! [`same_answer`]: status, masked body, effect on the cookie jar.
 
 use cucumber::then;
 
-use crate::http::cookies::SetCookie;
 use crate::http::exchange::{Exchange, ResponseRecord};
+use crate::http::same_answer::{self, Difference, Shape};
 use crate::run::send::no_answer;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
@@ -15,16 +16,12 @@ fn all_alike(world: &mut LogoutWorld, _count: String) {
     let Some(((first_label, first), rest)) = answers.split_first() else {
         could_not_run("no answers to compare");
     };
-    let differences: Vec<String> = rest
+    let found: Vec<Difference> = rest
         .iter()
-        .flat_map(|(label, answer)| differences(world, label, answer, first))
+        .flat_map(|(label, answer)| differences(world, label, answer, first_label, first))
         .collect();
-    if let Some(key) = differences.first() {
-        world.fail_own(Problem::new(
-            key.clone(),
-            format!("the same answer as the {first_label}"),
-            differences.join("\n            "),
-        ));
+    if let Some(problem) = problem(first_label, &found) {
+        world.fail_own(problem);
     }
 }
 
@@ -36,13 +33,9 @@ fn same_as_before(world: &mut LogoutWorld) {
     let [.., (before_label, before), (label, answer)] = answers.as_slice() else {
         could_not_run("fewer than two answers to compare");
     };
-    let differences = differences(world, label, answer, before);
-    if let Some(key) = differences.first() {
-        world.fail_own(Problem::new(
-            key.clone(),
-            format!("the same answer as the {before_label}"),
-            differences.join("\n            "),
-        ));
+    let found = differences(world, label, answer, before_label, before);
+    if let Some(problem) = problem(before_label, &found) {
+        world.fail_own(problem);
     }
 }
 
@@ -57,62 +50,31 @@ fn answered(world: &LogoutWorld, exchanges: &[Exchange]) -> Vec<(String, Respons
         .collect()
 }
 
-/// How `answer` differs from `reference` in status, body and the contract's cookies.
+/// How `answer` differs from `reference`, as [`same_answer`] tells it: status, body
+/// with the run's secrets masked, and the effect on a browser's cookie jar.
 pub(crate) fn differences(
     world: &LogoutWorld,
     label: &str,
     answer: &ResponseRecord,
+    reference_label: &str,
     reference: &ResponseRecord,
-) -> Vec<String> {
-    let target = world.target();
-    let names = target.profile.cleared_cookies();
-    let shape = |r: &ResponseRecord| {
-        (
-            r.status,
-            r.json().unwrap_or_else(|| r.text().into()),
-            clearing_cookies(r, &names),
-        )
-    };
-    let (theirs, ours) = (shape(answer), shape(reference));
-    let mut differences = Vec::new();
-    if theirs.0 != ours.0 {
-        differences.push(format!("{label}: status {} vs {}", theirs.0, ours.0));
-    }
-    if theirs.1 != ours.1 {
-        differences.push(format!("{label}: body {} vs {}", theirs.1, ours.1));
-    }
-    if theirs.2 != ours.2 {
-        differences.push(format!(
-            "{label}: clearing cookies [{}] vs [{}]",
-            theirs.2.join(" | "),
-            ours.2.join(" | ")
-        ));
-    }
-    differences
+) -> Vec<Difference> {
+    let masker = world.target().secrets.masker();
+    same_answer::differences(
+        label,
+        &Shape::of(answer, &masker),
+        reference_label,
+        &Shape::of(reference, &masker),
+    )
 }
 
-/// The contract's cookies an answer sets, normalised: attribute names in lower case,
-/// attributes sorted, so that only what a browser would act on differently counts.
-/// Other cookies (a load balancer's stickiness cookie) are not the contract's business.
-fn clearing_cookies(response: &ResponseRecord, names: &[&str]) -> Vec<String> {
-    let mut all: Vec<String> = response
-        .set_cookies()
-        .iter()
-        .filter_map(|h| SetCookie::parse(h))
-        .filter(|c| names.contains(&c.name.as_str()))
-        .map(|c| {
-            let mut attrs: Vec<String> = c
-                .attributes
-                .iter()
-                .map(|(n, v)| match v {
-                    Some(v) => format!("{}={v}", n.to_ascii_lowercase()),
-                    None => n.to_ascii_lowercase(),
-                })
-                .collect();
-            attrs.sort();
-            format!("{}={}; {}", c.name, c.value, attrs.join("; "))
-        })
-        .collect();
-    all.sort();
-    all
+/// The problem of the differences found, if any.
+fn problem(reference_label: &str, found: &[Difference]) -> Option<Problem> {
+    let first = found.first()?;
+    let texts: Vec<&str> = found.iter().map(|d| d.text.as_str()).collect();
+    Some(Problem::new(
+        first.key.clone(),
+        format!("the same answer as the {reference_label}"),
+        texts.join("\n            "),
+    ))
 }

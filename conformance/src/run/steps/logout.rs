@@ -5,7 +5,9 @@ use cucumber::when;
 use crate::http::endpoint::Endpoint;
 use crate::run::request::{Body, Cookies, Expect, Instance, Request};
 use crate::run::send::send;
-use crate::run::steps::session::{csrf_pairs, refresh_name, session_cookies, unknown_token};
+use crate::run::steps::session::{
+    companions, csrf_pairs, refresh_name, session_cookies, unknown_token,
+};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::could_not_run;
@@ -71,7 +73,8 @@ async fn presenting(world: &mut LogoutWorld, kind: String) {
         "a garbage" => "!!garbage.not-a-token!!".to_owned(),
         "an already-removed" => {
             let token = world.session().refresh.clone();
-            let mut first = Request::logout(&target, refresh_cookie(world, &token));
+            let whole = Cookies::Header(session_cookies(world, world.session()));
+            let mut first = Request::logout(&target, whole);
             first.label = "logout that removes the token".into();
             world.send(first).await;
             token
@@ -164,8 +167,22 @@ async fn many_values(world: &mut LogoutWorld) {
         .map(|s| format!("{name}={}; {name}=garbage", s.refresh))
         .collect::<Vec<_>>()
         .join("; ");
-    let cookie = with_csrf(world, cookie);
-    let mut request = Request::logout(&world.target(), Cookies::Header(cookie));
+    // The sessions' other cookies: each CSRF (or other) cookie once, the first
+    // session's value, as one browser holds it; but every session's signature cookie
+    // (`name.sig`), since each token presented travels with its own signature.
+    let mut pairs = vec![cookie];
+    let target = world.target();
+    for session in &world.sessions {
+        for pair in companions(&target, session) {
+            let name = pair.split('=').next().unwrap_or_default();
+            let signature = name.ends_with(".sig");
+            if signature || !pairs.iter().any(|p| p.starts_with(&format!("{name}="))) {
+                pairs.push(pair);
+            }
+        }
+    }
+    let cookie = pairs.join("; ");
+    let mut request = Request::logout(&target, Cookies::Header(cookie));
     request.label = format!(
         "logout presenting {} live refresh tokens with garbage between",
         world.sessions.len()
@@ -198,9 +215,11 @@ async fn without_cookies(world: &mut LogoutWorld) {
 )]
 async fn concurrently(world: &mut LogoutWorld, count: usize, split: String) {
     let target = world.target();
-    let token = world.session().refresh.clone();
     let client = world.plain_client();
-    let request = Request::logout(&target, refresh_cookie(world, &token));
+    // The whole session, as a browser's tabs send it: a logout needing the access
+    // cookie or a CSRF header must meet the race, not a missing cookie.
+    let whole = Cookies::Header(session_cookies(world, world.session()));
+    let request = Request::logout(&target, whole);
     world.expect = Expect::Either;
     let previous = world.session().login_body.clone();
     if !split.is_empty() && target.second.is_none() {
@@ -304,25 +323,28 @@ async fn timed(world: &mut LogoutWorld) {
         if world.unresponsive() {
             break;
         }
-        let live = refresh_cookie(world, &session.refresh);
+        let live = Cookies::Header(session_cookies(world, &session));
         let mut request = Request::logout(&target, live);
         request.label = "timed logout, live token".into();
         world.send_under_test(request).await;
-        let unknown = refresh_cookie(world, &unknown_token());
+        let mut pairs = vec![format!("{}={}", refresh_name(world), unknown_token())];
+        pairs.extend(companions(&target, &session));
+        let unknown = Cookies::Header(pairs.join("; "));
         let mut request = Request::logout(&target, unknown).expecting(Expect::InvalidToken);
         request.label = "timed logout, unknown token".into();
         world.send_under_test(request).await;
     }
 }
 
-/// The refresh cookie alone (beside the session's CSRF cookies, which are no
-/// credentials), carrying `token`.
+/// The refresh cookie alone, carrying `token`, beside the session's other cookies that
+/// are no credentials (CSRF, signature cookies): the steps that use it say they present
+/// one refresh token.
 fn refresh_cookie(world: &LogoutWorld, token: &str) -> Cookies {
     let name = refresh_name(world);
     Cookies::Header(with_csrf(world, format!("{name}={token}")))
 }
 
-/// A `Cookie` header with the session's CSRF cookies appended.
+/// A `Cookie` header with the session's companion cookies appended.
 fn with_csrf(world: &LogoutWorld, cookie: String) -> String {
     let mut pairs = vec![cookie];
     pairs.extend(csrf_pairs(world));

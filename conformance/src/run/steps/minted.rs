@@ -9,6 +9,7 @@ use cucumber::{given, then};
 use crate::http::cookies::cookie_value;
 use crate::plan::profile::Role;
 use crate::run::steps::probe::{probe, probe_request};
+use crate::run::steps::session::csrf_pairs;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
 
@@ -19,8 +20,9 @@ async fn refresh_mints(world: &mut LogoutWorld) {
         could_not_run("the profile's session has no access cookie: nothing to mint");
     };
     let refresh = world.session().refresh.clone();
-    let (mut request, _) =
-        probe_request(&target, "refresh", &refresh).unwrap_or_else(|e| could_not_run(e));
+    let companions = csrf_pairs(world);
+    let (mut request, _) = probe_request(&target, "refresh", &refresh, &companions)
+        .unwrap_or_else(|e| could_not_run(e));
     request.label = "refresh that mints an access token".into();
     let exchange = world.send(request).await;
     let answer = exchange

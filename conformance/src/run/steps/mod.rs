@@ -16,6 +16,7 @@ mod raw;
 mod report;
 pub(crate) mod response;
 pub(crate) mod session;
+mod session_cookies;
 pub(crate) mod setup;
 mod store;
 

@@ -10,21 +10,30 @@ use cucumber::when;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
 use crate::run::request::{Cookies, Expect, Request};
+use crate::run::steps::session::{csrf_pairs, refresh_name};
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::could_not_run;
 
 #[when(regex = r"^the client logs out over a raw connection with the Cookie header (.+)$")]
 async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
+    // `{refresh}` is the profile's refresh (or session) cookie name, so that every row
+    // tests the cookie the target reads.
+    let notation = notation.replace("{refresh}", &refresh_name(world));
     let cookie = decode_notation(&notation).unwrap_or_else(|e| could_not_run(e));
     let exchange = send_raw_cookie(world, cookie).await;
     world.expect = Expect::InvalidToken;
     world.answers.push(exchange);
 }
 
-/// Sends the ordinary logout with exactly this `Cookie` header, byte for byte, and keeps
-/// the exchange in the transcript.
-pub(crate) async fn send_raw_cookie(world: &mut LogoutWorld, cookie: Vec<u8>) -> Exchange {
+/// Sends the ordinary logout with this `Cookie` header, byte for byte, followed by the
+/// session's companion cookies (CSRF, signature cookies) as a browser would send them,
+/// and keeps the exchange in the transcript.
+pub(crate) async fn send_raw_cookie(world: &mut LogoutWorld, mut cookie: Vec<u8>) -> Exchange {
+    for pair in csrf_pairs(world) {
+        cookie.extend_from_slice(b"; ");
+        cookie.extend_from_slice(pair.as_bytes());
+    }
     let target = world.target();
     let url = target.endpoint.url(&target.profile.logout.path);
     let authority = match (url.host_str(), url.port()) {

@@ -5,8 +5,9 @@ use cucumber::then;
 use crate::http::exchange::{ResponseRecord, mask_body};
 use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
-use crate::run::request::Expect;
+use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::no_answer;
+use crate::run::steps::session::documented_logout_works;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
 
@@ -96,10 +97,33 @@ fn documented_success(world: &mut LogoutWorld) {
 /// logout would make "the other session stays live" hold trivially. The documented
 /// answer is re-checked on the way, as evidence for LO-01.
 #[then("the logout succeeded, or the clause is blocked")]
-fn logout_succeeded(world: &mut LogoutWorld) {
+async fn logout_succeeded(world: &mut LogoutWorld) {
     let target = world.target();
     let success = &target.profile.logout.success;
     let answer = world.answer();
+    let ordinary = Request::logout(&target, Cookies::None).body.bytes;
+    let varied = world
+        .answers
+        .last()
+        .is_some_and(|e| e.request.body != ordinary);
+    // A logout whose body is not the documented one is the request under test, not a
+    // precondition. Refused, it is first compared with a control (another session
+    // logged out the documented way): if that is refused too, the documented logout is
+    // the defect (blocked by LO-01); otherwise the body is, and the refusal fails a
+    // clause about bodies (LO-08, LO-21) or blocks any other by LO-08 — never evidence
+    // against the documented logout.
+    if varied {
+        let outcome = answer.and_then(|r| accepted(success, &r));
+        if outcome.is_err() {
+            documented_logout_works(world).await;
+        }
+        if BODY_CLAUSES.contains(&world.clause()) {
+            world.check_own(outcome);
+        } else {
+            world.precondition(ClauseId::LO_08, outcome);
+        }
+        return;
+    }
     world.precondition(
         DOCUMENTED_ANSWER,
         answer.clone().and_then(|r| accepted(success, &r)),
@@ -108,6 +132,10 @@ fn logout_succeeded(world: &mut LogoutWorld) {
         world.corroborate(DOCUMENTED_ANSWER, answer_problem(success, &answer));
     }
 }
+
+/// The clauses about the logout's request body: a logout they send with another body
+/// is the request under test.
+const BODY_CLAUSES: [ClauseId; 2] = [ClauseId::LO_08, ClauseId::new(21)];
 
 #[then("every one of the responses is the documented success")]
 fn all_documented_success(world: &mut LogoutWorld) {

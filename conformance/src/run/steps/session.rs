@@ -11,6 +11,9 @@ use crate::plan::profile::{Role, SendAs};
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
+pub(crate) use crate::run::steps::session_cookies::{
+    companions, csrf_pairs, kept_cookies, refresh_name, session_cookies,
+};
 use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
@@ -58,6 +61,12 @@ async fn many_sessions(world: &mut LogoutWorld, count: usize) {
 /// is then one the target has revoked (LO-12).
 #[given("the target logs out another live session, or the clause is blocked")]
 async fn control_logout(world: &mut LogoutWorld) {
+    documented_logout_works(world).await;
+}
+
+/// The control of [`control_logout`]: a fresh session logged out with the documented
+/// request, or the step ends blocked by LO-01.
+pub(crate) async fn documented_logout_works(world: &mut LogoutWorld) {
     let session = open_session(world, None, Cookies::None)
         .await
         .unwrap_or_else(|e| could_not_run(e));
@@ -78,42 +87,6 @@ async fn control_logout(world: &mut LogoutWorld) {
         world.corroborate(DOCUMENTED_ANSWER, answer_problem(success, &answer));
     }
     world.control = Some(session);
-}
-
-/// The session's cookies as one `Cookie` header, as a browser sends them: every
-/// credential and CSRF cookie login set.
-pub(crate) fn session_cookies(_world: &LogoutWorld, session: &Session) -> String {
-    session
-        .cookies
-        .iter()
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The CSRF cookies of the scenario's session (`name=value`), which a browser sends
-/// beside whatever token a logout presents: they are not credentials.
-pub(crate) fn csrf_pairs(world: &LogoutWorld) -> Vec<String> {
-    let target = world.target();
-    let csrf = target.profile.session.csrf();
-    world
-        .session
-        .iter()
-        .flat_map(|s| s.cookies.iter())
-        .filter(|(n, _)| csrf.contains(&n.as_str()))
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect()
-}
-
-/// The name of the cookie the refresh token (or the one session token) travels in.
-pub(crate) fn refresh_name(world: &LogoutWorld) -> String {
-    match world.target().profile.refresh_cookie() {
-        Some(name) => name.to_owned(),
-        None => could_not_run(
-            "the profile's session sends its refresh token in no cookie: this step \
-             presents a refresh cookie",
-        ),
-    }
 }
 
 #[given("an expired refresh token minted by the target")]
@@ -281,6 +254,14 @@ pub(crate) fn session_from_login(
             .map_err(|e| format!("cannot use the login answer: {e}"))?;
         if let Some(value) = value {
             cookies.push((c.name.clone(), value));
+        }
+    }
+    // Every other cookie login set and a browser keeps (a signature cookie
+    // `name.sig`, a CSRF cookie the profile does not name, a session-cache cookie):
+    // it goes back with every request of the session, as a browser sends it.
+    for (name, value) in kept_cookies(&set_cookies) {
+        if !cookies.iter().any(|(n, _)| *n == name) {
+            cookies.push((name, value));
         }
     }
     let login_body = response.json();

@@ -14,6 +14,7 @@ use logout_generators::proptest::prelude::*;
 
 use crate::generate::property::{Fault, Property};
 use crate::http::exchange::ResponseRecord;
+use crate::http::same_answer::joined;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Body, Cookies, Expect, Request};
 use crate::run::send::no_answer;
@@ -142,15 +143,16 @@ impl Property for Ignored {
             } else {
                 "unknown token"
             };
-            let differences = differences(world, label, &answer, reference);
+            let reference_label = format!("{label} with the body {{}}");
+            let differences = differences(world, label, &answer, &reference_label, reference);
             match differences.first() {
                 None => Ok(()),
-                Some(key) => Err(Fault::new(
+                Some(first) => Err(Fault::new(
                     self.clause,
                     Problem::new(
-                        key.clone(),
-                        format!("the same answer as the {label} with the body {{}}"),
-                        differences.join("\n            "),
+                        first.key.clone(),
+                        format!("the same answer as the {reference_label}"),
+                        joined(&differences),
                     ),
                 )),
             }

@@ -6,6 +6,7 @@ use futures::future::BoxFuture;
 
 use crate::generate::property::{Fault, Property};
 use crate::http::exchange::ResponseRecord;
+use crate::http::same_answer::joined;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::no_answer;
@@ -58,15 +59,16 @@ impl Property for SameAnswer {
             let answer = exchange
                 .response
                 .map_err(|e| Fault::new(ClauseId::new(22), no_answer(&exchange.label, &e)))?;
-            let differences = differences(world, "unknown token", &answer, &self.live);
+            let differences =
+                differences(world, "unknown token", &answer, "live session", &self.live);
             match differences.first() {
                 None => Ok(()),
-                Some(key) => Err(Fault::new(
+                Some(first) => Err(Fault::new(
                     ClauseId::new(22),
                     Problem::new(
-                        key.clone(),
+                        first.key.clone(),
                         "the same answer as the live logout",
-                        differences.join("\n            "),
+                        joined(&differences),
                     ),
                 )),
             }
