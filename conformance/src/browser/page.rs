@@ -117,10 +117,10 @@ impl Chromium {
             tokio::select! {
                 reply = &mut navigate, if awaited.is_none() => {
                     let reply = reply?;
-                    if let Some(error) = reply.get("errorText").and_then(Value::as_str) {
-                        if !error.is_empty() {
-                            return Err(CdpError::Failed(error.to_owned()));
-                        }
+                    if let Some(error) = reply.get("errorText").and_then(Value::as_str)
+                        && !error.is_empty()
+                    {
+                        return Err(CdpError::Failed(error.to_owned()));
                     }
                     // No loader: a navigation within the same document, already done.
                     let Some(loader) = reply.get("loaderId").and_then(Value::as_str) else {
