@@ -20,10 +20,13 @@
 use conformance_tests::catalogue;
 use conformance_tests::harness::{outcome, run_against, strict, suite, with_browser};
 use conformance_tests::routes::{
-    Routes, map_set_cookies, reference, reference_state, rewrite, rewrite_logout,
+    Head, Routes, map_set_cookies, reference, reference_state, rewrite, rewrite_logout,
 };
 use logout_conformance::{ClauseStatus, Profile, RunOptions, RunReport};
 use warp::Filter as _;
+use warp::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, HOST, LOCATION};
+use warp::http::{HeaderValue, Method, StatusCode};
+use warp::reply::Response;
 
 catalogue! {
     /// A framework that marks every cookie it writes `Partitioned` (CHIPS) but sets
@@ -159,4 +162,93 @@ async fn without_a_browser_lo40_is_not_run_with_the_reason() {
         assert!(reason.contains("no Chromium browser"), "{reason}");
         assert!(reason.contains(says), "the reason says {says:?}: {reason}");
     }
+}
+
+/// What a target serves at `/`, which LO-40's page must not depend on: the page is the
+/// kit's own blank document on the target's origin whatever comes back there.
+fn root_answered(change: fn(&Head, &mut Response)) -> Routes {
+    rewrite(reference(&reference_state()), move |head, response| {
+        if head.is(&Method::GET, "/") {
+            change(head, response);
+        }
+    })
+    .boxed()
+}
+
+/// LO-40 against `routes` passes: the browser's page was on the target's origin and the
+/// logout cleared both cookies.
+async fn lo40_passes_on(routes: Routes, what: &str) {
+    let report = run_tags(routes, "@LO-40", with_browser(strict())).await;
+    let (status, reason) = status_and_reason(&report, "LO-40");
+    assert_eq!(status, ClauseStatus::Passed, "{what}: {reason}");
+}
+
+/// Chromium shows its own error page for an empty 404 (actix's default): the page is no
+/// longer of the target's origin and every `fetch` failed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lo40_is_judged_when_the_root_is_an_empty_404() {
+    if !browser_present() {
+        return;
+    }
+    let routes = root_answered(|_, response| {
+        *response = Response::new(Vec::new().into());
+        *response.status_mut() = StatusCode::NOT_FOUND;
+    });
+    lo40_passes_on(routes, "an empty 404 at /").await;
+}
+
+/// Express's default 404 page sends `default-src 'none'`; here every answer does, the
+/// API's too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lo40_is_judged_when_every_answer_forbids_everything_by_csp() {
+    if !browser_present() {
+        return;
+    }
+    let routes = rewrite(reference(&reference_state()), |_, response| {
+        response.headers_mut().insert(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'"),
+        );
+    })
+    .boxed();
+    lo40_passes_on(routes, "default-src 'none' on every answer").await;
+}
+
+/// A front page that sends visitors elsewhere (a login page on another origin): the page
+/// must stay on the target's origin.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lo40_is_judged_when_the_root_redirects_elsewhere() {
+    if !browser_present() {
+        return;
+    }
+    let routes = root_answered(|head, response| {
+        let host = head
+            .headers
+            .get(HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        let elsewhere = format!("http://{}/app/", host.replace("127.0.0.1", "localhost"));
+        *response = Response::new(Vec::new().into());
+        *response.status_mut() = StatusCode::FOUND;
+        if let Ok(location) = HeaderValue::from_str(&elsewhere) {
+            response.headers_mut().insert(LOCATION, location);
+        }
+    });
+    lo40_passes_on(routes, "a redirect of / to another origin").await;
+}
+
+/// A root that answers with a file to download: the browser would stay on `about:blank`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lo40_is_judged_when_the_root_is_a_download() {
+    if !browser_present() {
+        return;
+    }
+    let routes = root_answered(|_, response| {
+        *response = Response::new(b"not a page".to_vec().into());
+        response.headers_mut().insert(
+            CONTENT_DISPOSITION,
+            HeaderValue::from_static("attachment; filename=\"data.bin\""),
+        );
+    });
+    lo40_passes_on(routes, "a download at /").await;
 }

@@ -1,5 +1,5 @@
 //! The HTML report as a person sees it: a run against a broken target whose logout answers
-//! with markup, rendered to a file under `target/`, opened in headless Chromium over CDP.
+//! with markup, rendered to a file under `target/`, opened in headless Chromium over CDP (the kit's own client).
 //! Asserted: one row per clause, a failed clause's transcript hidden until its row is
 //! clicked, the "passed" filter hiding passed rows, and the target's `<script>` shown as
 //! text, never run. A screenshot is left at `target/html-report.png`.
@@ -10,8 +10,6 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chromiumoxide::cdp::browser_protocol::emulation::SetDeviceMetricsOverrideParams;
-use chromiumoxide::page::ScreenshotParams;
 use conformance_tests::harness::{run_against, strict, suite};
 use conformance_tests::routes::{rewrite_logout, set_body};
 use logout_conformance::browser::{self, Chromium, Page};
@@ -70,13 +68,10 @@ fn transcript_visible(id: &str) -> String {
     )
 }
 
-async fn click(page: &Page, selector: &str) {
-    let element = match page.find_element(selector).await {
-        Ok(element) => element,
-        Err(e) => panic!("no {selector} in the report: {e}"),
-    };
-    if let Err(e) = element.click().await {
-        panic!("cannot click {selector}: {e}");
+/// Clicks `selector` with the mouse, as a person would.
+async fn click(chromium: &Chromium, page: &Page, selector: &str) {
+    if let Err(e) = chromium.click(page, selector).await {
+        panic!("cannot click {selector} in the report: {e}");
     }
 }
 
@@ -131,8 +126,7 @@ async fn the_html_report_reads_in_a_real_browser() {
     };
 
     // A laptop's width, so that the matrix's columns sit side by side.
-    let width = SetDeviceMetricsOverrideParams::new(1280, 900, 1.0, false);
-    if let Err(e) = page.execute(width).await {
+    if let Err(e) = chromium.set_window(&page, 1280, 900).await {
         panic!("cannot set the page's width: {e}");
     }
 
@@ -159,7 +153,12 @@ async fn the_html_report_reads_in_a_real_browser() {
         "{}'s transcript is visible before its row is clicked",
         failed.id
     );
-    click(&page, &format!("#clause-{} > summary .id", failed.id)).await;
+    click(
+        &chromium,
+        &page,
+        &format!("#clause-{} > summary .id", failed.id),
+    )
+    .await;
     assert_eq!(
         eval(&chromium, &page, "look at the transcript", &visible).await,
         Value::Bool(true),
@@ -193,7 +192,7 @@ async fn the_html_report_reads_in_a_real_browser() {
     );
 
     // The "passed" filter hides passed rows and only them.
-    click(&page, "#filter-passed").await;
+    click(&chromium, &page, "#filter-passed").await;
     assert_eq!(
         eval(&chromium, &page, "count visible rows", VISIBLE_ROWS).await,
         Value::from(clauses - passed),
@@ -205,7 +204,7 @@ async fn the_html_report_reads_in_a_real_browser() {
         eval(&chromium, &page, "count passed rows", passed_shown).await,
         Value::from(0)
     );
-    click(&page, "#filter-passed").await;
+    click(&chromium, &page, "#filter-passed").await;
     assert_eq!(
         eval(&chromium, &page, "count visible rows", VISIBLE_ROWS).await,
         Value::from(clauses)
@@ -213,9 +212,13 @@ async fn the_html_report_reads_in_a_real_browser() {
 
     // What a person sees: the header, the root causes and the opened failed clause.
     let shot = dir.join("html-report.png");
-    let params = ScreenshotParams::builder().full_page(true).build();
-    if let Err(e) = page.save_screenshot(params, &shot).await {
+    let png = match chromium.screenshot(&page).await {
+        Ok(png) => png,
+        Err(e) => panic!("cannot take a screenshot: {e}"),
+    };
+    chromium.close().await;
+    if let Err(e) = std::fs::write(&shot, &png) {
         panic!("cannot save {}: {e}", shot.display());
     }
-    chromium.close().await;
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
 }

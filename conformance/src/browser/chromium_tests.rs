@@ -1,3 +1,5 @@
+use std::path::PathBuf;
+
 use super::*;
 use crate::browser::find;
 
@@ -20,7 +22,7 @@ async fn a_launched_browser_evaluates_reads_cookies_and_is_gone_after_close() {
     let chromium = launch(&path, Duration::from_secs(20))
         .await
         .expect("the browser starts");
-    let profile = chromium.profile.clone();
+    let (_, profile) = chromium.process().expect("running");
     assert!(profile.is_dir(), "a fresh profile folder while it runs");
     let page = chromium
         .open("data:text/html,<p>hello</p>")
@@ -61,18 +63,32 @@ async fn a_path_that_is_no_browser_fails_to_launch_and_leaves_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_program_that_exits_at_once_fails_to_launch_with_what_it_said() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = std::env::temp_dir().join(format!("logout-conformance-fake-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let fake = dir.join("chromium");
+    std::fs::write(&fake, "#!/bin/sh\necho 'no display here' >&2\nexit 1\n").expect("written");
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let err = launch(&fake, Duration::from_secs(5))
+        .await
+        .expect_err("not a browser");
+    let _ = std::fs::remove_dir_all(&dir);
+    let said = err.to_string();
+    assert!(
+        said.contains("did not start") && said.contains("no display here"),
+        "the error says what the program said: {said}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_dropped_without_close_is_killed_and_its_profile_removed() {
     let Some(path) = browser() else { return };
-    let mut chromium = launch(&path, Duration::from_secs(20))
+    let chromium = launch(&path, Duration::from_secs(20))
         .await
         .expect("the browser starts");
-    let profile = chromium.profile.clone();
-    let pid = chromium
-        .browser
-        .as_mut()
-        .and_then(|b| b.get_mut_child())
-        .and_then(|c| c.as_mut_inner().id())
-        .expect("a child process");
+    let (pid, profile) = chromium.process().expect("running");
+    let pid = pid.expect("a child process");
     drop(chromium);
     let proc_dir = PathBuf::from(format!("/proc/{pid}"));
     let deadline = std::time::Instant::now() + Duration::from_secs(15);
@@ -120,7 +136,7 @@ async fn a_fetch_that_gets_no_answer_gives_up_within_the_limit() {
     let started = std::time::Instant::now();
     let got = chromium.fetch(&page, &request).await;
     let elapsed = started.elapsed();
-    let profile = chromium.profile.clone();
+    let (_, profile) = chromium.process().expect("running");
     chromium.close().await;
     held.abort();
     // A browser that has loaded an http page has helpers that write into the profile
@@ -132,4 +148,36 @@ async fn a_fetch_that_gets_no_answer_gives_up_within_the_limit() {
         "the page's own limit ends the fetch: {got:?}"
     );
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kits_page_opens_on_an_origin_whose_server_never_sees_the_navigation() {
+    let Some(path) = browser() else { return };
+    // A port nothing listens on: the server's answer cannot matter.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let origin = format!("http://{}", free.local_addr().expect("addr"));
+    drop(free);
+    let chromium = launch(&path, Duration::from_secs(20))
+        .await
+        .expect("the browser starts");
+    let refused = chromium.open(&format!("{origin}/")).await;
+    let page = chromium.open_blank_at(&format!("{origin}/")).await;
+    let seen = match &page {
+        Ok(page) => chromium
+            .eval(page, "look", "[location.origin, document.title]")
+            .await
+            .ok(),
+        Err(_) => None,
+    };
+    chromium.close().await;
+    assert!(
+        matches!(&refused, Err(e) if e.to_string().contains("ERR_CONNECTION_REFUSED")),
+        "a plain tab on it gets no answer: {refused:?}"
+    );
+    assert!(page.is_ok(), "{page:?}");
+    assert_eq!(
+        seen,
+        Some(serde_json::json!([origin, "logout-conformance"])),
+        "the kit's own page, on the origin"
+    );
 }

@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use chromiumoxide::Page;
-
 use super::chromium::Chromium;
 use super::error::BrowserError;
+use super::page::Page;
 use super::visit::Fetched;
 
 /// A request for the page to send.

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use chromiumoxide::cdp::browser_protocol::network::Cookie;
+use super::cookie::Cookie;
 
 /// The answer a page's `fetch` got.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,8 +47,8 @@ impl From<&Cookie> for HeldCookie {
             path: c.path.clone(),
             http_only: c.http_only,
             secure: c.secure,
-            same_site: c.same_site.as_ref().map(|s| s.as_ref().to_owned()),
-            partitioned: c.partition_key.is_some(),
+            same_site: c.same_site.clone(),
+            partitioned: c.partitioned(),
         }
     }
 }

@@ -45,7 +45,10 @@ async fn steps(
     secrets: &Secrets,
     visit: &mut Visit,
 ) -> Result<(), String> {
-    let page = chromium.open(origin).await.map_err(|e| e.to_string())?;
+    let page = chromium
+        .open_blank_at(origin)
+        .await
+        .map_err(|e| e.to_string())?;
     if let Some(register) = &requests.register {
         let got = fetch(chromium, &page, REGISTER, register, visit).await?;
         expect(
