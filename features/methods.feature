@@ -5,6 +5,7 @@ Feature: Only POST logs out
   @LO-25 @should @needs-refresh-probe
   Scenario Outline: <method> on the logout path does not log out
     Given a user with a live session
+    And the probe accepts the refresh token
     When the client sends <method> to the logout path with its session cookies
     Then the response status is 404 or 405
     And the probe accepts the refresh token
@@ -18,6 +19,7 @@ Feature: Only POST logs out
   @LO-25 @should @needs-refresh-probe
   Scenario Outline: OPTIONS carrying the session cookies does not log out: <kind>
     Given a user with a live session
+    And the probe accepts the refresh token
     When the client sends <kind> to the logout path with its session cookies
     Then the probe accepts the refresh token
 

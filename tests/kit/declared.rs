@@ -180,7 +180,8 @@ fn token_in_body(answer: &mut Response) {
 }
 
 /// The `Cookie` headers with every `session` pair named `refreshToken`, as the
-/// reference reads them; other pairs pass unchanged.
+/// reference reads them. Other pairs are dropped (the reference reads no other cookie):
+/// a longer name must not push a header under this target's 8 KiB past the reference's.
 fn translated(mut headers: HeaderMap) -> HeaderMap {
     let values: Vec<Vec<u8>> = headers
         .get_all(COOKIE)
@@ -192,12 +193,11 @@ fn translated(mut headers: HeaderMap) -> HeaderMap {
         let text = String::from_utf8_lossy(&value);
         let pairs: Vec<String> = text
             .split(';')
-            .map(|pair| {
+            .filter_map(|pair| {
                 let trimmed = pair.trim_start();
-                match trimmed.strip_prefix(&format!("{SESSION_COOKIE}=")) {
-                    Some(v) => format!("refreshToken={v}"),
-                    None => trimmed.to_owned(),
-                }
+                trimmed
+                    .strip_prefix(&format!("{SESSION_COOKIE}="))
+                    .map(|v| format!("refreshToken={v}"))
             })
             .collect();
         let joined = pairs.join("; ");

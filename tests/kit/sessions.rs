@@ -97,6 +97,14 @@ impl Shim for Csrf {
             all.push(format!("{CSRF_COOKIE}={}; Path=/; SameSite=Lax", fresh()));
             replace_set_cookies(answer, all);
         }
+        // The logout ends the CSRF cookie with the session (LO-29).
+        if is(method, path, LOGOUT_ROUTE) && answer.status().is_success() {
+            let mut all = set_cookies(answer);
+            all.push(format!(
+                "{CSRF_COOKIE}=; Path=/; SameSite=Lax; Expires=Thu, 01 Jan 1970 00:00:00 GMT"
+            ));
+            replace_set_cookies(answer, all);
+        }
     }
 }
 

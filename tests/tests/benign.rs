@@ -10,6 +10,8 @@ use conformance_tests::routes::{
     reference_state, replace_set_cookies, rewrite, rewrite_logout, set_body, set_cookies, set_json,
 };
 use logout_server::body::BodyStream;
+use logout_server::cookies::PresentedTokens;
+use logout_server::token::hash_bytes;
 use logout_server::{AppState, Config};
 use serde_json::json;
 use warp::Filter as _;
@@ -40,6 +42,16 @@ catalogue! {
                 "{name}=; httponly; expires=Thu, 01 Jan 1970 00:00:00 GMT; samesite=strict; path=/"
             )
         })),
+    }
+
+    /// Two code paths that spell the clearing differently (`res.clearCookie` vs
+    /// `res.cookie(name, "", { maxAge: 0 })`): the text differs, the effect on a
+    /// browser's jar does not (LO-22 compares effects; LO-03 alone pins the spelling, and
+    /// the epoch date stays).
+    clearing_spelled_differently_when_not_live {
+        what: "adds Max-Age=0 to the clearing cookies when the token was not live",
+        declares: [],
+        build: || answer_logout(clearing_spelled_differently_when_not_live),
     }
 
     /// Express and Spring add a charset parameter to JSON.
@@ -272,4 +284,26 @@ fn load_balancer_cookie() -> Routes {
         }
     })
     .boxed()
+}
+
+async fn clearing_spelled_differently_when_not_live(
+    state: AppState,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> Response {
+    let presented = PresentedTokens::from_headers(&headers);
+    let live = match presented.refresh.first() {
+        // A failing store is left to the reference answer.
+        Some(token) => state
+            .store()
+            .remove_refresh(&hash_bytes(token))
+            .await
+            .unwrap_or(true),
+        None => false,
+    };
+    let mut response = reference_logout(state, headers, body).await;
+    if !live {
+        map_set_cookies(&mut response, |c| format!("{c}; Max-Age=0"));
+    }
+    response
 }

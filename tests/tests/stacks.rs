@@ -115,7 +115,12 @@ fn assert_table(name: &str, report: &RunReport, expected: &[(&str, Expect)]) {
     let mut problems = Vec::new();
     for clause in &report.clauses {
         match expected.iter().find(|(id, _)| *id == clause.id) {
-            None => problems.push(format!("{} is not in the expected table", clause.id)),
+            None => problems.push(format!(
+                "{} is not in the expected table (it is {}: {})",
+                clause.id,
+                clause.status.label(),
+                clause.reason.as_deref().unwrap_or("no reason given")
+            )),
             Some((_, InBrowser(_))) if clause.status == NotRun && !in_ci() => eprintln!(
                 "{name}: {} not run here (no browser?): {}",
                 clause.id,
@@ -390,6 +395,8 @@ const EXPRESS_PASSPORT: &[(&str, Expect)] = &[
     // destroys nothing and its own session stays live (and of a dozen sessions in one
     // header only the first ends).
     ("LO-13", Is(Failed)),
+    // No Set-Cookie of the logout answer gives a session cookie a live value.
+    ("LO-15", Is(Passed)),
     // Only the presented session's key is deleted; another session stays.
     ("LO-20", Is(Passed)),
     // REAL: express.json() runs before the route and answers a malformed body (`{`) with
@@ -413,17 +420,20 @@ const EXPRESS_PASSPORT: &[(&str, Expect)] = &[
     // Both instances read and delete the same Redis keys: a session ended on the second
     // is dead on the first, and split concurrent logouts all answer 200.
     ("LO-28", Is(Passed)),
-    // Not run until the harness bypasses the target's CSP (issue #17): the browser test's
-    // page is Express's 404, whose `Content-Security-Policy: default-src 'none'` blocks
-    // the page's fetch ("Failed to fetch"). The logout itself clears the cookie and ends
-    // the session (LO-02, LO-04): Passed once the bypass is merged.
-    ("LO-40", InBrowser(NotRun)),
+    // Login sets no companion cookie that the logout leaves behind.
+    ("LO-29", Is(Passed)),
+    // The kit's page is its own blank document on the target's origin (Express's 404
+    // with `Content-Security-Policy: default-src 'none'` is never shown): the logout
+    // clears the cookie in Chromium's store and ends the session.
+    ("LO-40", InBrowser(Passed)),
     // INFO: the 500 clears nothing (the route never reaches clearCookie).
     ("LO-30", Is(Info)),
     // INFO: no Content-Type and text/plain both log out (200): the SameSite=Lax cookie
     // keeps a cross-site form from carrying the session.
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the logout answer.
+    ("LO-33", Is(Info)),
 ];
 
 /// Express 5 with iron-session 8: a sealed, stateless session cookie.
@@ -469,6 +479,8 @@ const IRON_SESSION: &[(&str, Expect)] = &[
     ("LO-12", Is(NotRun)),
     // REAL: no value presented is ever revoked (LO-04's cause).
     ("LO-13", Is(Failed)),
+    // No Set-Cookie of the logout answer gives a session cookie a live value.
+    ("LO-15", Is(Passed)),
     // Another session's seal is untouched.
     ("LO-20", Is(Passed)),
     // REAL: express.json() answers a malformed body (`{`) with 400 before the route runs.
@@ -488,17 +500,21 @@ const IRON_SESSION: &[(&str, Expect)] = &[
     ("LO-27", Is(Warned)),
     // One instance (a second would share only the password: no state to share).
     ("LO-28", Is(NotRun)),
-    // Not run until the harness bypasses the target's CSP (issue #17): Express's 404
-    // page sends `default-src 'none'` and the page's fetch fails. Chromium's own store
-    // would then hold no cookie (LO-02) but the session is not dead (LO-04): expected
-    // Failed once the bypass is merged.
-    ("LO-40", InBrowser(NotRun)),
+    // Login sets no companion cookie that the logout leaves behind.
+    ("LO-29", Is(Passed)),
+    // The kit's page on the target's origin (Express's CSP never applies to it): the
+    // logout clears the sealed cookie from Chromium's store, and without it
+    // validate-session is unauthenticated. A browser cannot replay the old seal, so the
+    // stateless defect (LO-04: the seal stays valid) does not show here.
+    ("LO-40", InBrowser(Passed)),
     // No store fault: nothing to report.
     ("LO-30", Is(NotRun)),
     // INFO: no Content-Type and text/plain both get 200, and the session stays live (as
     // after every logout here).
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the logout answer.
+    ("LO-33", Is(Info)),
 ];
 
 /// Fastify 5 with @fastify/session on its server-side store.
@@ -551,6 +567,8 @@ const FASTIFY_SESSION: &[(&str, Expect)] = &[
     // REAL: @fastify/cookie parses with the cookie module (2.0), which keeps the first of
     // two `sessionId` values; "an unknown token, then its own" leaves its own live.
     ("LO-13", Is(Failed)),
+    // No Set-Cookie of the logout answer gives a session cookie a live value.
+    ("LO-15", Is(Passed)),
     // Only the presented session is deleted.
     ("LO-20", Is(Passed)),
     // REAL: a malformed JSON body (`{`) is Fastify's 400 before the route runs.
@@ -570,6 +588,8 @@ const FASTIFY_SESSION: &[(&str, Expect)] = &[
     ("LO-27", Is(Passed)),
     // One instance: the store is this process's memory.
     ("LO-28", Is(NotRun)),
+    // Login sets no companion cookie that the logout leaves behind.
+    ("LO-29", Is(Passed)),
     // REAL: Chromium's own cookie store still holds `sessionId` after a fetch logout
     // (LO-02's cause, in a real browser); Fastify's 404 page sends no CSP, so the test
     // runs.
@@ -581,6 +601,8 @@ const FASTIFY_SESSION: &[(&str, Expect)] = &[
     // carrying the session.
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the logout answer.
+    ("LO-33", Is(Info)),
 ];
 
 /// Django 5.2's own LoginView and LogoutView on database sessions.
@@ -632,6 +654,8 @@ const DJANGO_SESSION: &[(&str, Expect)] = &[
     // REAL: django.http.parse_cookie keeps the last of two `sessionid` values; "its own
     // token, then a garbage one" flushes an empty session and its own stays live.
     ("LO-13", Is(Failed)),
+    // No Set-Cookie of the logout answer gives a session cookie a live value.
+    ("LO-15", Is(Passed)),
     // Only the presented session's row is deleted.
     ("LO-20", Is(Passed)),
     // The view reads no body: a malformed one is ignored too.
@@ -652,6 +676,9 @@ const DJANGO_SESSION: &[(&str, Expect)] = &[
     ("LO-27", Is(Passed)),
     // One instance.
     ("LO-28", Is(NotRun)),
+    // REAL: logout() flushes the session but leaves the csrftoken cookie (Django
+    // rotates it at login, never clears it): a companion cookie outlives the session.
+    ("LO-29", Is(Warned)),
     // Not run: the browser visit sends no `before` request (the page never GETs the
     // sign-up form, so its POST has no CSRF cookie: 403), and a page's fetch follows the
     // 302s. Left for the browser steps to learn `before`.
@@ -662,6 +689,8 @@ const DJANGO_SESSION: &[(&str, Expect)] = &[
     // protects the logout, and SameSite=Lax keeps a cross-site form's session out.
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the logout answer.
+    ("LO-33", Is(Info)),
 ];
 
 /// django-allauth headless (browser client) on Django's database sessions.
@@ -712,6 +741,8 @@ const ALLAUTH_HEADLESS: &[(&str, Expect)] = &[
     // REAL: django.http.parse_cookie keeps the last of two `sessionid` values; "its own
     // token, then a garbage one" leaves its own live.
     ("LO-13", Is(Failed)),
+    // No Set-Cookie of the logout answer gives a session cookie a live value.
+    ("LO-15", Is(Passed)),
     // Only the presented session's row is deleted.
     ("LO-20", Is(Passed)),
     // REAL: allauth's headless views parse a JSON body on every method: a malformed one
@@ -732,6 +763,8 @@ const ALLAUTH_HEADLESS: &[(&str, Expect)] = &[
     ("LO-27", Is(Passed)),
     // One instance.
     ("LO-28", Is(NotRun)),
+    // Login sets no companion cookie that the logout leaves behind.
+    ("LO-29", Is(Passed)),
     // Not run: the browser visit sends no `before` request, so its sign-up has no CSRF
     // cookie (403). Left for the browser steps to learn `before`.
     ("LO-40", InBrowser(NotRun)),
@@ -741,4 +774,6 @@ const ALLAUTH_HEADLESS: &[(&str, Expect)] = &[
     // it.
     ("LO-31", Is(Info)),
     ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the logout answer.
+    ("LO-33", Is(Info)),
 ];

@@ -34,9 +34,9 @@ catalogue! {
     strict_body_schema_400 {
         what: "answers 400 to any body but empty or {}",
         // The body is not ignored (LO-08, LO-21). LO-20's logout with
-        // {"everywhere":true} is refused, so LO-20 is not judged there, and that refusal
-        // of a live session's logout counts against LO-01.
-        declares: ["LO-01", "LO-08", "LO-21"],
+        // {"everywhere":true} is refused, so LO-20 is not judged there: blocked by LO-08,
+        // never evidence against LO-01 (the same target logs out a body of {}).
+        declares: ["LO-08", "LO-21"],
         blocks: ["LO-20"],
         build: || answer_logout(strict_body_schema_400),
     }

@@ -12,19 +12,19 @@ use logout_server::cookies::PresentedTokens;
 use logout_server::token::hash_bytes;
 use logout_server::{AppState, Config};
 use warp::Filter as _;
-use warp::http::header::{CACHE_CONTROL, HeaderMap, HeaderValue};
+use warp::http::header::{CACHE_CONTROL, HeaderMap, HeaderValue, SET_COOKIE};
 use warp::reply::Response;
 
 catalogue! {
     // ---- Indistinguishable answers (LO-22) ----
 
-    /// Two code paths that clear the cookies differently (`res.clearCookie` vs
-    /// `res.cookie(name, "", { maxAge: 0 })`), so the answer tells whether the token
-    /// was live.
-    unknown_token_extra_attribute {
-        what: "adds Max-Age=0 to the clearing cookies when the token was not live",
+    /// A flash message for the next page (`req.flash("info", "Signed out")` in a
+    /// cookie-backed flash store) set only when a session really ended: the answer's
+    /// effect on the browser tells whether the token was live.
+    flash_cookie_only_when_live {
+        what: "sets a flash cookie when the refresh token was live, none otherwise",
         declares: ["LO-22"],
-        build: || answer_logout(unknown_token_extra_attribute),
+        build: || answer_logout(flash_cookie_only_when_live),
     }
 
     // ---- Headers (LO-23, LO-24) ----
@@ -74,7 +74,7 @@ catalogue! {
     }
 }
 
-async fn unknown_token_extra_attribute(
+async fn flash_cookie_only_when_live(
     state: AppState,
     headers: HeaderMap,
     body: BodyStream,
@@ -90,8 +90,11 @@ async fn unknown_token_extra_attribute(
         None => false,
     };
     let mut response = reference_logout(state, headers, body).await;
-    if !live {
-        map_set_cookies(&mut response, |c| format!("{c}; Max-Age=0"));
+    if live {
+        response.headers_mut().append(
+            SET_COOKIE,
+            HeaderValue::from_static("flash=signed-out; Path=/; HttpOnly; SameSite=Lax"),
+        );
     }
     response
 }

@@ -101,7 +101,10 @@ catalogue! {
     /// user who comes back later cannot log out, and the refresh token stays live.
     stale_access_token_401 {
         what: "answers 401 when an access token is presented that is not live",
-        declares: ["LO-12"],
+        // Concurrent logouts carry the whole session, as a browser's tabs do: the first
+        // revokes the access token, and the others are refused for it (LO-10, and
+        // LO-28's split across two instances).
+        declares: ["LO-10", "LO-12", "LO-28"],
         build: || answer_logout(stale_access_token_401),
     }
 

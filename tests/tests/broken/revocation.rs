@@ -39,7 +39,9 @@ catalogue! {
     token_left_in_store {
         what: "leaves the refresh token in the store",
         // LO-10 and LO-12 demand LO-04's revocation; LO-13 and LO-28 probe for it too.
-        declares: ["LO-04", "LO-10", "LO-12", "LO-13", "LO-28"],
+        // The session lives on, so an access token a refresh mints from it is live
+        // after the logout (LO-27).
+        declares: ["LO-04", "LO-10", "LO-12", "LO-13", "LO-27", "LO-28"],
         build: || reference_over(MisbehavingStore::new(Removal::Forgets)),
     }
 
@@ -47,9 +49,11 @@ catalogue! {
     /// cookies presented, only the access token is revoked.
     access_revoked_instead_of_refresh {
         what: "revokes only the access token when both cookies are presented",
-        // LO-12 presents both cookies too (with a stale access token), and so does
-        // LO-28's logout on the second instance.
-        declares: ["LO-04", "LO-12", "LO-28"],
+        // LO-12 presents both cookies too (with a stale access token), and so do LO-10's
+        // concurrent logouts (the whole session) and LO-28's logout on the second
+        // instance. The refresh token lives on, and so does an access token a refresh
+        // mints from it (LO-27).
+        declares: ["LO-04", "LO-10", "LO-12", "LO-27", "LO-28"],
         build: || answer_logout(access_revoked_instead_of_refresh),
     }
 

@@ -238,8 +238,11 @@ pub(crate) async fn probe_answer(
     token: &str,
 ) -> ProbeAnswer {
     let target = world.target();
+    // A token no session of the scenario holds (an access token a refresh minted, say)
+    // goes with the scenario's own session's companions: the browser holds those.
     let companions = world
         .session_of(token)
+        .or_else(|| world.session.clone())
         .map(|s| companions(&target, &s))
         .unwrap_or_default();
     let (mut request, spec) =

@@ -54,7 +54,10 @@ impl Ignored {
         let refresh = refresh_name(world);
         let csrf = csrf_pairs(world);
         let session = world.session().clone();
-        let mut pairs = vec![format!("{refresh}={}", unknown_token())];
+        let mut pairs = vec![format!(
+            "{refresh}={}",
+            known_secret(world, unknown_token())
+        )];
         pairs.extend(csrf.iter().cloned());
         let unknown = baseline(world, Cookies::Header(pairs.join("; ")), "an unknown token").await;
         let cookies = Cookies::Header(session_cookies(world, &session));
@@ -103,7 +106,8 @@ impl Property for Ignored {
                     .unwrap_or_else(|e| could_not_run(e));
                 session_cookies(world, &session)
             } else {
-                let mut pairs = vec![format!("{}={}", self.refresh, unknown_token())];
+                let token = known_secret(world, unknown_token());
+                let mut pairs = vec![format!("{}={}", self.refresh, token)];
                 pairs.extend(self.csrf.iter().cloned());
                 pairs.join("; ")
             };
@@ -170,4 +174,11 @@ impl Property for Ignored {
             }
         )
     }
+}
+
+/// A token the kit made up is a secret like the target's own: an answer that echoes it
+/// differs from another only by a secret, and is compared masked (LO-08, LO-21).
+fn known_secret(world: &LogoutWorld, token: String) -> String {
+    world.target().secrets.learn(&token);
+    token
 }

@@ -15,7 +15,7 @@ use crate::run::send::no_answer;
 use crate::run::steps::probe::probe;
 use crate::run::steps::raw::send_raw_cookie;
 use crate::run::steps::response::expected_problem;
-use crate::run::steps::session::open_session;
+use crate::run::steps::session::{companions, open_session};
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
 use crate::verdict::check::{Problem, could_not_run};
@@ -23,10 +23,12 @@ use crate::verdict::check::{Problem, could_not_run};
 /// The live sessions a LO-13 case may present.
 pub(super) const POOL: usize = 3;
 
-/// The target's cookie names, as the generators take them: the refresh cookie and the
-/// CSRF cookies. Not the access cookie: what a logout does with an access token beside
-/// the refresh token is LO-04's and LO-12's business, and these properties judge what it
-/// does with the Cookie header's shape and its refresh values.
+/// The target's cookie names, as the generators take them: the refresh cookie. Not the
+/// access cookie: what a logout does with an access token beside the refresh token is
+/// LO-04's and LO-12's business, and these properties judge what it does with the Cookie
+/// header's shape and its refresh values. Nor the CSRF cookies: the session's own follow
+/// every generated header (as a browser sends them), and a mangled CSRF cookie ahead of
+/// them is a refused CSRF check, not malformed token input.
 fn names(target: &Target) -> Names {
     let profile = &target.profile;
     let refresh = profile
@@ -38,12 +40,7 @@ fn names(target: &Target) -> Names {
     Names {
         refresh,
         access: None,
-        others: profile
-            .session
-            .csrf()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        others: Vec::new(),
     }
 }
 
@@ -166,6 +163,8 @@ impl LiveAmong {
                 let session = open_session(world, Some(self.user.clone()), Cookies::None)
                     .await
                     .unwrap_or_else(|e| could_not_run(e));
+                // Known to the world, so that its probes carry its companion cookies.
+                world.sessions.push(session.clone());
                 self.pool[i] = Some(session);
             }
         }
@@ -190,7 +189,18 @@ impl Property for LiveAmong {
         Box::pin(async move {
             let used: Vec<usize> = (0..POOL).filter(|i| input.presents(*i, true)).collect();
             let tokens = self.live(world, &(0..POOL).collect::<Vec<_>>()).await;
-            let header = input.header(&self.names, &tokens);
+            let mut header = input.header(&self.names, &tokens);
+            // Each presented session's signature cookie (`name.sig`) travels with its
+            // token, as with LO-13's dozen sessions; the scenario's own companions follow.
+            let target = world.target();
+            for session in used.iter().filter_map(|&i| self.pool[i].as_ref()) {
+                for pair in companions(&target, session) {
+                    if pair.split('=').next().is_some_and(|n| n.ends_with(".sig")) {
+                        header.extend_from_slice(b"; ");
+                        header.extend_from_slice(pair.as_bytes());
+                    }
+                }
+            }
             let exchange = send_raw_cookie(world, header).await;
             // A logout the target did not accept (a 4xx, a 5xx, no answer) revoked
             // nothing by its own account: whether it may refuse that header is LO-11's
