@@ -176,7 +176,7 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
         "{md}"
     );
     assert!(md.contains("**stack** bad in-tree"), "{md}");
-    assert!(md.contains("| MUST | 10 passed, 3 failed,"), "{md}");
+    assert!(md.contains("| MUST | 11 passed, 3 failed,"), "{md}");
     for id in ["LO-05", "LO-06", "LO-10", "LO-22"] {
         assert!(md.contains(&format!("- **{id}**")), "{id}: {md}");
     }
@@ -188,11 +188,11 @@ async fn diff_matrix_markdown_and_badge_over_two_runs() {
     // --badge: shields.io's endpoint schema.
     assert_eq!(
         read_json(&dir.join("bad.badge.json")),
-        serde_json::json!({"schemaVersion": 1, "label": "logout", "message": "10/13 MUST", "color": "red"})
+        serde_json::json!({"schemaVersion": 1, "label": "logout", "message": "11/14 MUST", "color": "red"})
     );
     assert_eq!(
         read_json(&dir.join("good.badge.json"))["message"],
-        "13/13 MUST"
+        "14/14 MUST"
     );
     assert_eq!(
         read_json(&dir.join("good.badge.json"))["color"],
