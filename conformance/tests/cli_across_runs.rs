@@ -1,13 +1,11 @@
 //! Reports across runs, through the real binary: `diff` of two runs (regressions, fixes,
 //! a newer kit's clause listed as new), `matrix` of stacks (its HTML page read back by
-//! headless Chromium, its README table checked), `[[known_failure]]` (a known failure
-//! passes the run, one that stopped failing or whose date passed fails it), and the
-//! `--markdown` and `--badge` files. The targets are in-tree: the reference server and
+//! headless Chromium, its README table checked), and the `--markdown` and `--badge`
+//! files (`[[known_failure]]` is in `cli_known_failures.rs`). The targets are in-tree: the reference server and
 //! `common::broken`'s server, whose second logout with one token answers 500 (LO-05,
 //! LO-06 and LO-10 fail, LO-22 warns).
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
 use logout_conformance::report::matrix::readme;
 use serde_json::Value;
@@ -15,70 +13,7 @@ use serde_json::Value;
 mod common;
 use common::broken::second_logout_fails_server;
 use common::cli;
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("logout-across-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().expect("utf-8 path")
-}
-
-/// The reference server's profile (its hooks on) in version 2, naming the stack, with
-/// `extra` appended (known failures).
-fn profile(dir: &Path, name: &str, extra: &str) -> PathBuf {
-    let path = dir.join(format!("{name}.toml"));
-    let text = format!(
-        "version = 2\n\n[stack]\nname = \"{name}\"\nversion = \"in-tree\"\n\n\
-         [store_fault]\non = {{ method = \"POST\", path = \"/__conformance/store/fail\" }}\n\
-         off = {{ method = \"POST\", path = \"/__conformance/store/recover\" }}\n\n\
-         [expired_session]\nsource = {{ method = \"POST\", path = \"/__conformance/expired-session\" }}\n\n\
-         [cors]\norigin = \"http://localhost:5173\"\n\n{extra}"
-    );
-    std::fs::write(&path, text).expect("profile written");
-    path
-}
-
-/// Runs the suite against `url` with `profile`, writing `<dir>/<name>.json` and
-/// `.html` (and the Markdown summary and badge); the exit code. Without generated cases:
-/// these runs compare fixed verdicts, and a generated case that meets the broken
-/// server's second-logout 500 on a seed of its own would change them from run to run.
-async fn judge(dir: &Path, name: &str, url: &str, profile: &Path) -> Option<i32> {
-    let base = dir.join(name);
-    let out = cli(&[
-        "-q",
-        "--generate",
-        "0",
-        "--target",
-        url,
-        "--profile",
-        s(profile),
-        "--report",
-        s(&base.with_extension("json")),
-        "--html",
-        s(&base.with_extension("html")),
-        "--markdown",
-        s(&base.with_extension("md")),
-        "--badge",
-        s(&base.with_extension("badge.json")),
-    ])
-    .await;
-    out.status.code()
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("written")).expect("JSON")
-}
+use common::runs::{judge, profile, read_json, s, scratch, text};
 
 /// Two runs of in-tree targets: the reference (`good`) and the broken server (`bad`).
 async fn two_runs(dir: &Path) {
@@ -348,79 +283,6 @@ fn browse_matrix(page: &Path, dir: &Path) {
         page.display(),
         shot.display()
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn known_failures_pass_while_they_fail_and_fail_the_run_when_stale_or_expired() {
-    let dir = scratch("known");
-    let known = |until: &str| {
-        ["LO-05", "LO-06", "LO-10"]
-            .iter()
-            .map(|id| {
-                format!(
-                    "[[known_failure]]\nclause = \"{id}\"\nreason = \"a second logout answers 500 (upstream #7)\"\n{until}\n"
-                )
-            })
-            .collect::<String>()
-    };
-    let bad = second_logout_fails_server().await;
-    // Known, and still failing: judged, shown as known, the run passes.
-    let p = profile(&dir, "known", &known("until = \"2999-12-31\""));
-    assert_eq!(judge(&dir, "known", &bad.url(), &p).await, Some(0));
-    let report = read_json(&dir.join("known.json"));
-    let lo05 = report["clauses"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["id"] == "LO-05"))
-        .expect("LO-05");
-    assert_eq!(lo05["status"], "failed");
-    assert_eq!(lo05["known"]["state"], "holds");
-    assert!(
-        lo05["reason"]
-            .as_str()
-            .is_some_and(|r| r.starts_with("known failure (until 2999-12-31)"))
-    );
-    let md = std::fs::read_to_string(dir.join("known.md")).expect("markdown");
-    assert!(md.contains("3 failed (3 known)"), "{md}");
-    let page = std::fs::read_to_string(dir.join("known.html")).expect("the HTML report");
-    assert!(
-        page.contains("failed (known)"),
-        "the HTML report marks known failures"
-    );
-    // Past its date: the run fails.
-    let p = profile(&dir, "expired", &known("until = \"2020-01-31\""));
-    assert_eq!(judge(&dir, "expired", &bad.url(), &p).await, Some(1));
-    let report = read_json(&dir.join("expired.json"));
-    assert_eq!(report["verdict"], "non-conformant");
-    bad.shutdown().await;
-
-    // The same list against the reference server, where nothing fails: stale, the run
-    // fails, and the console says which entry to remove.
-    let good = logout_server::spawn(logout_server::Config::for_conformance())
-        .await
-        .expect("server starts");
-    let p = profile(&dir, "stale", &known(""));
-    let out = cli(&["-q", "--target", &good.url(), "--profile", s(&p)]).await;
-    let said = text(&out);
-    assert_eq!(out.status.code(), Some(1), "{said}");
-    assert!(
-        said.contains(
-            "LO-05: known failure: a second logout answers 500 (upstream #7) — it no longer fails"
-        ),
-        "{said}"
-    );
-    good.shutdown().await;
-
-    // A known failure must name a clause that can fail, once, with a readable date.
-    let bad_date = profile(
-        &dir,
-        "bad-date",
-        "[[known_failure]]\nclause = \"LO-05\"\nreason = \"r\"\nuntil = \"soon\"\n",
-    );
-    let out = cli(&["--profile", s(&bad_date), "--list"]).await;
-    let _ = out;
-    let out = cli(&["--target", "http://127.0.0.1:9", "--profile", s(&bad_date)]).await;
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("YYYY-MM-DD"), "{}", text(&out));
 }
 
 /// The README's stacks table is the one the checked-in matrix of the zoo gives

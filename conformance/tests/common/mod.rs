@@ -5,6 +5,7 @@
 use std::process::Output;
 
 pub mod broken;
+pub mod runs;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_logout-conformance");
