@@ -109,15 +109,6 @@ pub struct Difference {
     pub text: String,
 }
 
-/// The differences as one text, one per line under the first.
-pub fn joined(found: &[Difference]) -> String {
-    found
-        .iter()
-        .map(|d| d.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n            ")
-}
-
 /// How the answer labelled `label` differs from the one labelled `reference`: status,
 /// masked body, then each cookie whose effect differs, in the jar's words ("the
 /// live-token answer clears `id`; the unknown-token answer leaves it").

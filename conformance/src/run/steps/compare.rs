@@ -68,8 +68,8 @@ pub(crate) fn differences(
     )
 }
 
-/// The problem of the differences found, if any.
-fn problem(reference_label: &str, found: &[Difference]) -> Option<Problem> {
+/// The problem of the differences found, if any: the first one's key, every one's text.
+pub(crate) fn problem(reference_label: &str, found: &[Difference]) -> Option<Problem> {
     let first = found.first()?;
     let texts: Vec<&str> = found.iter().map(|d| d.text.as_str()).collect();
     Some(Problem::new(

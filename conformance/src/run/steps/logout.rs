@@ -6,7 +6,7 @@ use crate::http::endpoint::Endpoint;
 use crate::run::request::{Body, Cookies, Expect, Instance, Request};
 use crate::run::send::send;
 use crate::run::steps::session::{
-    companions, csrf_pairs, refresh_name, session_cookies, unknown_token,
+    companions, csrf_pairs, is_signature, refresh_name, session_cookies, unknown_token,
 };
 use crate::run::template;
 use crate::run::world::LogoutWorld;
@@ -175,8 +175,7 @@ async fn many_values(world: &mut LogoutWorld) {
     for session in &world.sessions {
         for pair in companions(&target, session) {
             let name = pair.split('=').next().unwrap_or_default();
-            let signature = name.ends_with(".sig");
-            if signature || !pairs.iter().any(|p| p.starts_with(&format!("{name}="))) {
+            if is_signature(&pair) || !pairs.iter().any(|p| p.starts_with(&format!("{name}="))) {
                 pairs.push(pair);
             }
         }

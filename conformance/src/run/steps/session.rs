@@ -12,7 +12,7 @@ use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
 pub(crate) use crate::run::steps::session_cookies::{
-    companions, csrf_pairs, kept_cookies, refresh_name, session_cookies,
+    companions, csrf_pairs, is_signature, kept_cookies, refresh_name, session_cookies,
 };
 use crate::run::steps::setup::{Setup, set_cookie_pairs};
 use crate::run::template;

@@ -33,6 +33,13 @@ pub(crate) fn companions(target: &Target, session: &Session) -> Vec<String> {
         .collect()
 }
 
+/// Whether a `name=value` pair is a signature cookie (`name.sig`, as Express's
+/// cookie-session and Koa sign theirs): it travels with the token it signs, so a request
+/// presenting several sessions' tokens carries each session's.
+pub(crate) fn is_signature(pair: &str) -> bool {
+    pair.split('=').next().is_some_and(|n| n.ends_with(".sig"))
+}
+
 /// The companion cookies of the scenario's session ([`companions`]).
 pub(crate) fn csrf_pairs(world: &LogoutWorld) -> Vec<String> {
     match &world.session {

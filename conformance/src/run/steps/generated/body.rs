@@ -14,11 +14,10 @@ use logout_generators::proptest::prelude::*;
 
 use crate::generate::property::{Fault, Property};
 use crate::http::exchange::ResponseRecord;
-use crate::http::same_answer::joined;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Body, Cookies, Expect, Request};
 use crate::run::send::no_answer;
-use crate::run::steps::compare::differences;
+use crate::run::steps::compare::{differences, problem};
 use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted};
 use crate::run::steps::session::{
     csrf_pairs, open_session, refresh_name, session_cookies, unknown_token,
@@ -149,16 +148,9 @@ impl Property for Ignored {
             };
             let reference_label = format!("{label} with the body {{}}");
             let differences = differences(world, label, &answer, &reference_label, reference);
-            match differences.first() {
+            match problem(&reference_label, &differences) {
                 None => Ok(()),
-                Some(first) => Err(Fault::new(
-                    self.clause,
-                    Problem::new(
-                        first.key.clone(),
-                        format!("the same answer as the {reference_label}"),
-                        joined(&differences),
-                    ),
-                )),
+                Some(p) => Err(Fault::new(self.clause, p)),
             }
         })
     }

@@ -15,7 +15,7 @@ use crate::run::send::no_answer;
 use crate::run::steps::probe::probe;
 use crate::run::steps::raw::send_raw_cookie;
 use crate::run::steps::response::expected_problem;
-use crate::run::steps::session::{companions, open_session};
+use crate::run::steps::session::{companions, is_signature, open_session};
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
 use crate::verdict::check::{Problem, could_not_run};
@@ -195,7 +195,7 @@ impl Property for LiveAmong {
             let target = world.target();
             for session in used.iter().filter_map(|&i| self.pool[i].as_ref()) {
                 for pair in companions(&target, session) {
-                    if pair.split('=').next().is_some_and(|n| n.ends_with(".sig")) {
+                    if is_signature(&pair) {
                         header.extend_from_slice(b"; ");
                         header.extend_from_slice(pair.as_bytes());
                     }

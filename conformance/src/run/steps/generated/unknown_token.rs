@@ -6,14 +6,13 @@ use futures::future::BoxFuture;
 
 use crate::generate::property::{Fault, Property};
 use crate::http::exchange::ResponseRecord;
-use crate::http::same_answer::joined;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::no_answer;
-use crate::run::steps::compare::differences;
+use crate::run::steps::compare::{differences, problem};
 use crate::run::steps::session::{csrf_pairs, refresh_name};
 use crate::run::world::LogoutWorld;
-use crate::verdict::check::{Problem, could_not_run};
+use crate::verdict::check::could_not_run;
 
 /// LO-22's property: each token's answer against the live logout's.
 pub(super) struct SameAnswer {
@@ -61,16 +60,9 @@ impl Property for SameAnswer {
                 .map_err(|e| Fault::new(ClauseId::new(22), no_answer(&exchange.label, &e)))?;
             let differences =
                 differences(world, "unknown token", &answer, "live session", &self.live);
-            match differences.first() {
+            match problem("live logout", &differences) {
                 None => Ok(()),
-                Some(first) => Err(Fault::new(
-                    ClauseId::new(22),
-                    Problem::new(
-                        first.key.clone(),
-                        "the same answer as the live logout",
-                        joined(&differences),
-                    ),
-                )),
+                Some(p) => Err(Fault::new(ClauseId::new(22), p)),
             }
         })
     }
