@@ -101,6 +101,22 @@ pub trait TokenStore: Send + Sync + 'static {
         now: SystemTime,
     ) -> Result<Option<AccessRecord>, StoreError>;
 
+    /// The record of an access token whose session is live too at `now`, or `None`: what
+    /// a validate-session asks (an access token dies with its session). By default
+    /// [`TokenStore::access_session`] then [`TokenStore::refresh_session`]; a backend
+    /// that can read both in one round trip overrides this.
+    async fn live_access(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError> {
+        let Some(record) = self.access_session(hash, now).await? else {
+            return Ok(None);
+        };
+        let session = self.refresh_session(&record.session, now).await?;
+        Ok(session.map(|_| record))
+    }
+
     /// Removes an access token; `Ok(true)` if it was there (live or expired).
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError>;
 

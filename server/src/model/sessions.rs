@@ -102,13 +102,11 @@ pub async fn recognise(
     now: SystemTime,
 ) -> Result<Option<Recognised>, StoreError> {
     for value in &presented.access {
-        if let Some(record) = store.access_session(&token::hash_bytes(value), now).await? {
-            // An access token dies with its session.
-            if store.refresh_session(&record.session, now).await?.is_some() {
-                return Ok(Some(Recognised::Access {
-                    user_key: record.user_email,
-                }));
-            }
+        // An access token dies with its session.
+        if let Some(record) = store.live_access(&token::hash_bytes(value), now).await? {
+            return Ok(Some(Recognised::Access {
+                user_key: record.user_email,
+            }));
         }
     }
     for value in &presented.refresh {

@@ -6,11 +6,15 @@
 //!
 //! With `--store redis://…` users live in the same database as the tokens, under
 //! `lo:user:<key>` (JSON, no expiry), so that every instance sharing the database knows
-//! every user: register on one, log in on another.
+//! every user: register on one, log in on another. A user's record is written once
+//! (`SET NX` at registration) and never changed or removed by any instance, so each
+//! instance keeps the records it has read ([`Known`]): a validate-session is then one
+//! round trip to Redis (its token), not two. A record removed from Redis by hand stays
+//! known to a running instance until it restarts.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use redis::cmd;
 use serde::{Deserialize, Serialize};
@@ -100,7 +104,33 @@ pub struct Users {
 
 enum Backend {
     Memory(RwLock<HashMap<String, User>>),
-    Redis(RedisDb),
+    Redis { db: RedisDb, known: Known },
+}
+
+/// The user records an instance has read from Redis, by registry key: bounded, and
+/// emptied when full (a record is read again at its next use).
+#[derive(Default)]
+struct Known(RwLock<HashMap<String, Arc<User>>>);
+
+impl Known {
+    /// At most this many records (a few hundred bytes each).
+    const LIMIT: usize = 100_000;
+
+    fn get(&self, key: &str) -> Option<Arc<User>> {
+        self.0
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(key)
+            .cloned()
+    }
+
+    fn keep(&self, key: String, user: Arc<User>) {
+        let mut known = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if known.len() >= Self::LIMIT {
+            known.clear();
+        }
+        known.insert(key, user);
+    }
 }
 
 impl fmt::Debug for Users {
@@ -108,7 +138,7 @@ impl fmt::Debug for Users {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.backend {
             Backend::Memory(_) => f.write_str("Users(memory)"),
-            Backend::Redis(db) => write!(f, "Users({})", db.url()),
+            Backend::Redis { db, .. } => write!(f, "Users({})", db.url()),
         }
     }
 }
@@ -126,7 +156,10 @@ impl Users {
     /// A registry in a Redis database, shared by every instance that uses it.
     pub fn redis(db: RedisDb) -> Self {
         Self {
-            backend: Backend::Redis(db),
+            backend: Backend::Redis {
+                db,
+                known: Known::default(),
+            },
         }
     }
 
@@ -137,8 +170,8 @@ impl Users {
                 .read()
                 .unwrap_or_else(PoisonError::into_inner)
                 .contains_key(&key(email))),
-            Backend::Redis(db) => Ok(db
-                .query("EXISTS", cmd("EXISTS").arg(redis_key(email)))
+            Backend::Redis { db, .. } => Ok(db
+                .query("EXISTS", cmd("EXISTS").arg(redis_key(&key(email))))
                 .await?),
         }
     }
@@ -156,7 +189,7 @@ impl Users {
                     }
                 }
             }
-            Backend::Redis(db) => {
+            Backend::Redis { db, .. } => {
                 let value = serde_json::to_vec(&user).map_err(|e| RedisFailure::Corrupt {
                     op: "encode user",
                     why: e.to_string(),
@@ -166,7 +199,7 @@ impl Users {
                 let written: Option<String> = db
                     .query(
                         "SET NX",
-                        cmd("SET").arg(redis_key(&user.email)).arg(value).arg("NX"),
+                        cmd("SET").arg(redis_key(&user.key())).arg(value).arg("NX"),
                     )
                     .await
                     .map_err(RegistryError)?;
@@ -183,23 +216,29 @@ impl Users {
                 .unwrap_or_else(PoisonError::into_inner)
                 .get(&key(email))
                 .cloned()),
-            Backend::Redis(db) => {
+            Backend::Redis { db, known } => {
+                let key = key(email);
+                if let Some(user) = known.get(&key) {
+                    return Ok(Some(User::clone(&user)));
+                }
                 let value: Option<Vec<u8>> =
-                    db.query("GET", cmd("GET").arg(redis_key(email))).await?;
+                    db.query("GET", cmd("GET").arg(redis_key(&key))).await?;
                 let Some(value) = value else {
                     return Ok(None);
                 };
-                let user = serde_json::from_slice(&value).map_err(|e| RedisFailure::Corrupt {
-                    op: "decode user",
-                    why: e.to_string(),
-                })?;
+                let user: User =
+                    serde_json::from_slice(&value).map_err(|e| RedisFailure::Corrupt {
+                        op: "decode user",
+                        why: e.to_string(),
+                    })?;
+                known.keep(key, Arc::new(user.clone()));
                 Ok(Some(user))
             }
         }
     }
 }
 
-/// The Redis key of an email's user.
-fn redis_key(email: &str) -> String {
-    format!("lo:user:{}", key(email))
+/// The Redis key of a user's record, from its registry key.
+fn redis_key(key: &str) -> String {
+    format!("lo:user:{key}")
 }

@@ -95,6 +95,15 @@ impl TokenStore for FaultSwitch {
         self.inner.access_session(hash, now).await
     }
 
+    async fn live_access(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError> {
+        self.check()?;
+        self.inner.live_access(hash, now).await
+    }
+
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
         self.check()?;
         self.inner.remove_access(hash).await

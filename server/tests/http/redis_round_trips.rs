@@ -140,3 +140,60 @@ async fn waiting_for_a_replica_that_does_not_exist_answers_500_never_200() {
     assert_eq!(plain.logout(cookie.as_bytes()).await.status, StatusCode::OK);
     assert_eq!(plain.state_of(&sessions[0]).await, (false, false));
 }
+
+/// A validate-session with a live access token is one script call, which reads the
+/// token and its session inside Redis, once the instance knows the user (user records
+/// never change: `SET NX` at registration): one round trip, not three.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let server = over(&redis, 6, "").await;
+    let mut conn = redis.client(6).await;
+    let sessions = server.sessions(2).await;
+    let validate = |i: usize| {
+        let cookie = format!("accessToken={}", sessions[i].access).into_bytes();
+        let server = &server;
+        async move {
+            server
+                .send(
+                    Method::GET,
+                    "/auth/validate-session",
+                    &[("cookie", cookie)],
+                    Vec::new(),
+                )
+                .await
+        }
+    };
+    // The first answer may read the user's record.
+    assert_eq!(validate(0).await.status, StatusCode::OK);
+    commands_since_reset(&mut conn).await;
+
+    let answer = validate(1).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    assert!(
+        String::from_utf8_lossy(&answer.body).contains(r#""authenticated":true"#),
+        "{answer:?}"
+    );
+    let seen = commands_since_reset(&mut conn).await;
+    let expected: BTreeMap<String, u64> = [("evalsha".to_owned(), 1), ("get".to_owned(), 2)].into();
+    assert_eq!(
+        seen, expected,
+        "a validate-session: one script reading two records"
+    );
+
+    // A second instance on the same database knows the user from Redis: register on one,
+    // validate on the other.
+    let other = over(&redis, 6, "").await;
+    let cookie = format!("accessToken={}", sessions[1].access).into_bytes();
+    let answer = other
+        .send(
+            Method::GET,
+            "/auth/validate-session",
+            &[("cookie", cookie)],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+}

@@ -44,6 +44,12 @@ impl Layout {
         self.key(REFRESH_PREFIX, hash.0[0], &hash.0)
     }
 
+    /// `lo:r:[{xx}]`: the session keys of slot tag `tag`, without the hash (the live
+    /// access script appends the session it reads from an access record).
+    pub fn refresh_prefix(self, tag: u8) -> Vec<u8> {
+        self.key(REFRESH_PREFIX, tag, b"")
+    }
+
     /// `lo:a:[{xx}]<hash>`: an access token.
     pub fn access(self, hash: &TokenHash) -> Vec<u8> {
         self.key(ACCESS_PREFIX, hash.0[0], &hash.0)

@@ -287,6 +287,34 @@ impl TokenStore for RedisStore {
         }))
     }
 
+    /// One script: the access record and its session's, read together.
+    async fn live_access(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError> {
+        let key = self.layout.access(hash);
+        let prefix = self.layout.refresh_prefix(hash.0[0]);
+        let Some((access, session)) = self.scripts.live_access(&self.db, key, prefix).await? else {
+            return Ok(None);
+        };
+        let (expires_at, session_hash, user_email) = decode(&access, true)?;
+        let session_hash =
+            session_hash.ok_or_else(|| keys::corrupt("access record without a session"))?;
+        let Some(session) = session else {
+            return Ok(None);
+        };
+        let (session_expires_at, _, _) = decode(&session, false)?;
+        // Redis may not have expired either yet (MIN_TTL, or clocks that disagree).
+        Ok(
+            (expires_at > now && session_expires_at > now).then_some(AccessRecord {
+                user_email,
+                session: session_hash,
+                expires_at,
+            }),
+        )
+    }
+
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
         Ok(self.revoke_all(&[], std::slice::from_ref(hash)).await? > 0)
     }

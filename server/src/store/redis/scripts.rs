@@ -1,5 +1,6 @@
-//! The two writes of the Redis store as server-side Lua scripts, each one atomic round trip:
-//! opening a session (login) and revoking tokens (logout).
+//! The Redis store's server-side Lua scripts, each one atomic round trip: the two writes,
+//! opening a session (login) and revoking tokens (logout), and one read, an access token
+//! with its session (validate-session).
 //!
 //! A script is sent as `EVALSHA` (its SHA-1 only); a Redis that does not know it yet (a
 //! fresh server, a replica just promoted by a failover) answers `NOSCRIPT`, and the call
@@ -62,11 +63,23 @@ end
 return removed
 ";
 
+/// KEYS[1]: an access token. ARGV[1]: the session key prefix (`lo:r:` or `lo:r:{xx}`),
+/// to which the session hash read from the access record (bytes 14 to 45) is appended.
+/// Returns nil, or the access record and the session's record (nil when it is gone).
+const LIVE_ACCESS: &str = r"
+local access = redis.call('GET', KEYS[1])
+if not access then
+  return false
+end
+return {access, redis.call('GET', ARGV[1] .. string.sub(access, 14, 45))}
+";
+
 /// The scripts, with their SHA-1s computed once.
 #[derive(Debug)]
 pub struct Scripts {
     open: Lua,
     revoke: Lua,
+    live_access: Lua,
 }
 
 /// A script's body and its SHA-1 (hex), the name `EVALSHA` knows it by.
@@ -88,6 +101,7 @@ impl Default for Scripts {
         Self {
             open: Lua::new(OPEN),
             revoke: Lua::new(REVOKE),
+            live_access: Lua::new(LIVE_ACCESS),
         }
     }
 }
@@ -100,7 +114,15 @@ impl Scripts {
         keys: &[Vec<u8>],
         args: &[Vec<u8>],
     ) -> Result<(), RedisFailure> {
-        run(db, "open session", &self.open, keys, args).await?;
+        run(
+            db,
+            "open session",
+            &self.open,
+            keys,
+            args,
+            Wait::ForReplicas,
+        )
+        .await?;
         Ok(())
     }
 
@@ -115,7 +137,7 @@ impl Scripts {
     ) -> Result<usize, RedisFailure> {
         let args = [sessions.len().to_string().into_bytes(), index_prefix];
         let keys = [sessions, access].concat();
-        let removed = run(db, "revoke", &self.revoke, &keys, &args).await?;
+        let removed = run(db, "revoke", &self.revoke, &keys, &args, Wait::ForReplicas).await?;
         match removed {
             Value::Int(n) => Ok(usize::try_from(n).unwrap_or(0)),
             other => Err(RedisFailure::Corrupt {
@@ -126,6 +148,50 @@ impl Scripts {
     }
 }
 
+impl Scripts {
+    /// Runs [`LIVE_ACCESS`]: the record of the access token at `key` and the record of
+    /// its session (under `session_prefix`), both as stored; `None` when the access token
+    /// is not there.
+    pub async fn live_access(
+        &self,
+        db: &RedisDb,
+        key: Vec<u8>,
+        session_prefix: Vec<u8>,
+    ) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>, RedisFailure> {
+        let answer = run(
+            db,
+            "live access",
+            &self.live_access,
+            &[key],
+            &[session_prefix],
+            Wait::No,
+        )
+        .await?;
+        let corrupt = |answer: &Value| RedisFailure::Corrupt {
+            op: "live access",
+            why: format!("unexpected answer {answer:?}"),
+        };
+        match answer {
+            Value::Nil => Ok(None),
+            Value::Array(ref parts) => match parts.as_slice() {
+                [Value::BulkString(access), Value::BulkString(session)] => {
+                    Ok(Some((access.clone(), Some(session.clone()))))
+                }
+                [Value::BulkString(access), Value::Nil] => Ok(Some((access.clone(), None))),
+                _ => Err(corrupt(&answer)),
+            },
+            other => Err(corrupt(&other)),
+        }
+    }
+}
+
+/// Whether a script call waits for `?replicas=N` (a write) or not (a read).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    ForReplicas,
+    No,
+}
+
 /// One script call (and its `WAIT`), in one round trip; `EVAL` once after `NOSCRIPT`.
 async fn run(
     db: &RedisDb,
@@ -133,8 +199,12 @@ async fn run(
     script: &Lua,
     keys: &[Vec<u8>],
     args: &[Vec<u8>],
+    wait: Wait,
 ) -> Result<Value, RedisFailure> {
-    let replicas = db.url().replicas();
+    let replicas = match wait {
+        Wait::ForReplicas => db.url().replicas(),
+        Wait::No => 0,
+    };
     let call = |verb: &str, script: &str| -> Pipeline {
         let mut call: Cmd = cmd(verb);
         call.arg(script).arg(keys.len()).arg(keys).arg(args);
