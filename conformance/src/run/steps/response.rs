@@ -259,6 +259,7 @@ pub(crate) fn answer_problem(spec: &AnswerSpec, response: &ResponseRecord) -> Re
         ..p
     })?;
     type_problem(spec, response)?;
+    header_problem(spec, response)?;
     body_problem(&spec.body, response)
 }
 
@@ -283,6 +284,8 @@ fn answer_text(spec: &AnswerSpec) -> String {
 }
 
 /// Whether the target accepted a logout: any 2xx, or a status of the declared success.
+/// A declared status that is no 2xx (a redirect) is an acceptance only with the declared
+/// headers (where it redirects): Auth.js refuses a sign-out with a 302 too.
 pub(crate) fn accepted(spec: &AnswerSpec, response: &ResponseRecord) -> Result<(), Problem> {
     status_problem(
         response.status,
@@ -292,7 +295,24 @@ pub(crate) fn accepted(spec: &AnswerSpec, response: &ResponseRecord) -> Result<(
     .map_err(|p| Problem {
         actual: format!("{} {}", p.actual, mask_body(&response.body)),
         ..p
-    })
+    })?;
+    if (200..300).contains(&response.status) {
+        return Ok(());
+    }
+    header_problem(spec, response)
+}
+
+/// The first header the answer does not carry as the spec declares it.
+fn header_problem(spec: &AnswerSpec, response: &ResponseRecord) -> Result<(), Problem> {
+    let Some((name, wanted)) = spec.header_missed(|name| response.header(name)) else {
+        return Ok(());
+    };
+    let shown = shown(name, &response.header_all(name));
+    Err(Problem::new(
+        shown.clone(),
+        format!("{name}: {}", wanted.text()),
+        shown,
+    ))
 }
 
 fn status_problem(actual: u16, ok: bool, expected: &str) -> Result<(), Problem> {
