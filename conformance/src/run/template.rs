@@ -145,6 +145,52 @@ pub fn late_body(
     body
 }
 
+/// Whether `sent` is the body of `request` as [`late_body`] fills it: the same bytes, or
+/// — for a body still holding late placeholders — the same fields in the same order,
+/// equal wherever the template had no such placeholder (a fetched CSRF token differs
+/// from one logout to the next, yet the body is the declared one).
+pub fn is_declared_body(request: &Request, sent: &[u8]) -> bool {
+    if request.body.bytes == sent {
+        return true;
+    }
+    let Some(deferred) = &request.deferred else {
+        return false;
+    };
+    match &deferred.template {
+        BodyTemplate::None => sent.is_empty(),
+        BodyTemplate::Json(template) => serde_json::from_slice::<serde_json::Value>(sent)
+            .is_ok_and(|sent| same_json_shape(template, &sent)),
+        BodyTemplate::Form(fields) => {
+            let text = String::from_utf8_lossy(sent);
+            let pairs: Vec<(&str, &str)> = text
+                .split('&')
+                .map(|p| p.split_once('=').unwrap_or((p, "")))
+                .collect();
+            pairs.len() == fields.len()
+                && fields.iter().zip(&pairs).all(|((k, v), (sk, sv))| {
+                    form_encode(k) == *sk && (has_late(v) || form_encode(v) == *sv)
+                })
+        }
+    }
+}
+
+/// A JSON value shaped as the template: late strings match any string.
+fn same_json_shape(template: &serde_json::Value, sent: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (template, sent) {
+        (Value::String(t), Value::String(_)) if has_late(t) => true,
+        (Value::Array(t), Value::Array(s)) => {
+            t.len() == s.len() && t.iter().zip(s).all(|(t, s)| same_json_shape(t, s))
+        }
+        (Value::Object(t), Value::Object(s)) => {
+            t.len() == s.len()
+                && t.iter()
+                    .all(|(k, t)| s.get(k).is_some_and(|s| same_json_shape(t, s)))
+        }
+        (t, s) => t == s,
+    }
+}
+
 /// A JSON template's strings filled late.
 fn late_json(value: &serde_json::Value, fill: &impl Fn(&String) -> String) -> serde_json::Value {
     use serde_json::Value;
@@ -231,6 +277,37 @@ pub fn form_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_declared_body_is_known_with_its_late_values_filled() {
+        let fields = [("csrfToken".to_owned(), "{response:/csrfToken}".to_owned())];
+        let template = BodyTemplate::Form(fields.into_iter().collect());
+        let body = encode(&template);
+        let request = Request {
+            label: "logout".into(),
+            instance: Instance::First,
+            method: "POST".into(),
+            path: "/auth/signout".into(),
+            cookies: Cookies::None,
+            deferred: Some(Deferred {
+                template,
+                placeholder_bytes: body.bytes.clone(),
+            }),
+            body,
+            headers: Vec::new(),
+            expect: Expect::Success,
+            before: None,
+        };
+        assert!(is_declared_body(&request, b"csrfToken=abc123"));
+        assert!(!is_declared_body(&request, b"{}"));
+        assert!(!is_declared_body(&request, b"csrfToken=abc&extra=1"));
+        let late = late_body(
+            &request,
+            None,
+            Some(&serde_json::json!({"csrfToken": "t o"})),
+        );
+        assert_eq!(late.bytes, b"csrfToken=t+o");
+    }
 
     #[test]
     fn form_fields_are_encoded() {
