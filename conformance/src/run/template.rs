@@ -123,15 +123,14 @@ pub fn late_body(
     cookie_header: Option<&str>,
     previous: Option<&serde_json::Value>,
 ) -> Body {
-    let Some(deferred) = request
-        .deferred
-        .as_ref()
-        .filter(|d| d.placeholder_bytes == request.body.bytes)
-    else {
+    let Some(deferred) = &request.deferred else {
         return request.body.clone();
     };
     let cookies = cookie_pairs(cookie_header);
     let fill = |text: &String| fill_late(text, &cookies, previous);
+    if deferred.placeholder_bytes != request.body.bytes {
+        return with_late_members(&request.body, &deferred.template, &fill);
+    }
     let filled = match &deferred.template {
         BodyTemplate::None => BodyTemplate::None,
         BodyTemplate::Json(json) => BodyTemplate::Json(late_json(json, &fill)),
@@ -143,6 +142,51 @@ pub fn late_body(
     // A step may have changed the content type alone (LO-31): it is kept.
     body.content_type.clone_from(&request.body.content_type);
     body
+}
+
+/// A body a step sends in place of the declared one still carries what the declared
+/// body fills late — the CSRF token a browser's form or script always sends: a JSON
+/// object gets those fields as members (a member the step wrote itself is kept). Any
+/// other body (empty, malformed, not an object) cannot hold them and goes as written.
+fn with_late_members(
+    body: &Body,
+    template: &BodyTemplate,
+    fill: &impl Fn(&String) -> String,
+) -> Body {
+    let json_type = body.content_type.as_deref().is_some_and(|t| {
+        t.trim()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    });
+    let object = serde_json::from_slice::<serde_json::Value>(&body.bytes).ok();
+    let (true, Some(serde_json::Value::Object(mut members))) = (json_type, object) else {
+        return body.clone();
+    };
+    let late: Vec<(String, serde_json::Value)> = match template {
+        BodyTemplate::None => Vec::new(),
+        BodyTemplate::Form(fields) => fields
+            .iter()
+            .filter(|(_, v)| has_late(v))
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(fill(v))))
+            .collect(),
+        BodyTemplate::Json(serde_json::Value::Object(fields)) => fields
+            .iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?)))
+            .filter(|(_, v)| has_late(v))
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(fill(&v.to_owned()))))
+            .collect(),
+        BodyTemplate::Json(_) => Vec::new(),
+    };
+    if late.is_empty() {
+        return body.clone();
+    }
+    for (name, value) in late {
+        members.entry(name).or_insert(value);
+    }
+    Body {
+        content_type: body.content_type.clone(),
+        bytes: serde_json::Value::Object(members).to_string().into_bytes(),
+    }
 }
 
 /// Whether `sent` is the body of `request` as [`late_body`] fills it: the same bytes, or
