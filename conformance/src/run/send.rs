@@ -7,6 +7,7 @@ use std::time::Instant;
 use crate::http::endpoint::Endpoint;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::no_answer::NoAnswer;
+use crate::run::late_body;
 use crate::run::request::{Cookies, Request};
 use crate::run::steps::setup::set_cookie_pairs;
 use crate::run::template;
@@ -107,7 +108,7 @@ pub async fn send(
         Cookies::Jar => jar_cookie.as_deref(),
         Cookies::None => None,
     };
-    let body = template::late_body(request, cookie_sent, previous);
+    let body = late_body::late_body(request, cookie_sent, previous);
     let mut record = RequestRecord {
         method: request.method.clone(),
         url: url.to_string(),

@@ -280,3 +280,5 @@ impl Profile {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_logout;

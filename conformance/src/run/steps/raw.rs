@@ -9,6 +9,7 @@ use cucumber::when;
 
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
+use crate::run::late_body;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::steps::session::{csrf_pairs, refresh_name};
 use crate::run::steps::setup::set_cookie_pairs;
@@ -69,7 +70,7 @@ pub(crate) async fn send_raw_cookie(world: &mut LogoutWorld, mut cookie: Vec<u8>
         (None, Some(_)) => could_not_run("the target URL has no host"),
     };
     let text_cookie = String::from_utf8_lossy(&cookie).into_owned();
-    let late = template::late_body(&logout, Some(&text_cookie), previous.as_ref());
+    let late = late_body::late_body(&logout, Some(&text_cookie), previous.as_ref());
     let body = late.bytes.clone();
     let mut headers: Vec<(String, Vec<u8>)> = vec![("host".into(), authority.into_bytes())];
     if let Some(ct) = &late.content_type {

@@ -5,10 +5,10 @@ use cucumber::then;
 use crate::http::exchange::{ResponseRecord, mask_body};
 use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
+use crate::run::late_body;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::no_answer;
 use crate::run::steps::session::documented_logout_works;
-use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
 
@@ -106,7 +106,7 @@ async fn logout_succeeded(world: &mut LogoutWorld) {
     let varied = world
         .answers
         .last()
-        .is_some_and(|e| !template::is_declared_body(&ordinary, &e.request.body));
+        .is_some_and(|e| !late_body::is_declared_body(&ordinary, &e.request.body));
     // A logout whose body is not the documented one is the request under test, not a
     // precondition. Refused, it is first compared with a control (another session
     // logged out the documented way): if that is refused too, the documented logout is
