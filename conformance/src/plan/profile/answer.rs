@@ -144,10 +144,10 @@ impl AnswerSpec {
 
     /// The first declared header the answer does not carry as declared, with its
     /// condition: `header` reads the answer's first value of a name.
-    pub fn header_missed<'a>(
-        &'a self,
+    pub fn header_missed(
+        &self,
         header: impl Fn(&str) -> Option<String>,
-    ) -> Option<(&'a str, &'a HeaderSpec)> {
+    ) -> Option<(&str, &HeaderSpec)> {
         self.headers
             .iter()
             .find(|(name, spec)| !spec.matches(header(name).as_deref()))
