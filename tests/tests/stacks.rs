@@ -777,3 +777,100 @@ const ALLAUTH_HEADLESS: &[(&str, Expect)] = &[
     // INFO: no Clear-Site-Data on the logout answer.
     ("LO-33", Is(Info)),
 ];
+
+/// Express 5 with Auth.js (@auth/express 0.12, @auth/core 0.41): the Credentials
+/// provider, the default JWT session strategy, Auth.js's CSRF-checked sign-out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authjs_express_verdict_table() {
+    let Some(report) = judge("authjs-express").await else {
+        return;
+    };
+    assert_table("authjs-express", &report, AUTHJS_EXPRESS);
+    // Path /auth/signout, the GET /auth/csrf fetched first, the csrfToken form, status
+    // 302, an empty body, any content type, the Location of a success, one cookie.
+    assert_declared(&report, 8);
+    assert_eq!(report.verdict, Verdict::NonConformant);
+}
+
+/// Auth.js against its declared contract: `GET /auth/csrf` first (with the session's
+/// cookies), then `POST /auth/signout` with `csrfToken` as a form, answered 302 to the
+/// site's root (a refused sign-out is a 302 to `/auth/signin?error=MissingCSRF`: the
+/// Location tells them apart). The session is an encrypted JWT in
+/// `authjs.session-token`, nothing on the server: the second negative control for
+/// revocation, beside iron-session.
+const AUTHJS_EXPRESS: &[(&str, Expect)] = &[
+    // The 302 to the callback URL (the site's root), empty body.
+    ("LO-01", Is(Passed)),
+    // sessionStore.clean() writes `authjs.session-token=; Max-Age=0`.
+    ("LO-02", Is(Passed)),
+    // REAL: Max-Age=0 and no Expires, so not the epoch date.
+    ("LO-03", Is(Failed)),
+    // REAL: the JWT strategy keeps nothing on the server; signOut only decodes the token
+    // for the signOut event. A copy taken before the sign-out still decrypts, and
+    // /auth/session answers with its user until the token's own expiry (30 days).
+    ("LO-04", Is(Failed)),
+    // A token that does not decrypt (unknown, garbage, expired: jwt.decode throws, which
+    // signOut logs) is still cleared, with the same redirect.
+    ("LO-05", Is(Passed)),
+    ("LO-06", Is(Passed)),
+    // REAL: with no session cookie signOut returns at once (`if (!sessionToken) return
+    // { redirect, cookies }`): the same 302 but no clearing header. The request carries
+    // only the CSRF cookies its `before` answer set, as a browser without a session
+    // would (no session cookie, so no Cookie header of the session).
+    ("LO-07", Is(Failed)),
+    // REAL: the body is not ignored — it carries the CSRF token. LO-08's JSON objects
+    // get the token as a member (as a page's script sends it) and are accepted; its
+    // empty body has no room for one, and the sign-out is refused with the MissingCSRF
+    // redirect, which clears nothing.
+    ("LO-08", Is(Failed)),
+    // No store to fail: no [store_fault].
+    ("LO-09", Is(NotRun)),
+    // REAL: 16 sign-outs, each after its own GET /auth/csrf, all get the 302, but the
+    // token stays live (LO-04's cause).
+    ("LO-10", Is(Failed)),
+    // REAL: a malformed Cookie header names no session cookie Auth.js can read: the
+    // early return of LO-07, the redirect without a clearing header.
+    ("LO-11", Is(Failed)),
+    // One credential (role "session"): there is no access token to be stale.
+    ("LO-12", Is(NotRun)),
+    // REAL: no value presented is ever revoked (LO-04's cause).
+    ("LO-13", Is(Failed)),
+    // One clearing Set-Cookie per chunk presented, none with a value (next-auth#12908,
+    // a blank and a live session cookie in one sign-out answer, does not show here).
+    ("LO-15", Is(Passed)),
+    // Another session's JWT is untouched (its JSON bodies carry the token).
+    ("LO-20", Is(Passed)),
+    // REAL: bodies that cannot hold the token (a JSON array, a JSON string) get the
+    // MissingCSRF redirect; express.json() answers a malformed `{` and a JSON string
+    // with 400 before Auth.js runs.
+    ("LO-21", Is(Warned)),
+    // REAL: the sign-out without a session cookie gets no clearing header (LO-07).
+    ("LO-22", Is(Warned)),
+    // REAL: the redirect carries no Cache-Control.
+    ("LO-23", Is(Warned)),
+    // The clearing cookie repeats HttpOnly, SameSite=Lax and Path=/.
+    ("LO-24", Is(Passed)),
+    // REAL: GET /auth/signout renders Auth.js's sign-out page (200), PUT and DELETE get
+    // 400; none of them signs out.
+    ("LO-25", Is(Warned)),
+    // cors({ origin, credentials: true }) before Auth.js's routes.
+    ("LO-26", Is(Passed)),
+    // REAL: the session cookie is the access token too, and still decrypts.
+    ("LO-27", Is(Warned)),
+    // One instance (a second would share only the secret: no state to share).
+    ("LO-28", Is(NotRun)),
+    // Login sets the session cookie alone (the CSRF and callback-URL cookies come from
+    // GET /auth/csrf before it): no companion is left. A session of more than 4 KB would
+    // be chunked (`.0`, `.1`): sessionStore.clean() clears every chunk presented.
+    ("LO-29", Is(Passed)),
+    // Not run: the kit's browser page does not fetch the CSRF token first.
+    ("LO-40", Is(NotRun)),
+    // No store fault: nothing to report.
+    ("LO-30", Is(NotRun)),
+    // INFO: without a form body there is no token: the MissingCSRF redirect, and the
+    // session stays live.
+    ("LO-31", Is(Info)),
+    ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the redirect.
+    ("LO-33", Is(Info)),
+];

@@ -74,6 +74,13 @@ pub fn deviations(profile: &Profile) -> Vec<String> {
     if ours.path != theirs.path {
         found.push(format!("logout path {} for {}", ours.path, theirs.path));
     }
+    if let Some(before) = &ours.before {
+        found.push(format!(
+            "logout first fetches {} {}",
+            before.method.to_ascii_uppercase(),
+            before.path
+        ));
+    }
     if ours.request().body != theirs.request().body {
         found.push(format!(
             "logout body {} for {{}}",
@@ -134,6 +141,9 @@ fn answer_deviations(prefix: &str, ours: &AnswerSpec, theirs: &AnswerSpec) -> Ve
             ours.content_type(),
             theirs.content_type()
         ));
+    }
+    for (name, header) in &ours.headers {
+        found.push(format!("{prefix}{name}: {} for none", header.text()));
     }
     found
 }

@@ -5,6 +5,7 @@
 
 pub mod collector;
 mod execute;
+pub mod late_body;
 pub mod request;
 pub mod runner;
 mod selection;

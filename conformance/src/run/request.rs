@@ -4,6 +4,8 @@
 
 pub use crate::under_test::Instance;
 
+use crate::plan::profile::BodyTemplate;
+
 /// Which cookies a request carries.
 #[derive(Debug, Clone)]
 pub enum Cookies {
@@ -67,6 +69,21 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The answer a logout must get (other requests: unused).
     pub expect: Expect,
+    /// A request sent just before this one, with the same cookies (`[logout] before`):
+    /// its answer's cookies join this request's, its JSON body fills `{response:…}`.
+    pub before: Option<Box<Request>>,
+    /// The declared body while it still holds `{cookie:…}` or `{response:…}`, filled
+    /// when the request is sent; a step that sends a body of its own replaces `body`,
+    /// and this is then left alone.
+    pub deferred: Option<Deferred>,
+}
+
+/// A body whose placeholders are known only when it is sent (a CSRF token the `before`
+/// answer hands out), and the bytes it was sent as until then.
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    pub template: BodyTemplate,
+    pub placeholder_bytes: Vec<u8>,
 }
 
 impl Request {

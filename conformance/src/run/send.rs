@@ -7,7 +7,9 @@ use std::time::Instant;
 use crate::http::endpoint::Endpoint;
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::no_answer::NoAnswer;
+use crate::run::late_body;
 use crate::run::request::{Cookies, Request};
+use crate::run::steps::setup::set_cookie_pairs;
 use crate::run::template;
 use crate::verdict::check::{Problem, could_not_run};
 
@@ -42,6 +44,54 @@ pub fn not_sent(endpoint: &Endpoint, request: &Request, timeouts: usize) -> Exch
     }
 }
 
+/// The cookies a request carries once the answer to its `before` request set `set`, as
+/// a browser would send them: a `Cookie` header gets each pair, in place of the pairs of
+/// that name it held, and no header becomes one of them. A jar took them in itself.
+pub fn with_before_cookies(cookies: &Cookies, set: &[(String, String)]) -> Cookies {
+    if set.is_empty() {
+        return cookies.clone();
+    }
+    let held: Vec<&str> = match cookies {
+        Cookies::Jar => return Cookies::Jar,
+        Cookies::Header(value) => value.split(';').map(str::trim).collect(),
+        Cookies::None => Vec::new(),
+    };
+    let named =
+        |pair: &str, name: &str| pair.split_once('=').is_some_and(|(n, _)| n.trim() == name);
+    let mut pairs: Vec<String> = held
+        .into_iter()
+        .filter(|pair| !pair.is_empty() && !set.iter().any(|(n, _)| named(pair, n)))
+        .map(str::to_owned)
+        .collect();
+    pairs.extend(set.iter().map(|(n, v)| format!("{n}={v}")));
+    Cookies::Header(pairs.join("; "))
+}
+
+/// Sends a request without a jar, its `before` request first (with the same cookies),
+/// and returns both exchanges, the request's last. What the `before` answer sets and
+/// says goes into the request as [`with_before_cookies`] and `{response:…}` say;
+/// without an answer the request is sent as a client without the token would send it.
+pub async fn send_after_before(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    request: &Request,
+    previous: Option<&serde_json::Value>,
+) -> Vec<Exchange> {
+    let mut request = request.clone();
+    let Some(mut before) = request.before.take() else {
+        return vec![send(client, endpoint, &request, None, previous).await];
+    };
+    before.cookies = request.cookies.clone();
+    let first = send(client, endpoint, &before, None, previous).await;
+    let answer_json = first.response.as_ref().ok().and_then(|answer| {
+        request.cookies = with_before_cookies(&request.cookies, &set_cookie_pairs(answer));
+        answer.json()
+    });
+    let previous = answer_json.as_ref().or(previous);
+    let second = send(client, endpoint, &request, None, previous).await;
+    vec![first, second]
+}
+
 /// Sends one request with `client` under the endpoint's policy and records the exchange.
 /// `jar_cookie` is what the client's jar adds, shown in the transcript; `previous` is the
 /// session's login answer, for `{response:…}` in headers.
@@ -53,11 +103,17 @@ pub async fn send(
     previous: Option<&serde_json::Value>,
 ) -> Exchange {
     let url = endpoint.url(&request.path);
+    let cookie_sent = match &request.cookies {
+        Cookies::Header(value) => Some(value.as_str()),
+        Cookies::Jar => jar_cookie.as_deref(),
+        Cookies::None => None,
+    };
+    let body = late_body::late_body(request, cookie_sent, previous);
     let mut record = RequestRecord {
         method: request.method.clone(),
         url: url.to_string(),
         headers: Vec::new(),
-        body: request.body.bytes.clone(),
+        body: body.bytes.clone(),
     };
     let mut header = |name: &str, value: &str| {
         record
@@ -69,11 +125,6 @@ pub async fn send(
         Err(e) => could_not_run(format!("bad method {:?}: {e}", request.method)),
     };
     let mut builder = client.request(method, url);
-    let cookie_sent = match &request.cookies {
-        Cookies::Header(value) => Some(value.as_str()),
-        Cookies::Jar => jar_cookie.as_deref(),
-        Cookies::None => None,
-    };
     let headers = template::late(&request.headers, cookie_sent, previous);
     match &request.cookies {
         Cookies::Header(value) => {
@@ -87,7 +138,7 @@ pub async fn send(
         }
         Cookies::None => {}
     }
-    if let Some(ct) = &request.body.content_type {
+    if let Some(ct) = &body.content_type {
         header("content-type", ct);
         builder = builder.header(reqwest::header::CONTENT_TYPE, ct);
     }
@@ -95,7 +146,7 @@ pub async fn send(
         header(name, value);
         builder = builder.header(name, value);
     }
-    let builder = builder.body(request.body.bytes.clone());
+    let builder = builder.body(body.bytes);
     let started = Instant::now();
     let response = endpoint.policy().exchange(builder).await;
     Exchange {

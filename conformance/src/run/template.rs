@@ -1,17 +1,19 @@
 //! Requests from the profile's templates: placeholders filled, `[defaults]` headers
 //! added, the body encoded as JSON or form fields. `{cookie:…}` and `{response:…}` in
-//! headers are filled when the request is sent ([`late`]), once its cookies are known.
+//! headers are filled when the request is sent ([`late`]), once its cookies are known;
+//! in a body, by [`crate::run::late_body`].
 
 use crate::plan::profile::values::{Context, fill, fill_json, fill_late};
 use crate::plan::profile::{BodyTemplate, RequestTemplate};
-use crate::run::request::{Body, Cookies, Expect, Instance, Request};
+use crate::run::late_body::has_late;
+use crate::run::request::{Body, Cookies, Deferred, Expect, Instance, Request};
 use crate::under_test::Target;
 use crate::verdict::check::could_not_run;
 
 impl Request {
     /// The ordinary logout as the profile's `[logout]` describes it — by default as the
     /// document shows it: POST, JSON content type, `{}` body — with the `[defaults]`
-    /// headers.
+    /// headers, and the `before` request it sends first, if the profile declares one.
     pub fn logout(target: &Target, cookies: Cookies) -> Self {
         let origin = origin(target);
         let ctx = bare_context(target.run_id(), &origin);
@@ -19,6 +21,12 @@ impl Request {
         let mut request = build(target, "logout", &template, &ctx)
             .unwrap_or_else(|e| could_not_run(format!("the [logout] template: {e}")));
         request.cookies = cookies;
+        request.before = target.profile.logout.before.as_ref().map(|before| {
+            let label = "before the logout";
+            let built = build(target, label, &before.request(), &ctx)
+                .unwrap_or_else(|e| could_not_run(format!("the [logout] before template: {e}")));
+            Box::new(built)
+        });
         request
     }
 }
@@ -40,24 +48,16 @@ pub fn build(
     for (name, value) in &template.headers {
         headers.push((name.clone(), fill(value, ctx)?));
     }
-    let body = match &template.body {
-        BodyTemplate::None => Body::none(),
-        BodyTemplate::Json(json) => Body::json(&fill_json(json, ctx)?.to_string()),
-        BodyTemplate::Form(fields) => {
-            let mut pairs = Vec::new();
-            for (name, value) in fields {
-                pairs.push(format!(
-                    "{}={}",
-                    form_encode(name),
-                    form_encode(&fill(value, ctx)?)
-                ));
-            }
-            Body {
-                content_type: Some("application/x-www-form-urlencoded".into()),
-                bytes: pairs.join("&").into_bytes(),
-            }
-        }
-    };
+    let filled = fill_body(&template.body, ctx)?;
+    let body = encode(&filled);
+    let deferred = filled
+        .strings()
+        .iter()
+        .any(|s| has_late(s))
+        .then(|| Deferred {
+            template: filled.clone(),
+            placeholder_bytes: body.bytes.clone(),
+        });
     let mut request = Request {
         label: label.into(),
         instance: Instance::First,
@@ -67,9 +67,43 @@ pub fn build(
         body,
         headers,
         expect: Expect::Success,
+        before: None,
+        deferred,
     };
     add_defaults(target, &mut request);
     Ok(request)
+}
+
+/// A body template with the placeholders `ctx` knows filled (deferred ones kept).
+fn fill_body(body: &BodyTemplate, ctx: &Context<'_>) -> Result<BodyTemplate, String> {
+    Ok(match body {
+        BodyTemplate::None => BodyTemplate::None,
+        BodyTemplate::Json(json) => BodyTemplate::Json(fill_json(json, ctx)?),
+        BodyTemplate::Form(fields) => BodyTemplate::Form(
+            fields
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), fill(v, ctx)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+    })
+}
+
+/// A filled body template as bytes: JSON, or form fields.
+pub(crate) fn encode(body: &BodyTemplate) -> Body {
+    match body {
+        BodyTemplate::None => Body::none(),
+        BodyTemplate::Json(json) => Body::json(&json.to_string()),
+        BodyTemplate::Form(fields) => {
+            let pairs: Vec<String> = fields
+                .iter()
+                .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
+                .collect();
+            Body {
+                content_type: Some("application/x-www-form-urlencoded".into()),
+                bytes: pairs.join("&").into_bytes(),
+            }
+        }
+    }
 }
 
 /// A context for requests that belong to no user (a logout, a probe): cookies and
@@ -107,15 +141,20 @@ pub fn late(
     cookie_header: Option<&str>,
     previous: Option<&serde_json::Value>,
 ) -> Vec<(String, String)> {
-    let cookies: Vec<(String, String)> = cookie_header
+    let cookies = cookie_pairs(cookie_header);
+    headers
+        .iter()
+        .map(|(n, v)| (n.clone(), fill_late(v, &cookies, previous)))
+        .collect()
+}
+
+/// The pairs of a `Cookie` header.
+pub(crate) fn cookie_pairs(cookie_header: Option<&str>) -> Vec<(String, String)> {
+    cookie_header
         .unwrap_or_default()
         .split(';')
         .filter_map(|pair| pair.split_once('='))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    headers
-        .iter()
-        .map(|(n, v)| (n.clone(), fill_late(v, &cookies, previous)))
         .collect()
 }
 

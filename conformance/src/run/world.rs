@@ -15,7 +15,8 @@ use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Cookies, Expect, Request};
-use crate::run::send::{no_answer, not_sent, send};
+use crate::run::send::{no_answer, not_sent, send, with_before_cookies};
+use crate::run::steps::setup::set_cookie_pairs;
 use crate::under_test::Target;
 use crate::verdict::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 
@@ -294,7 +295,31 @@ impl LogoutWorld {
         self.send_learning(request, true).await
     }
 
-    async fn send_learning(&mut self, request: Request, setup: bool) -> Exchange {
+    /// Sends the request's `before` request first, if it has one (with the same
+    /// cookies; its answer's secrets learned as a setup answer's), then the request with
+    /// what that answer set and said ([`with_before_cookies`], `{response:…}`).
+    async fn send_learning(&mut self, mut request: Request, setup: bool) -> Exchange {
+        let login_body = self.session.as_ref().and_then(|s| s.login_body.clone());
+        let Some(mut before) = request.before.take() else {
+            return self.send_one(request, setup, login_body.as_ref()).await;
+        };
+        before.cookies = request.cookies.clone();
+        let first = self.send_one(*before, true, login_body.as_ref()).await;
+        let said = first.response.as_ref().ok().and_then(|answer| {
+            request.cookies = with_before_cookies(&request.cookies, &set_cookie_pairs(answer));
+            answer.json()
+        });
+        let previous = said.or(login_body);
+        self.send_one(request, setup, previous.as_ref()).await
+    }
+
+    /// Sends one request; `previous` is the answer `{response:…}` reads.
+    async fn send_one(
+        &mut self,
+        request: Request,
+        setup: bool,
+        previous: Option<&serde_json::Value>,
+    ) -> Exchange {
         let target = self.target();
         let client = match request.cookies {
             Cookies::Jar => self.browser.clone(),
@@ -319,7 +344,6 @@ impl LogoutWorld {
         let exchange = if self.unresponsive() {
             not_sent(endpoint, &request, self.timeouts)
         } else {
-            let previous = self.session.as_ref().and_then(|s| s.login_body.as_ref());
             send(&client, endpoint, &request, jar_cookie, previous).await
         };
         target.secrets.learn_exchange(&exchange, setup);

@@ -3,8 +3,12 @@
 //! a content type. The behaviour clauses judge "the success answer" against it; left
 //! out, it is the document's `200 {"message":"Logged out successfully"}` as JSON.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::json;
+
+use crate::plan::profile::answer_header::HeaderSpec;
 
 /// The shape of an answer.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -18,6 +22,10 @@ pub struct AnswerSpec {
     /// `"any"`; left out, `application/json` for a JSON body and `any` otherwise.
     #[serde(default)]
     pub content_type: Option<String>,
+    /// Headers the answer must carry, each with its value's condition (a redirect's
+    /// `Location`); none by default.
+    #[serde(default)]
+    pub headers: BTreeMap<String, HeaderSpec>,
 }
 
 fn ok() -> Vec<u16> {
@@ -90,6 +98,7 @@ impl AnswerSpec {
             status: ok(),
             body: documented_body(),
             content_type: Some("application/json".into()),
+            headers: BTreeMap::new(),
         }
     }
 
@@ -99,6 +108,7 @@ impl AnswerSpec {
             status: vec![500],
             body: BodySpec::Json(json!({"error": "Error logging out"})),
             content_type: Some("application/json".into()),
+            headers: BTreeMap::new(),
         }
     }
 
@@ -130,6 +140,18 @@ impl AnswerSpec {
     /// Whether a body is the answer's.
     pub fn body_ok(&self, body: &[u8]) -> bool {
         self.body.matches(body)
+    }
+
+    /// The first declared header the answer does not carry as declared, with its
+    /// condition: `header` reads the answer's first value of a name.
+    pub fn header_missed(
+        &self,
+        header: impl Fn(&str) -> Option<String>,
+    ) -> Option<(&str, &HeaderSpec)> {
+        self.headers
+            .iter()
+            .find(|(name, spec)| !spec.matches(header(name).as_deref()))
+            .map(|(name, spec)| (name.as_str(), spec))
     }
 
     /// The status set as a reader writes it: `status 200`, `status 200 or 204`.

@@ -220,6 +220,11 @@ pub struct Logout {
     pub json: Option<serde_json::Value>,
     #[serde(default)]
     pub form: Option<BTreeMap<String, String>>,
+    /// A request sent just before every logout (Auth.js's `GET /auth/csrf`), carrying
+    /// the same cookies: the cookies its answer sets join the logout's, and its JSON
+    /// body is what `{response:…}` reads in the logout's headers and body.
+    #[serde(default)]
+    pub before: Option<Before>,
     /// The answer to a logout that ends a live session (LO-01's shape).
     #[serde(default = "AnswerSpec::documented")]
     pub success: AnswerSpec,
@@ -245,6 +250,7 @@ impl Default for Logout {
             headers: BTreeMap::new(),
             json: None,
             form: None,
+            before: None,
             success: AnswerSpec::documented(),
             invalid_token: None,
             store_failure: AnswerSpec::store_failure(),

@@ -11,6 +11,7 @@
 
 pub mod actions;
 pub mod answer;
+pub mod answer_header;
 pub mod before;
 pub mod error;
 pub mod exchange;
@@ -30,6 +31,7 @@ use serde::Deserialize;
 
 pub use actions::{Action, CommandAction, Cors, ExpiredSession, HttpRequest, StoreFault};
 pub use answer::{AnswerSpec, BodySpec};
+pub use answer_header::HeaderSpec;
 pub use before::Before;
 pub use error::{Invalid, ProfileError};
 pub use exchange::{BodyTemplate, Login, Logout, Register, RequestTemplate};
@@ -278,3 +280,5 @@ impl Profile {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_logout;

@@ -102,12 +102,10 @@ fn placeholders_are_checked_when_read() {
         both.contains("not both") && both.starts_with("line 4,"),
         "{both}"
     );
+    // A logout body may hold them since the logout can fetch its token first.
     let late = Profile::parse("version = 2\n[logout]\nform = { csrf = \"{cookie:csrftoken}\" }\n")
-        .expect_err("a cookie placeholder in the logout body");
-    assert!(
-        late.contains("not in its body") && late.starts_with("line 3,"),
-        "{late}"
-    );
+        .expect("a cookie placeholder in the logout body, filled when it is sent");
+    assert!(late.logout.form.is_some());
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use crate::plan::catalogue::{Catalogue, Grade};
 use crate::plan::profile::Profile;
+use crate::plan::profile::answer_header::is_header_name;
 use crate::plan::profile::error::Invalid;
 use crate::plan::profile::exchange::RequestTemplate;
 use crate::plan::profile::known::end_of_day;
@@ -55,6 +56,7 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
     let befores = [
         ("register", register.before.as_ref()),
         ("login", profile.login.before.as_ref()),
+        ("logout", profile.logout.before.as_ref()),
     ];
     for (table, before) in befores {
         if let Some(before) = before {
@@ -119,20 +121,23 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
             }
         }
     }
-    for s in profile.logout.request().body.strings() {
-        let late = placeholders(s)
-            .unwrap_or_default()
+    for (table, answer) in [
+        ("logout.success", Some(&profile.logout.success)),
+        (
+            "logout.invalid_token",
+            profile.logout.invalid_token.as_ref(),
+        ),
+        ("logout.store_failure", Some(&profile.logout.store_failure)),
+    ] {
+        let bad = answer
             .into_iter()
-            .any(|p| matches!(p, Placeholder::Cookie(_) | Placeholder::Response(_)));
-        if late {
+            .flat_map(|a| a.headers.keys())
+            .find(|name| !is_header_name(name));
+        if let Some(name) = bad {
             return Err(at(
-                "logout",
-                Some(if profile.logout.form.is_some() {
-                    "form"
-                } else {
-                    "json"
-                }),
-                "[logout] {cookie:…} and {response:…} work in its headers, not in its body".into(),
+                table,
+                Some("headers"),
+                format!("[{table}] headers: {name:?} is not a header name"),
             ));
         }
     }

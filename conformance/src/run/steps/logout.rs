@@ -4,7 +4,7 @@ use cucumber::when;
 
 use crate::http::endpoint::Endpoint;
 use crate::run::request::{Body, Cookies, Expect, Instance, Request};
-use crate::run::send::send;
+use crate::run::send::send_after_before;
 use crate::run::steps::session::{
     companions, csrf_pairs, is_signature, refresh_name, session_cookies, unknown_token,
 };
@@ -246,16 +246,25 @@ async fn concurrently(world: &mut LogoutWorld, count: usize, split: String) {
         .collect();
     for batch in all.chunks(MAX_IN_FLIGHT) {
         let exchanges = if world.unresponsive() {
-            batch.iter().map(|(r, _)| world.not_sent(r)).collect()
+            batch.iter().map(|(r, _)| vec![world.not_sent(r)]).collect()
         } else {
+            // Each logout fetches its `before` answer first (a CSRF token), as each
+            // tab of a browser would; only the logouts are the answers under test.
             let sends = batch
                 .iter()
-                .map(|(r, e)| send(&client, e, r, None, previous.as_ref()));
+                .map(|(r, e)| send_after_before(&client, e, r, previous.as_ref()));
             futures::future::join_all(sends).await
         };
-        for exchange in exchanges {
-            world.keep(&exchange);
-            world.answers.push(exchange);
+        for mut exchanges in exchanges {
+            let Some(logout) = exchanges.pop() else {
+                continue;
+            };
+            for before in &exchanges {
+                target.secrets.learn_exchange(before, true);
+                world.keep(before);
+            }
+            world.keep(&logout);
+            world.answers.push(logout);
         }
     }
 }
@@ -303,6 +312,8 @@ async fn preflight(world: &mut LogoutWorld, which: String) {
             ),
         ],
         expect: Expect::Success,
+        before: None,
+        deferred: None,
     };
     template::add_defaults(&target, &mut request);
     world.send_under_test(request).await;

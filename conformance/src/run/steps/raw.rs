@@ -9,8 +9,10 @@ use cucumber::when;
 
 use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::raw;
+use crate::run::late_body;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::steps::session::{csrf_pairs, refresh_name};
+use crate::run::steps::setup::set_cookie_pairs;
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::could_not_run;
@@ -30,29 +32,53 @@ async fn raw_cookie(world: &mut LogoutWorld, notation: String) {
 /// session's companion cookies (CSRF, signature cookies) as a browser would send them,
 /// and keeps the exchange in the transcript.
 pub(crate) async fn send_raw_cookie(world: &mut LogoutWorld, mut cookie: Vec<u8>) -> Exchange {
-    for pair in csrf_pairs(world) {
+    let companions = csrf_pairs(world);
+    for pair in &companions {
         cookie.extend_from_slice(b"; ");
         cookie.extend_from_slice(pair.as_bytes());
     }
     let target = world.target();
+    // The ordinary logout's method, body and headers (`[logout]`, `[defaults]`), with
+    // only the Cookie header written by hand.
+    let mut logout = Request::logout(&target, Cookies::None);
+    let mut previous = world.session.as_ref().and_then(|s| s.login_body.clone());
+    if let Some(mut before) = logout.before.take() {
+        // Its `before` request (a CSRF token) first, with the session's companion
+        // cookies: the hand-written bytes cannot travel in a client library's header.
+        // What its answer sets the raw header does not already hold is appended.
+        before.cookies = match companions.is_empty() {
+            true => Cookies::None,
+            false => Cookies::Header(companions.join("; ")),
+        };
+        let exchange = world.send_setup(*before).await;
+        if let Ok(answer) = &exchange.response {
+            for (name, value) in set_cookie_pairs(answer) {
+                if !companions
+                    .iter()
+                    .any(|p| p.starts_with(&format!("{name}=")))
+                {
+                    cookie.extend_from_slice(format!("; {name}={value}").as_bytes());
+                }
+            }
+            previous = answer.json().or(previous);
+        }
+    }
     let url = target.endpoint.url(&target.profile.logout.path);
     let authority = match (url.host_str(), url.port()) {
         (Some(host), Some(port)) => format!("{host}:{port}"),
         (host, None) => host.unwrap_or_default().to_owned(),
         (None, Some(_)) => could_not_run("the target URL has no host"),
     };
-    // The ordinary logout's method, body and headers (`[logout]`, `[defaults]`), with
-    // only the Cookie header written by hand.
-    let logout = Request::logout(&target, Cookies::None);
-    let body = logout.body.bytes.clone();
+    let text_cookie = String::from_utf8_lossy(&cookie).into_owned();
+    let late = late_body::late_body(&logout, Some(&text_cookie), previous.as_ref());
+    let body = late.bytes.clone();
     let mut headers: Vec<(String, Vec<u8>)> = vec![("host".into(), authority.into_bytes())];
-    if let Some(ct) = &logout.body.content_type {
+    if let Some(ct) = &late.content_type {
         headers.push(("content-type".into(), ct.clone().into_bytes()));
     }
     headers.push(("content-length".into(), body.len().to_string().into_bytes()));
     headers.push(("cookie".into(), cookie.clone()));
-    let text_cookie = String::from_utf8_lossy(&cookie).into_owned();
-    for (name, value) in template::late(&logout.headers, Some(&text_cookie), None) {
+    for (name, value) in template::late(&logout.headers, Some(&text_cookie), previous.as_ref()) {
         headers.push((name, value.into_bytes()));
     }
     let mut head = format!("{} {} HTTP/1.1", logout.method, url.path()).into_bytes();

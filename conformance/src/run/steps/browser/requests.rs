@@ -30,6 +30,19 @@ pub(super) struct Requests {
 /// the page cannot send.
 pub(super) fn requests(target: &Target) -> Result<Requests, String> {
     let profile = &target.profile;
+    let befores = [
+        (
+            "register",
+            profile.register.before.is_some() && profile.register.enabled,
+        ),
+        ("login", profile.login.before.is_some()),
+        ("logout", profile.logout.before.is_some()),
+    ];
+    if let Some((table, _)) = befores.iter().find(|(_, has)| *has) {
+        return Err(format!(
+            "its page does not send the [{table}] before request (a token fetched first)"
+        ));
+    }
     let origin = template::origin(target);
     let user = if profile.register.enabled {
         profile.values.user(&target.next_id())
@@ -90,6 +103,12 @@ pub(super) fn liveness(target: &Target, status: u16, body: &str) -> Liveness {
 /// The kit's request as the page's `fetch`. A placeholder the page cannot fill (a
 /// previous answer's value, the probe's token) makes the visit impossible.
 fn fetch(target: &Target, label: &str, request: &Request) -> Result<FetchRequest, String> {
+    if request.deferred.is_some() {
+        return Err(format!(
+            "cannot {label} in the browser: its page cannot fill {{cookie:…}} or \
+             {{response:…}} in a body"
+        ));
+    }
     let mut headers = request.headers.clone();
     if let Some(content_type) = &request.body.content_type {
         headers.push(("Content-Type".into(), content_type.clone()));
