@@ -874,3 +874,100 @@ const AUTHJS_EXPRESS: &[(&str, Expect)] = &[
     // INFO: no Clear-Site-Data on the redirect.
     ("LO-33", Is(Info)),
 ];
+
+/// Flask-Security-Too 5.9 with its JSON API on Flask's signed-cookie session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flask_security_verdict_table() {
+    let Some(report) = judge("flask-security").await else {
+        return;
+    };
+    assert_table("flask-security", &report, FLASK_SECURITY);
+    // Path /logout, its JSON envelope for a body, the failing store's HTML 500 (body and
+    // content type), one cookie for two.
+    assert_declared(&report, 5);
+    assert_eq!(report.verdict, Verdict::NonConformant);
+}
+
+/// Flask-Security-Too against its declared contract: `POST /logout` answered 200
+/// `{"meta":{"code":200},"response":{}}` for any session, `session` (Flask's signed
+/// cookie) the one credential, `XSRF-TOKEN` its CSRF companion. The session is
+/// stateless: nothing of it is on the server, so logout can only rewrite the browser's
+/// cookie — a copy of the old one stays valid (the negative control for revocation).
+const FLASK_SECURITY: &[(&str, Expect)] = &[
+    // logout_user() empties the session; the JSON request gets 200 and the envelope.
+    ("LO-01", Is(Passed)),
+    // Flask deletes `session` when the emptied session is saved, and Flask-Security
+    // deletes XSRF-TOKEN (fs_cc = "clear"): `expires` at the epoch, Max-Age=0, Path=/.
+    ("LO-02", Is(Passed)),
+    ("LO-03", Is(Passed)),
+    // REAL: stateless. logout_user() only rewrites the browser's cookie; the copy the
+    // probe presents still names the user's fs_uniquifier and is accepted (200).
+    ("LO-04", Is(Failed)),
+    // REAL: an unknown, garbage or expired cookie opens an empty session; the view has
+    // no user to log out, modifies nothing, and Flask sends no Set-Cookie: the browser
+    // keeps `session` and XSRF-TOKEN. (The already-removed case is a live copy: it logs
+    // out again and clears both.)
+    ("LO-05", Is(Failed)),
+    // The second logout presents the same copied cookie, still valid: it logs out again.
+    ("LO-06", Is(Passed)),
+    // REAL: no Cookie header: the same anonymous 200 without Set-Cookie (LO-05's cause).
+    ("LO-07", Is(Failed)),
+    // The JSON objects of the fixed cases are parsed into the (optional) logout form and
+    // ignored.
+    ("LO-08", Is(Passed)),
+    // A failing database: loading the user raises before the view runs; Flask's own HTML
+    // 500, as declared; the cookie is untouched.
+    ("LO-09", Is(Passed)),
+    // REAL: every concurrent logout answers 200, but the token stays live (LO-04's cause).
+    ("LO-10", Is(Failed)),
+    // REAL: malformed Cookie headers are an empty session: 200 without Set-Cookie
+    // (LO-05's cause).
+    ("LO-11", Is(Failed)),
+    // One credential (role "session"): there is no access token to be stale.
+    ("LO-12", Is(NotRun)),
+    // REAL: a live session cookie presented survives any logout (LO-04's cause).
+    ("LO-13", Is(Failed)),
+    // No Set-Cookie of the logout answer gives `session` a live value: it is deleted.
+    ("LO-15", Is(Passed)),
+    // The other session's cookie is untouched (nothing is shared on the server).
+    ("LO-20", Is(Passed)),
+    // REAL: a JSON body that is not an object (an array, a string) is a 500:
+    // `_build_form_from_request` does `MultiDict(request.get_json())` (the class of
+    // flask-security-3.0#681); malformed JSON is Flask's 400. Neither logs out.
+    ("LO-21", Is(Warned)),
+    // REAL: an unknown or missing session gets no clearing cookies (LO-05's cause).
+    ("LO-22", Is(Warned)),
+    // REAL: SECURITY_CACHE_CONTROL (pallets-eco/flask-security#1180) is applied as
+    // `resp.cache_control[k] = True`, which Werkzeug 3.1 writes as
+    // `private=True, no-store=True`: a `no-store` with an argument, not `no-store`.
+    ("LO-23", Is(Warned)),
+    // The clearing headers repeat HttpOnly and SameSite=Lax (session) and SameSite=Strict
+    // (XSRF-TOKEN).
+    ("LO-24", Is(Passed)),
+    // SECURITY_LOGOUT_METHODS = ["POST"]: GET, PUT and DELETE are 405; OPTIONS does not
+    // log out.
+    ("LO-25", Is(Passed)),
+    // No CORS: the SPA note serves the app and the API from one origin; no [cors].
+    ("LO-26", Is(NotRun)),
+    // REAL: the session cookie is the access credential too and stays valid (LO-04's
+    // cause); the second row (an access token minted by a refresh) has none to mint.
+    ("LO-27", Is(Warned)),
+    // One instance.
+    ("LO-28", Is(NotRun)),
+    // XSRF-TOKEN, the companion cookie, is deleted with the session.
+    ("LO-29", Is(Passed)),
+    // In Chromium: the sign-up logs the user in, the visit drops that session cookie
+    // (as the kit's setup does; else the login is refused: 400 "The CSRF token is
+    // missing", with the header 400 "You can only access this endpoint when not logged
+    // in"), logs in, logs out: neither cookie is left and /api/me answers 401.
+    ("LO-40", InBrowser(Passed)),
+    // INFO: the 500 clears nothing.
+    ("LO-30", Is(Info)),
+    // INFO: no Content-Type and text/plain both log out (the copy stays valid) and get a
+    // 302 to SECURITY_POST_LOGOUT_VIEW: SECURITY_LOGOUT_CSRF is off by default, and
+    // SameSite=Lax keeps a cross-site form's session out.
+    ("LO-31", Is(Info)),
+    ("LO-32", Is(Info)),
+    // INFO: no Clear-Site-Data on the logout answer.
+    ("LO-33", Is(Info)),
+];

@@ -181,3 +181,40 @@ async fn the_kits_page_opens_on_an_origin_whose_server_never_sees_the_navigation
         "the kit's own page, on the origin"
     );
 }
+
+/// What the LO-40 visit does after a sign-up that logs in: the credential cookies go, the
+/// others (a CSRF cookie) stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forgetting_cookies_removes_those_named_and_keeps_the_others() {
+    let Some(path) = browser() else { return };
+    let chromium = launch(&path, Duration::from_secs(20))
+        .await
+        .expect("the browser starts");
+    // The kit's own page at a loopback origin: nothing needs to listen there.
+    let page = chromium
+        .open_blank_at("http://127.0.0.1:9/")
+        .await
+        .expect("its own page opens");
+    chromium
+        .eval(
+            &page,
+            "set cookies",
+            "document.cookie = 'session=1; path=/'; document.cookie = 'XSRF-TOKEN=2; path=/'; 0",
+        )
+        .await
+        .expect("the page sets cookies");
+    let names = |cookies: Vec<Cookie>| {
+        let mut names: Vec<String> = cookies.into_iter().map(|c| c.name).collect();
+        names.sort();
+        names
+    };
+    let held = chromium.cookies().await.expect("the store reads");
+    assert_eq!(names(held), ["XSRF-TOKEN", "session"]);
+    chromium
+        .forget_cookies(&page, &["session".to_owned(), "absent".to_owned()])
+        .await
+        .expect("deletes");
+    let held = chromium.cookies().await.expect("the store reads");
+    assert_eq!(names(held), ["XSRF-TOKEN"]);
+    chromium.close().await;
+}

@@ -1,18 +1,11 @@
 """The smallest Django project that serves django-allauth's headless API to a browser
 client (an SPA on the same site): session cookie and CSRF token, sign-up by e-mail and
 password, no e-mail verification. Everything not written here is allauth's and Django's
-default, as allauth's headless documentation sets it up.
+default, as allauth's headless documentation sets it up; the loopback deployment (SQLite,
+fast hashing, test hooks) is djangostack.settings, which the Django stacks share.
 """
-import os
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
-
-SECRET_KEY = "example-stack-only-this-is-not-a-secret"
-DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-ROOT_URLCONF = "stack.urls"
-USE_TZ = True
+from djangostack.settings import *  # noqa: F403
+from djangostack.settings import MIDDLEWARE, with_hooks
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -23,21 +16,9 @@ INSTALLED_APPS = [
     "allauth.headless",
 ]
 
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "allauth.account.middleware.AccountMiddleware",
-]
+MIDDLEWARE = with_hooks([*MIDDLEWARE, "allauth.account.middleware.AccountMiddleware"])
 
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
-
-# Test support (stack/hooks.py), only when start.sh asks for it.
-HOOKS = os.environ.get("STACK_CONFORMANCE_HOOKS") == "1"
-if HOOKS:
-    MIDDLEWARE.insert(1, "stack.hooks.store_fault_middleware")
 
 TEMPLATES = [
     {
@@ -47,18 +28,6 @@ TEMPLATES = [
     }
 ]
 
-# One SQLite file per run (start.sh removes it first); a write waits up to 20 s for
-# another instead of failing at once.
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("STACK_DB", str(HERE.parent / ".run" / "db.sqlite3")),
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-    }
-}
-
-# Fast hashing: the suite registers about 50 users; the default PBKDF2 costs ~0.3 s each.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # E-mail and password, no username, no verification: signing up logs the user in.

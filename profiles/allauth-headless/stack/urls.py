@@ -7,6 +7,6 @@ urlpatterns = [
 ]
 
 if settings.HOOKS:
-    from stack import hooks
+    from djangostack import hooks
 
-    urlpatterns += hooks.urlpatterns
+    urlpatterns += hooks.urlpatterns(hooks.expired_database_session)

@@ -2,18 +2,14 @@
 
 Everything not written here is the libraries' default: what a team gets when it follows
 dj-rest-auth's documentation for JWT in HttpOnly cookies with a refresh-token blacklist.
+The loopback deployment (SQLite, fast hashing, test hooks) is djangostack.settings, which
+the Django stacks share.
 """
-import os
 from datetime import timedelta
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent.parent
+from djangostack.settings import *  # noqa: F403
+from djangostack.settings import MIDDLEWARE, with_hooks
 
-SECRET_KEY = "example-stack-only-this-is-not-a-secret"
-DEBUG = False
-ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-ROOT_URLCONF = "stack.urls"
-USE_TZ = True
 SITE_ID = 1
 
 INSTALLED_APPS = [
@@ -33,37 +29,17 @@ INSTALLED_APPS = [
     "corsheaders",
 ]
 
-MIDDLEWARE = [
-    "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "allauth.account.middleware.AccountMiddleware",
-]
-
-# Test support (stack/hooks.py), only when start.sh asks for it.
-HOOKS = os.environ.get("STACK_CONFORMANCE_HOOKS") == "1"
-if HOOKS:
-    MIDDLEWARE.insert(1, "stack.hooks.store_fault_middleware")
+MIDDLEWARE = with_hooks(
+    [
+        "corsheaders.middleware.CorsMiddleware",
+        *MIDDLEWARE,
+        "allauth.account.middleware.AccountMiddleware",
+    ]
+)
 
 # A browser app on another origin sends its cookies (django-cors-headers).
 CORS_ALLOWED_ORIGINS = ["http://localhost:5173"]
 CORS_ALLOW_CREDENTIALS = True
-
-# One SQLite file per run (start.sh removes it first); a write waits up to 20 s for
-# another instead of failing at once.
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("STACK_DB", str(HERE / ".run" / "db.sqlite3")),
-        "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-    }
-}
-
-# Fast hashing: the suite registers about 50 users; the default PBKDF2 costs ~0.3 s each.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -8,10 +8,8 @@ urlpatterns = [
 ]
 
 if settings.HOOKS:
-    from stack import hooks
+    from djangostack import hooks
 
-    urlpatterns += [
-        path("__conformance/store/fail", hooks.store_fail),
-        path("__conformance/store/recover", hooks.store_recover),
-        path("__conformance/expired-session", hooks.expired_session),
-    ]
+    from stack.hooks import expired_session
+
+    urlpatterns += hooks.urlpatterns(expired_session)

@@ -1,11 +1,12 @@
-"""Test-support endpoints, served only with STACK_CONFORMANCE_HOOKS=1 (start.sh sets it):
-the capabilities the reference server's conformance hooks offer, so that the suite can
-judge LO-09, LO-30 and LO-05's expired case here too. Nothing of Django changes.
+"""Test-support endpoints of the Django example stacks, served only with
+STACK_CONFORMANCE_HOOKS=1 (start.sh sets it): the capabilities the reference server's
+conformance hooks offer, so that the suite can judge LO-09, LO-30 and LO-05's expired
+case there too. Nothing of Django or the stacks' libraries changes.
 
 - POST /__conformance/store/fail, /recover: every database query fails (as when the
   database is down) until recovered. A flag file, since gunicorn's workers are processes.
-- POST /__conformance/expired-session: a throwaway user's database session whose
-  expire_date has passed, as login would have stored it a fortnight ago.
+- POST /__conformance/expired-session: a session that has expired, minted by the view the
+  stack passes to `urlpatterns` — for database sessions `expired_database_session`.
 """
 import uuid
 from datetime import timedelta
@@ -55,11 +56,18 @@ def store_recover(_request):
     return JsonResponse({"storeFailing": False})
 
 
+def throwaway_user():
+    """A new user who never logs in, named by a fresh e-mail address."""
+    name = f"expired-{uuid.uuid4().hex}@example.com"
+    return get_user_model().objects.create_user(username=name, email=name)
+
+
 @csrf_exempt
 @require_POST
-def expired_session(_request):
-    name = f"expired-{uuid.uuid4().hex}@example.com"
-    user = get_user_model().objects.create_user(username=name, email=name)
+def expired_database_session(_request):
+    """A throwaway user's database session whose expire_date has passed, as login (with
+    the first authentication backend) would have stored it a fortnight ago."""
+    user = throwaway_user()
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
@@ -71,8 +79,10 @@ def expired_session(_request):
     return JsonResponse({"sessionid": session.session_key})
 
 
-urlpatterns = [
-    path("__conformance/store/fail", store_fail),
-    path("__conformance/store/recover", store_recover),
-    path("__conformance/expired-session", expired_session),
-]
+def urlpatterns(expired_session) -> list:
+    """The hooks' routes, with the stack's own view for an expired session."""
+    return [
+        path("__conformance/store/fail", store_fail),
+        path("__conformance/store/recover", store_recover),
+        path("__conformance/expired-session", expired_session),
+    ]
