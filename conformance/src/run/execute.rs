@@ -89,12 +89,15 @@ pub(super) async fn execute(
             })
         })
         .with_cli(cli::Opts::<_, _, _, cli::Empty>::default())
-        .filter_run(suite.features.clone(), move |feature, _, scenario| {
-            selected.contains(&ScenarioKey {
-                file: display_path(feature),
-                line: scenario.position.line,
-            })
-        })
+        .filter_run(
+            longest_first(&suite.features),
+            move |feature, _, scenario| {
+                selected.contains(&ScenarioKey {
+                    file: display_path(feature),
+                    line: scenario.position.line,
+                })
+            },
+        )
         .await;
 
     target
@@ -144,6 +147,29 @@ pub(super) async fn execute(
         }
     }
     Ok(results)
+}
+
+/// The features in the order cucumber starts their scenarios: those holding a scenario
+/// that runs long — a browser's start (LO-40), generated cases, LO-32's latency sample —
+/// first, so that they start at once and the short ones fill the other slots beside them,
+/// rather than the long ones starting last and the run waiting for them alone. The
+/// progress lines follow this order; the reports keep the suite's.
+fn longest_first(features: &[gherkin::Feature]) -> Vec<gherkin::Feature> {
+    const LONG: [&str; 3] = ["needs-browser", "generated", "lo-32"];
+    let runs_long = |feature: &gherkin::Feature| {
+        let mut scenarios = feature
+            .scenarios
+            .iter()
+            .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
+        scenarios.any(|scenario| {
+            scenario
+                .tags
+                .iter()
+                .any(|tag| LONG.iter().any(|long| tag.eq_ignore_ascii_case(long)))
+        })
+    };
+    let (long, short): (Vec<_>, Vec<_>) = features.iter().cloned().partition(runs_long);
+    long.into_iter().chain(short).collect()
 }
 
 /// What a scenario's world leaves for the report when it ends.
