@@ -199,4 +199,23 @@ mod tests {
         assert!(masked.contains("«masked, 32 chars»"), "{masked}");
         assert_eq!(masker.mask("Login successful"), "Login successful");
     }
+
+    #[test]
+    fn a_secret_learned_after_a_masker_was_built_is_masked_by_the_next_one() {
+        let secrets = Secrets::default();
+        secrets.learn("first-secret-value");
+        let before = secrets.masker();
+        assert!(
+            Arc::ptr_eq(&before, &secrets.masker()),
+            "built again for nothing"
+        );
+        secrets.learn("second-secret-value");
+        let after = secrets.masker();
+        assert_eq!(after.mask("second-secret-value"), "«masked, 19 chars»");
+        assert_eq!(after.mask("first-secret-value"), "«masked, 18 chars»");
+        assert_eq!(
+            Masker::nothing().mask("first-secret-value"),
+            "first-secret-value"
+        );
+    }
 }

@@ -214,3 +214,28 @@ impl parser::Parser<Vec<gherkin::Feature>> for Preparsed {
         stream::iter(features.into_iter().map(Ok).collect::<Vec<_>>())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_features_start_first_and_the_others_keep_their_order() {
+        let suite = Suite::embedded().expect("the embedded features");
+        let names = |features: &[gherkin::Feature]| -> Vec<String> {
+            features.iter().map(display_path).collect()
+        };
+        let ordered = names(&longest_first(&suite.features));
+        let long = [
+            "features/informational.feature",
+            "features/browser.feature",
+            "features/generated.feature",
+        ];
+        assert_eq!(ordered[..3], long, "{ordered:?}");
+        let rest: Vec<String> = names(&suite.features)
+            .into_iter()
+            .filter(|name| !long.contains(&name.as_str()))
+            .collect();
+        assert_eq!(ordered[3..], rest[..]);
+    }
+}
