@@ -31,8 +31,9 @@ Feature: Generated inputs
     Given a user with a live session
     Then every generated JSON body gets the same answer as the body {}
 
-  # Malformed JSON and arbitrary bytes (up to 4 KiB) sent as JSON must get the answer
-  # {} gets; under another content type or none the answer is open (LO-31), a 5xx not.
+  # Malformed JSON and arbitrary bytes (1 byte to 4 KiB: no body at all is LO-08's case)
+  # sent as JSON must get the answer {} gets; under another content type or none the
+  # answer is open (LO-31), a 5xx not.
   @LO-21 @should @generated
   Scenario: Generated bodies that are not JSON are ignored
     Given a user with a live session

@@ -159,12 +159,14 @@ struct Cli {
     /// runs a third of N, since each case may log in again): random Cookie headers,
     /// unknown tokens and bodies up to 128 KiB, each judged by its clause's oracle, a
     /// failure shrunk to a minimal case. 0 turns generation off; at most 10000.
-    /// Bounds: each generated scenario sends one request at a time (a case is one logout,
-    /// plus for LO-13 a liveness probe per presented token and a login per revoked
-    /// session), so generation never has more than --concurrency requests in flight and
-    /// adds about 4 × N + N ÷ 3 × 4 requests to a run; shrinking a failure replays at most
-    /// 2048 cases and stops after 10 s per scenario. Each request has the --timeout, and a
-    /// scenario stops sending after 2 unanswered ones, as every scenario does.
+    /// Bounds: each generated scenario sends one request at a time (a case is one logout;
+    /// for LO-08 and LO-21 one case in eight logs in first; for LO-13 a case adds a
+    /// liveness probe per presented token and a login per revoked session), so generation
+    /// never has more than --concurrency requests in flight and adds about
+    /// 4 × N + N ÷ 4 + N ÷ 3 × 4 requests to a run (about 270 with the default N);
+    /// shrinking a failure replays at most 2048 cases and starts no replay after 10 s per
+    /// scenario. Each request has the --timeout, and a scenario stops sending after 2
+    /// unanswered ones, as every scenario does.
     #[arg(long, value_name = "N", default_value_t = logout_conformance::generate::seed::DEFAULT_CASES)]
     generate: u32,
 

@@ -8,7 +8,7 @@
 //! replaces each one in every output.
 
 use std::collections::BTreeSet;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
@@ -21,7 +21,16 @@ const MIN_SECRET_LEN: usize = 8;
 /// The secrets of one run.
 #[derive(Debug, Default)]
 pub struct Secrets {
-    values: Mutex<BTreeSet<String>>,
+    known: Mutex<Known>,
+}
+
+/// The values learned, and the masker of exactly those values once one was asked for:
+/// building an automaton over a run's hundreds of tokens costs far more than a
+/// comparison, and most comparisons learn nothing new.
+#[derive(Debug, Default)]
+struct Known {
+    values: BTreeSet<String>,
+    masker: Option<Arc<Masker>>,
 }
 
 impl Secrets {
@@ -29,12 +38,15 @@ impl Secrets {
     pub fn learn(&self, value: &str) {
         let value = value.trim().trim_matches('"');
         if value.len() >= MIN_SECRET_LEN {
-            self.lock().insert(value.to_owned());
+            let mut known = self.lock();
+            if known.values.insert(value.to_owned()) {
+                known.masker = None;
+            }
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<String>> {
-        self.values.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
+        self.known.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Learns what an exchange reveals: `Authorization` values it sent, the values of
@@ -97,14 +109,21 @@ impl Secrets {
         }
     }
 
-    /// A masker for everything learned so far.
-    pub fn masker(&self) -> Masker {
-        let values: Vec<String> = self.lock().iter().cloned().collect();
+    /// A masker for everything learned so far (built again only after something new
+    /// was learned).
+    pub fn masker(&self) -> Arc<Masker> {
+        let mut known = self.lock();
+        if let Some(masker) = &known.masker {
+            return masker.clone();
+        }
+        let values: Vec<String> = known.values.iter().cloned().collect();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&values)
             .ok();
-        Masker { values, automaton }
+        let masker = Arc::new(Masker { values, automaton });
+        known.masker = Some(masker.clone());
+        masker
     }
 }
 
@@ -116,6 +135,15 @@ pub struct Masker {
 }
 
 impl Masker {
+    /// A masker that masks nothing: for texts known to be equal, whose masked forms
+    /// are equal whatever the secrets.
+    pub fn nothing() -> Self {
+        Self {
+            values: Vec::new(),
+            automaton: None,
+        }
+    }
+
     /// `text` with every secret replaced by `«masked, N chars»`.
     pub fn mask(&self, text: &str) -> String {
         let Some(automaton) = &self.automaton else {
@@ -170,5 +198,24 @@ mod tests {
         assert!(masked.contains("x=short"), "{masked}");
         assert!(masked.contains("«masked, 32 chars»"), "{masked}");
         assert_eq!(masker.mask("Login successful"), "Login successful");
+    }
+
+    #[test]
+    fn a_secret_learned_after_a_masker_was_built_is_masked_by_the_next_one() {
+        let secrets = Secrets::default();
+        secrets.learn("first-secret-value");
+        let before = secrets.masker();
+        assert!(
+            Arc::ptr_eq(&before, &secrets.masker()),
+            "built again for nothing"
+        );
+        secrets.learn("second-secret-value");
+        let after = secrets.masker();
+        assert_eq!(after.mask("second-secret-value"), "«masked, 19 chars»");
+        assert_eq!(after.mask("first-secret-value"), "«masked, 18 chars»");
+        assert_eq!(
+            Masker::nothing().mask("first-secret-value"),
+            "first-secret-value"
+        );
     }
 }

@@ -89,12 +89,15 @@ pub(super) async fn execute(
             })
         })
         .with_cli(cli::Opts::<_, _, _, cli::Empty>::default())
-        .filter_run(suite.features.clone(), move |feature, _, scenario| {
-            selected.contains(&ScenarioKey {
-                file: display_path(feature),
-                line: scenario.position.line,
-            })
-        })
+        .filter_run(
+            longest_first(&suite.features),
+            move |feature, _, scenario| {
+                selected.contains(&ScenarioKey {
+                    file: display_path(feature),
+                    line: scenario.position.line,
+                })
+            },
+        )
         .await;
 
     target
@@ -146,6 +149,29 @@ pub(super) async fn execute(
     Ok(results)
 }
 
+/// The features in the order cucumber starts their scenarios: those holding a scenario
+/// that runs long — a browser's start (LO-40), generated cases, LO-32's latency sample —
+/// first, so that they start at once and the short ones fill the other slots beside them,
+/// rather than the long ones starting last and the run waiting for them alone. The
+/// progress lines follow this order; the reports keep the suite's.
+fn longest_first(features: &[gherkin::Feature]) -> Vec<gherkin::Feature> {
+    const LONG: [&str; 3] = ["needs-browser", "generated", "lo-32"];
+    let runs_long = |feature: &gherkin::Feature| {
+        let mut scenarios = feature
+            .scenarios
+            .iter()
+            .chain(feature.rules.iter().flat_map(|r| r.scenarios.iter()));
+        scenarios.any(|scenario| {
+            scenario
+                .tags
+                .iter()
+                .any(|tag| LONG.iter().any(|long| tag.eq_ignore_ascii_case(long)))
+        })
+    };
+    let (long, short): (Vec<_>, Vec<_>) = features.iter().cloned().partition(runs_long);
+    long.into_iter().chain(short).collect()
+}
+
 /// What a scenario's world leaves for the report when it ends.
 #[derive(Debug, Default)]
 struct Leftovers {
@@ -186,5 +212,30 @@ impl parser::Parser<Vec<gherkin::Feature>> for Preparsed {
 
     fn parse(self, features: Vec<gherkin::Feature>, _: cli::Empty) -> Self::Output {
         stream::iter(features.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_features_start_first_and_the_others_keep_their_order() {
+        let suite = Suite::embedded().expect("the embedded features");
+        let names = |features: &[gherkin::Feature]| -> Vec<String> {
+            features.iter().map(display_path).collect()
+        };
+        let ordered = names(&longest_first(&suite.features));
+        let long = [
+            "features/informational.feature",
+            "features/browser.feature",
+            "features/generated.feature",
+        ];
+        assert_eq!(ordered[..3], long, "{ordered:?}");
+        let rest: Vec<String> = names(&suite.features)
+            .into_iter()
+            .filter(|name| !long.contains(&name.as_str()))
+            .collect();
+        assert_eq!(ordered[3..], rest[..]);
     }
 }
