@@ -1,6 +1,7 @@
 //! Step definitions, one file per domain concept. Every step text used in `features/`
 //! must match exactly one definition here: an undefined step fails the scenario.
 
+pub(crate) mod answer;
 mod browser;
 mod companions;
 mod compare;
