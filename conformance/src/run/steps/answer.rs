@@ -6,6 +6,7 @@ use crate::http::exchange::{ResponseRecord, mask_body};
 use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{AnswerSpec, BodySpec, Logout};
 use crate::run::request::Expect;
+use crate::text::shorten;
 use crate::verdict::check::Problem;
 
 /// The clause whose check "the answer is the documented success" is.
@@ -108,14 +109,4 @@ pub(crate) fn shown(name: &str, values: &[String]) -> String {
             .collect::<Vec<_>>()
             .join(", "),
     }
-}
-
-/// At most `max` characters, with an ellipsis when cut.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
