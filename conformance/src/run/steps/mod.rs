@@ -13,11 +13,12 @@ mod logout;
 mod minted;
 mod options;
 pub(crate) mod probe;
+mod race;
 mod raw;
 mod report;
 pub(crate) mod response;
 pub(crate) mod session;
-mod session_cookies;
+pub(crate) mod session_cookies;
 pub(crate) mod setup;
 mod store;
 
