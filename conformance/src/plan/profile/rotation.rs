@@ -80,11 +80,7 @@ impl RotatingRefresh {
             method: self.method.to_ascii_uppercase(),
             path: self.path.clone(),
             headers: self.headers.clone(),
-            body: match (&self.json, &self.form) {
-                (_, Some(form)) => BodyTemplate::Form(form.clone()),
-                (Some(json), None) => BodyTemplate::Json(json.clone()),
-                (None, None) => BodyTemplate::None,
-            },
+            body: BodyTemplate::of(&self.json, &self.form, BodyTemplate::None),
         }
     }
 

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use cucumber::{given, then, when};
 
-use crate::http::cookies::cookie_value;
+use crate::http::cookies::set_cookie_value;
 use crate::http::exchange::Exchange;
 use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{NewToken, Role};
@@ -91,13 +91,7 @@ fn new_refresh(world: &LogoutWorld, exchange: &Exchange, presented: &str) -> Opt
 /// The value a `Set-Cookie` of the answer gives to cookie `name`.
 fn set_cookie(exchange: &Exchange, name: &str) -> Option<String> {
     let answer = exchange.response.as_ref().ok()?;
-    let headers: Vec<&[u8]> = answer
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.as_slice())
-        .collect();
-    cookie_value(&headers, name).ok().flatten()
+    set_cookie_value(answer, name).ok().flatten()
 }
 
 /// The session as it is after a refresh set `value` for the cookie of `role`: kept among
