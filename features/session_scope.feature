@@ -31,3 +31,9 @@ Feature: What a logout revokes
     When the client logs out with its session cookies
     Then the logout succeeded, or the clause is blocked
     And the probe rejects the access token the refresh minted
+
+  @LO-27 @should @needs-access-probe @needs-refresh-probe
+  Scenario: An access token minted by a refresh during the logout is no longer accepted
+    Given a user with a live session
+    When a refresh races the logout of each of 8 fresh sessions
+    Then the probe rejects every access token the racing refreshes minted

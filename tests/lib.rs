@@ -45,6 +45,7 @@ pub use harness::{Case, assert_case, outcome};
 ///         blocks: [],          // optional: clauses it keeps from being judged
 ///         build: || rewrite_logout(|r| ...),
 ///         second: || …,        // optional: its second instance's own routes (LO-28)
+///         profile: || …,       // optional: the profile it is judged with (LO-14)
 ///     }
 /// }
 /// ```
@@ -57,7 +58,8 @@ macro_rules! catalogue {
             declares: [$($id:expr),* $(,)?],
             $(blocks: [$($blocked:expr),* $(,)?],)?
             build: $build:expr
-            $(, second: $second:expr)? $(,)?
+            $(, second: $second:expr)?
+            $(, profile: $profile:expr)? $(,)?
         }
     )*) => {
         /// Every case of this catalogue, in order.
@@ -74,6 +76,12 @@ macro_rules! catalogue {
                         let mut second: Option<fn() -> $crate::routes::Routes> = None;
                         $(second = Some($second);)?
                         second
+                    },
+                    profile: {
+                        #[allow(unused_mut)]
+                        let mut profile: Option<fn() -> logout_conformance::Profile> = None;
+                        $(profile = Some($profile);)?
+                        profile
                     },
                 }
             ),*]

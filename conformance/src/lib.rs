@@ -32,6 +32,7 @@ pub mod plan;
 pub mod report;
 pub mod run;
 pub mod style;
+mod text;
 pub mod under_test;
 pub mod verdict;
 

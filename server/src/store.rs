@@ -88,7 +88,8 @@ pub trait TokenStore: Send + Sync + 'static {
         now: SystemTime,
     ) -> Result<Option<SessionRecord>, StoreError>;
 
-    /// Removes a refresh token; `Ok(true)` if it was there (live or expired).
+    /// Removes a refresh token, and every token it was rotated into
+    /// ([`TokenStore::rotate_refresh`]); `Ok(true)` if one was there (live or expired).
     async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError>;
 
     /// Stores a new access token.
@@ -142,6 +143,24 @@ pub trait TokenStore: Send + Sync + 'static {
     ) -> Result<(), StoreError> {
         self.insert_refresh(refresh, session).await?;
         self.insert_access(access, record).await
+    }
+
+    /// Replaces the live refresh token `old` by `new`, of the same session (a rotating
+    /// refresh), in one atomic step with respect to [`TokenStore::remove_refresh`]:
+    /// `None`, changing nothing, when `old` is not live at `now`. The store remembers
+    /// that `old` was rotated into `new`, so that removing `old` afterwards (a logout
+    /// that presented the token it had while a refresh rotated it) removes `new` too:
+    /// the session ends, not one value of it (LO-14). A backend that cannot do both
+    /// atomically does not rotate: by default this is an error.
+    async fn rotate_refresh(
+        &self,
+        _old: &TokenHash,
+        _new: TokenHash,
+        _now: SystemTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        Err(StoreError::Backend(
+            "this token store does not rotate refresh tokens".into(),
+        ))
     }
 
     /// Removes every refresh token in `refresh` and every access token in `access`: what

@@ -51,6 +51,7 @@ fn is(method: &Method, path: &str, wanted: (&Method, &str)) -> bool {
 const LOGIN: (&Method, &str) = (&Method::POST, "/auth/login");
 const VALIDATE: (&Method, &str) = (&Method::GET, "/auth/validate-session");
 const LOGOUT_ROUTE: (&Method, &str) = (&Method::POST, LOGOUT);
+const REFRESH: (&Method, &str) = (&Method::POST, "/auth/refresh");
 
 // ---- CSRF double-submit ------------------------------------------------------------
 
@@ -58,8 +59,9 @@ const LOGOUT_ROUTE: (&Method, &str) = (&Method::POST, LOGOUT);
 pub const CSRF_COOKIE: &str = "csrf_token";
 
 /// JWT cookies with CSRF double-submit: login sets a readable `csrf_token` cookie, and
-/// the logout and the session endpoint refuse (401, "missing CSRF header") a request
-/// carrying a session cookie whose `X-CSRF-Token` header does not repeat it.
+/// the logout, the session endpoint and the rotating refresh refuse (401, "missing CSRF
+/// header") a request carrying a session cookie whose `X-CSRF-Token` header does not
+/// repeat it.
 #[derive(Debug, Clone, Copy)]
 pub struct Csrf;
 
@@ -73,7 +75,9 @@ impl Shim for Csrf {
         let credentials = ["accessToken", "refreshToken"]
             .iter()
             .any(|name| cookie(&headers, name).is_some());
-        let guarded = is(method, path, LOGOUT_ROUTE) || is(method, path, VALIDATE);
+        let guarded = [LOGOUT_ROUTE, VALIDATE, REFRESH]
+            .into_iter()
+            .any(|route| is(method, path, route));
         // A request with no session cookie has nothing to protect.
         if !guarded || !credentials {
             return Ok(headers);
@@ -113,8 +117,9 @@ pub fn csrf() -> Routes {
     shim::routes(reference_state(), Csrf)
 }
 
-/// The CSRF stack's profile: the logout and both probes copy the readable cookie into
-/// the header, and a refusal for a missing header is no dead token.
+/// The CSRF stack's profile: the logout, both probes and the rotating refresh (LO-14)
+/// copy the readable cookie into the header, and a refusal for a missing header is no
+/// dead token.
 pub fn csrf_profile() -> String {
     format!(
         r#"
@@ -141,6 +146,10 @@ path = "/auth/validate-session"
 headers = {{ X-CSRF-Token = "{{cookie:{CSRF_COOKIE}}}" }}
 live = {{ status = [200] }}
 dead = {{ status = [401], unless = {{ body_contains = "CSRF" }} }}
+
+[rotating_refresh]
+path = "/auth/refresh"
+headers = {{ X-CSRF-Token = "{{cookie:{CSRF_COOKIE}}}" }}
 {CAPABILITIES}"#
     )
 }

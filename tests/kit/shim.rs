@@ -85,6 +85,7 @@ async fn dispatch(
         (Method::POST, "/auth/login") => auth::login(state, headers, body).await,
         (Method::GET, "/auth/validate-session") => session::validate_session(state, headers).await,
         (Method::POST, "/auth/logout") => logout::logout(state, headers, body).await,
+        (Method::POST, "/auth/refresh") => session::refresh(state, headers).await,
         (Method::POST, "/__conformance/store/fail") => hooks::store_fail(state, body).await,
         (Method::POST, "/__conformance/store/recover") => hooks::store_recover(state, body).await,
         (Method::POST, "/__conformance/expired-session") => {

@@ -50,14 +50,16 @@ fn table(report: &RunReport) -> String {
 }
 
 /// The clauses not run although the machine offers what they need (a second instance
-/// and Chromium are the machine's, not the profile's) and the session can have the
-/// defect (LO-12 needs an access token beside the refresh token).
+/// and Chromium are the machine's, not the profile's) and the clause applies to the
+/// target (LO-12 needs an access token beside the refresh token, LO-14 a declared
+/// rotating refresh).
 fn not_run_for_the_profile(report: &RunReport, profile: &Profile) -> Vec<String> {
     report
         .clauses
         .iter()
         .filter(|c| c.status == ClauseStatus::NotRun)
         .filter(|c| profile.inapplicable(c.id).is_none())
+        .filter(|c| c.applies)
         .filter(|c| {
             Catalogue::get()
                 .clause_named(&c.id.to_string())

@@ -79,6 +79,21 @@ impl SetCookie {
     }
 }
 
+/// The value an answer's `Set-Cookie` headers give to cookie `name` (see
+/// [`cookie_value`]).
+pub fn set_cookie_value(
+    answer: &crate::http::exchange::ResponseRecord,
+    name: &str,
+) -> Result<Option<String>, String> {
+    let headers: Vec<&[u8]> = answer
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+        .map(|(_, v)| v.as_slice())
+        .collect();
+    cookie_value(&headers, name)
+}
+
 /// The first non-empty value that `Set-Cookie` headers (as bytes) give cookie `name`,
 /// exactly as sent but for the surrounding whitespace a browser trims too.
 ///

@@ -59,19 +59,22 @@ pub enum Capability {
     CorsOrigin,
     /// A second instance of the target shares its token store.
     SecondInstance,
+    /// A refresh that rotates the session (issues a new refresh token), declared.
+    RotatingRefresh,
     /// A Chromium on the machine running the suite (not the target's to offer): on
     /// `PATH` or given with `--browser`.
     Browser,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 7] = [
+    pub const ALL: [Capability; 8] = [
         Capability::RefreshProbe,
         Capability::AccessProbe,
         Capability::StoreFault,
         Capability::ExpiredSession,
         Capability::CorsOrigin,
         Capability::SecondInstance,
+        Capability::RotatingRefresh,
         Capability::Browser,
     ];
 
@@ -84,6 +87,7 @@ impl Capability {
             Capability::ExpiredSession => "expired-session",
             Capability::CorsOrigin => "cors-origin",
             Capability::SecondInstance => "second-instance",
+            Capability::RotatingRefresh => "rotating-refresh",
             Capability::Browser => "browser",
         }
     }
@@ -107,6 +111,10 @@ impl Capability {
             Capability::ExpiredSession => "an [expired_session] table",
             Capability::CorsOrigin => "a [cors] table with `origin`",
             Capability::SecondInstance => "--also URL, or `also = \"URL\"` in the profile",
+            Capability::RotatingRefresh => {
+                "a [rotating_refresh] table (the refresh that issues a new refresh token) and \
+                 a [probes.refresh] table"
+            }
             Capability::Browser => "chromium on PATH, or --browser PATH",
         }
     }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::plan::catalogue::Grade;
-use crate::report::shorten;
+use crate::text::shorten;
 use crate::verdict::clause::ClauseStatus;
 use crate::verdict::outcome::RunReport;
 

@@ -15,13 +15,3 @@ pub mod markdown;
 pub mod matrix;
 pub mod saved;
 pub mod totals;
-
-/// At most `max` characters, with an ellipsis when cut: a table row or a summary line.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}

@@ -55,6 +55,14 @@ fn why_not_run(
         if c == Capability::Browser {
             return no_browser(browser);
         }
+        if c == Capability::RotatingRefresh {
+            return Some(
+                "does not apply: the profile declares no rotating refresh, and a target whose \
+                 refresh never issues a new refresh token has no such race (declare \
+                 [rotating_refresh] if yours does)"
+                    .into(),
+            );
+        }
         return Some(format!(
             "applies only to a target that offers the {} capability (declare {})",
             c.name(),

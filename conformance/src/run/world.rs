@@ -48,6 +48,14 @@ pub struct Session {
     pub login_set_cookies: Vec<String>,
 }
 
+/// One round of a refresh racing the logout of a fresh session (LO-14, LO-27): the
+/// token the refresh presented, and the token it minted, if its answer carried one.
+#[derive(Debug, Clone)]
+pub struct RaceRound {
+    pub presented: String,
+    pub minted: Option<String>,
+}
+
 /// The cucumber World of the logout suite.
 #[derive(cucumber::World)]
 #[world(init = Self::blank)]
@@ -74,6 +82,10 @@ pub struct LogoutWorld {
     pub expired_token: Option<String>,
     /// An access token a refresh minted for the session before the logout (LO-27).
     pub minted_access: Option<String>,
+    /// The rounds of a refresh racing the logout (LO-14, LO-27).
+    pub raced: Vec<RaceRound>,
+    /// Whether the probe was seen to accept a refresh token a rotation minted (LO-14).
+    pub rotation_proven: bool,
     /// What INFO scenarios found, for the report.
     pub observations: Vec<String>,
     /// The answer the last request under test must get.
@@ -112,6 +124,8 @@ impl LogoutWorld {
             transcript: Vec::new(),
             expired_token: None,
             minted_access: None,
+            raced: Vec::new(),
+            rotation_proven: false,
             observations: Vec::new(),
             expect: Expect::Success,
             judged: Judged::default(),

@@ -9,7 +9,7 @@
 
 use logout_server::{AppState, Config, RunningServer};
 
-use crate::plan::profile::Profile;
+use crate::plan::profile::{Profile, RotatingRefresh};
 
 /// The reference server's two instances, running, and the profile that describes them
 /// (its `also` names the second).
@@ -30,6 +30,8 @@ impl Embedded {
         let second = logout_server::spawn_routes(addr, logout_server::routes(state)).await?;
         let mut profile = Profile::reference();
         profile.also = Some(second.url());
+        // `Config::for_conformance` turns the rotating refresh on: LO-14 is judged too.
+        profile.rotating_refresh = Some(RotatingRefresh::reference());
         Ok(Self {
             server,
             second,

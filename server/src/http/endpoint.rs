@@ -7,7 +7,7 @@
 
 use warp::http::Method;
 
-/// One of the four endpoints of the API (the conformance hooks are routed apart).
+/// One of the endpoints of the API (the conformance hooks are routed apart).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Endpoint {
     /// `POST /auth/register`.
@@ -18,6 +18,8 @@ pub enum Endpoint {
     ValidateSession,
     /// `POST /auth/logout`.
     Logout,
+    /// `POST /auth/refresh`: the opt-in rotating refresh (404 unless it is on).
+    Refresh,
 }
 
 impl Endpoint {
@@ -30,6 +32,7 @@ impl Endpoint {
             "auth/validate-session" => Some(Self::ValidateSession),
             "auth/login" => Some(Self::Login),
             "auth/register" => Some(Self::Register),
+            "auth/refresh" => Some(Self::Refresh),
             _ => None,
         }
     }
@@ -38,7 +41,7 @@ impl Endpoint {
     pub fn method(self) -> (Method, &'static str) {
         match self {
             Self::ValidateSession => (Method::GET, "GET"),
-            Self::Register | Self::Login | Self::Logout => (Method::POST, "POST"),
+            Self::Register | Self::Login | Self::Logout | Self::Refresh => (Method::POST, "POST"),
         }
     }
 }

@@ -132,6 +132,7 @@ impl Api {
                         Endpoint::Register => {
                             auth::register(state, headers, body::boxed(body)).await
                         }
+                        Endpoint::Refresh => session::refresh(state, headers).await,
                     }
                 }
                 (_, allow) => ApiError::MethodNotAllowed { allow: Some(allow) }.into_response(),

@@ -69,6 +69,56 @@ pub async fn mint_access(
     Ok(access)
 }
 
+/// What a rotating refresh issued: the session's new refresh token and a first access
+/// token minted from it.
+#[derive(Debug)]
+pub struct Rotated {
+    /// The new refresh token; the one presented is dead from now on.
+    pub refresh: Token,
+    /// An access token of the session, under its new refresh token.
+    pub access: Token,
+    /// When the session ends (rotation does not extend it).
+    pub expires_at: SystemTime,
+}
+
+/// Rotates the session of the first presented refresh token that is live: a new refresh
+/// token replaces it in one store step ([`TokenStore::rotate_refresh`]), and an access
+/// token is minted under the new one. `None` when no presented token is live. A logout
+/// racing it either comes first (nothing rotates) or follows the rotation to the new
+/// token; an access token minted after that logout names a dead session and is refused.
+pub async fn rotate(
+    store: &dyn TokenStore,
+    presented: &PresentedTokens,
+    now: SystemTime,
+    access_expires_at: SystemTime,
+) -> Result<Option<(String, Rotated)>, InternalError> {
+    for value in &presented.refresh {
+        let old = token::hash_bytes(value);
+        let Some(session) = store.refresh_session(&old, now).await? else {
+            continue;
+        };
+        let refresh = new_token(store, &session.user_email)?;
+        let Some(session) = store.rotate_refresh(&old, refresh.hash(), now).await? else {
+            // Revoked (or rotated by another refresh) since it was read.
+            return Ok(None);
+        };
+        let access = mint_access(
+            store,
+            refresh.hash(),
+            &session.user_email,
+            access_expires_at,
+        )
+        .await?;
+        let rotated = Rotated {
+            refresh,
+            access,
+            expires_at: session.expires_at,
+        };
+        return Ok(Some((session.user_email, rotated)));
+    }
+    Ok(None)
+}
+
 /// A new token for `user_key`, with the slot tag the store asks for (a Redis Cluster
 /// keeps a user's tokens in one hash slot), else plain random.
 fn new_token(store: &dyn TokenStore, user_key: &str) -> Result<Token, token::RandomError> {

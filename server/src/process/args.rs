@@ -52,6 +52,13 @@ pub struct Args {
     #[arg(long, env = "LOGOUT_SERVER_CONFORMANCE_HOOKS", value_parser = BoolishValueParser::new())]
     pub enable_conformance_hooks: bool,
 
+    /// Offer `POST /auth/refresh`: a refresh that rotates the session (a new
+    /// `refreshToken` and `accessToken` each time), atomic with logout. Off by default (the
+    /// documented API has no such endpoint: 404). Memory store only: the Redis store does
+    /// not rotate yet, and the endpoint answers 500 there.
+    #[arg(long, env = "LOGOUT_SERVER_ROTATE_REFRESH", value_parser = BoolishValueParser::new())]
+    pub rotate_refresh: bool,
+
     /// Argon2id memory cost per password hash, in KiB (at least 8).
     #[arg(
         long,
@@ -164,6 +171,7 @@ impl Args {
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout),
             header_read_timeout: Duration::from_secs(self.header_read_timeout),
             max_connections: self.max_connections,
+            rotate_refresh: self.rotate_refresh,
             store: self.store,
         }
     }

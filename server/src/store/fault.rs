@@ -131,6 +131,16 @@ impl TokenStore for FaultSwitch {
             .await
     }
 
+    async fn rotate_refresh(
+        &self,
+        old: &TokenHash,
+        new: TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        self.check()?;
+        self.inner.rotate_refresh(old, new, now).await
+    }
+
     async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
         self.check()?;
         self.inner.revoke(refresh, access).await

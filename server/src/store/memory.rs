@@ -24,6 +24,7 @@
 //! no client can choose keys that pile into one bucket. About 130 bytes a session in all,
 //! against about 470 for two `HashMap`s of records holding `String`s.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -63,6 +64,17 @@ struct Maps {
     refresh: Table<Session>,
     access: Table<Access>,
     users: Users,
+    /// Each refresh token a rotating refresh replaced, with the token that replaced it
+    /// and the session's expiry: a logout presenting the old token follows the chain and
+    /// ends the session (LO-14). Only targets with rotation on ever fill it.
+    rotated: HashMap<TokenHash, Rotated>,
+}
+
+/// Where a rotated refresh token went.
+#[derive(Clone, Copy)]
+struct Rotated {
+    next: TokenHash,
+    expires: Nanos,
 }
 
 /// A refresh token's record: 12 bytes, 4-aligned.
@@ -198,9 +210,49 @@ impl TokenStore for MemoryStore {
         )
     }
 
+    /// Follows the rotations from `hash` under the one lock that rotation takes too, so
+    /// a refresh racing this removal either rotated before it (and its new token is
+    /// removed here) or finds the old token gone (and mints nothing).
     async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError> {
         let maps = &mut *self.maps();
-        Ok(remove(&mut maps.refresh, &mut maps.users, hash))
+        let mut removed = remove(&mut maps.refresh, &mut maps.users, hash);
+        let mut at = *hash;
+        while let Some(rotated) = maps.rotated.remove(&at) {
+            at = rotated.next;
+            removed |= remove(&mut maps.refresh, &mut maps.users, &at);
+        }
+        Ok(removed)
+    }
+
+    async fn rotate_refresh(
+        &self,
+        old: &TokenHash,
+        new: TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let maps = &mut *self.maps();
+        let Some(session) = live(&mut maps.refresh, &mut maps.users, old, now) else {
+            return Ok(None);
+        };
+        let user_email = maps.users.key(session.user);
+        // The new record takes the old one's user reference over: acquire before release.
+        let record = Session {
+            user: maps.users.acquire(&user_email),
+            expires: session.expires,
+        };
+        remove(&mut maps.refresh, &mut maps.users, old);
+        if let Some(replaced) = maps.refresh.insert(new, record) {
+            maps.users.release(replaced.user);
+        }
+        let rotated = Rotated {
+            next: new,
+            expires: session.expires,
+        };
+        maps.rotated.insert(*old, rotated);
+        Ok(Some(SessionRecord {
+            user_email,
+            expires_at: session.expires.to_time(),
+        }))
     }
 
     async fn insert_access(&self, hash: TokenHash, record: AccessRecord) -> Result<(), StoreError> {
@@ -272,6 +324,7 @@ impl TokenStore for MemoryStore {
                     refresh,
                     access,
                     users,
+                    ..
                 } = maps;
                 // An access token whose session is gone can never be accepted again either.
                 let (removed, next) = access.remove_unless(at, SWEEP_STEP, |a| {
@@ -290,6 +343,9 @@ impl TokenStore for MemoryStore {
             tokio::task::yield_now().await;
         }
         let maps = &mut *self.maps();
+        let before = maps.rotated.len();
+        maps.rotated.retain(|_, r| r.expires > now);
+        evicted += before - maps.rotated.len();
         maps.refresh.shrink_if_mostly_empty();
         maps.access.shrink_if_mostly_empty();
         Ok(evicted)

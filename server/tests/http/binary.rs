@@ -26,6 +26,8 @@ fn help_lists_every_flag_with_its_environment_variable() {
         "LOGOUT_SERVER_CORS_ORIGINS",
         "--enable-conformance-hooks",
         "LOGOUT_SERVER_CONFORMANCE_HOOKS",
+        "--rotate-refresh",
+        "LOGOUT_SERVER_ROTATE_REFRESH",
         "--password-memory-kib",
         "[default: 19456]",
         "--password-iterations",

@@ -97,3 +97,51 @@ async fn the_body_is_ignored() {
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
 }
+
+/// `--rotate-refresh`: the rotating refresh replaces the refresh token, and a logout
+/// presenting the replaced token still ends the session it was rotated into (LO-14).
+#[tokio::test]
+async fn the_rotating_refresh_replaces_the_token_and_logout_follows_it() {
+    let t = TestServer::start().await;
+    let session = t.session().await;
+    let cookie = format!("refreshToken={}", session.refresh);
+    let answer = rotate(&t, &cookie).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let rotated = answer.cookie_value("refreshToken");
+    assert_ne!(rotated, session.refresh);
+    assert!(t.access_is_live(&answer.cookie_value("accessToken")).await);
+    assert!(t.refresh_is_live(&rotated).await);
+    assert!(
+        !t.refresh_is_live(&session.refresh).await,
+        "the old one is dead"
+    );
+    assert_eq!(rotate(&t, &cookie).await.status, StatusCode::UNAUTHORIZED);
+
+    // The logout presents the token the client held before the rotation.
+    t.logout(&session).await.assert_logged_out();
+    assert!(!t.refresh_is_live(&rotated).await, "the session ended");
+}
+
+async fn rotate(t: &TestServer, cookie: &str) -> crate::util::Answer {
+    t.send(
+        Method::POST,
+        "/auth/refresh",
+        &[("cookie", cookie.as_bytes())],
+        None,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn without_rotate_refresh_there_is_no_refresh_endpoint() {
+    let t = TestServer::with(logout_server::Config::default()).await;
+    let answer = t
+        .send(
+            Method::POST,
+            "/auth/refresh",
+            &[("cookie", b"refreshToken=x")],
+            None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND, "{answer:?}");
+}

@@ -1,9 +1,9 @@
-//! Revocation: the store (LO-04, LO-09, LO-10, LO-20), several instances (LO-28) and the
-//! access token (LO-27).
+//! Revocation: the store (LO-04, LO-09, LO-10, LO-20), several instances (LO-28), the
+//! access token (LO-27) and a rotating refresh racing the logout (LO-14).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use conformance_tests::catalogue;
 use conformance_tests::routes::{
@@ -11,13 +11,16 @@ use conformance_tests::routes::{
     reference_state, rewrite, rewrite_logout, set_cookies, set_json, state_with_store,
 };
 use conformance_tests::store::{MisbehavingStore, Removal};
+use logout_conformance::Profile;
+use logout_conformance::plan::profile::RotatingRefresh;
 use logout_server::body::BodyStream;
-use logout_server::cookies::PresentedTokens;
-use logout_server::token::hash_bytes;
-use logout_server::{AppState, Config};
+use logout_server::cookies::{PresentedTokens, session_cookie};
+use logout_server::sessions::{ACCESS_TTL, REFRESH_TTL};
+use logout_server::token::{Token, hash_bytes};
+use logout_server::{AccessRecord, AppState, Config, TokenHash};
 use serde_json::json;
 use warp::Filter as _;
-use warp::http::header::{COOKIE, HeaderMap, HeaderValue};
+use warp::http::header::{COOKIE, HeaderMap, HeaderValue, SET_COOKIE};
 use warp::http::{Method, StatusCode};
 use warp::reply::Response;
 
@@ -118,6 +121,170 @@ catalogue! {
         declares: ["LO-27"],
         build: access_token_stays_valid,
     }
+
+    /// Access tokens kept in a table of their own, looked up alone; logout deletes the
+    /// session's rows from it (`DELETE FROM access_tokens WHERE session = $1`). A
+    /// refresh that read the session before that delete inserts its row after it: an
+    /// access token minted during the logout outlives it (one minted before does not).
+    access_minted_during_logout {
+        what: "leaves live an access token that a refresh racing the logout inserted after the logout's delete",
+        declares: ["LO-27"],
+        build: access_minted_during_logout,
+    }
+
+    // ---- A rotating refresh (LO-14) ----
+
+    /// keycloak#31651's shape: the refresh reads the old refresh token, waits for a store
+    /// round trip, then writes the new token and deletes the old one — not one atomic
+    /// step, and nothing ties the new token to the logout that removed the old one
+    /// meanwhile. Judged with a profile that declares its rotating refresh.
+    rotation_not_atomic {
+        what: "a rotating refresh that read the old token before the logout removed it still mints a live new one",
+        declares: ["LO-14"],
+        build: rotation_not_atomic,
+        profile: rotating_profile,
+    }
+}
+
+/// How long the racy handlers below wait between reading and writing: a store round
+/// trip, widened so that the race is met on a loaded machine (as `read_then_delete_race`).
+const RACE_WINDOW: Duration = Duration::from_millis(150);
+
+/// The reference profile with the reference server's rotating refresh declared.
+fn rotating_profile() -> Profile {
+    Profile {
+        rotating_refresh: Some(RotatingRefresh::reference()),
+        ..Profile::reference()
+    }
+}
+
+fn rotation_not_atomic() -> Routes {
+    let state = reference_state();
+    let refresh = |state: AppState, headers: HeaderMap, _body: BodyStream| async move {
+        racy_rotation(&state, &headers).await.unwrap_or_else(|| {
+            json(
+                StatusCode::UNAUTHORIZED,
+                &json!({ "error": "Invalid or expired refresh token" }),
+            )
+        })
+    };
+    answer(
+        &state,
+        Method::POST,
+        "/auth/refresh",
+        refresh,
+        reference(&state),
+    )
+    .boxed()
+}
+
+/// Read, wait, write the new token, delete the old one: none of it atomic with logout.
+async fn racy_rotation(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+    let store = state.store();
+    let now = SystemTime::now();
+    for value in &PresentedTokens::from_headers(headers).refresh {
+        let old = hash_bytes(value);
+        let Ok(Some(session)) = store.refresh_session(&old, now).await else {
+            continue;
+        };
+        tokio::time::sleep(RACE_WINDOW).await;
+        let (refresh, access) = (Token::generate().ok()?, Token::generate().ok()?);
+        let record = AccessRecord {
+            user_email: session.user_email.clone(),
+            session: refresh.hash(),
+            expires_at: now + ACCESS_TTL,
+        };
+        store.insert_refresh(refresh.hash(), session).await.ok()?;
+        store.remove_refresh(&old).await.ok()?;
+        store.insert_access(access.hash(), record).await.ok()?;
+        let mut response = json(StatusCode::OK, &json!({ "message": "Session refreshed" }));
+        for (name, token, ttl) in [
+            ("refreshToken", &refresh, REFRESH_TTL),
+            ("accessToken", &access, ACCESS_TTL),
+        ] {
+            let cookie = session_cookie(name, token, ttl, now, false).ok()?;
+            response.headers_mut().append(SET_COOKIE, cookie);
+        }
+        return Some(response);
+    }
+    None
+}
+
+fn access_minted_during_logout() -> Routes {
+    let state = reference_state();
+    // Access token → the refresh token hash of its session: the access table.
+    let table: Arc<Mutex<HashMap<Vec<u8>, TokenHash>>> = Arc::default();
+    let rows = table.clone();
+    let validate = move |state: AppState, headers: HeaderMap, _body: BodyStream| {
+        let rows = rows.clone();
+        async move {
+            let presented = PresentedTokens::from_headers(&headers);
+            let known = {
+                let rows = rows.lock().unwrap_or_else(PoisonError::into_inner);
+                presented.access.iter().any(|t| rows.contains_key(t))
+            };
+            if known {
+                return json(StatusCode::OK, &json!({ "authenticated": true }));
+            }
+            if presented.access.is_empty()
+                && let Some(response) = racy_mint(&state, &presented, &rows).await
+            {
+                return response;
+            }
+            logout_server::handlers::session::validate_session(state, headers).await
+        }
+    };
+    let logout = move |state: AppState, headers: HeaderMap, body: BodyStream| {
+        let rows = table.clone();
+        async move {
+            let sessions: HashSet<TokenHash> = PresentedTokens::from_headers(&headers)
+                .refresh
+                .iter()
+                .map(|t| hash_bytes(t))
+                .collect();
+            rows.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .retain(|_, session| !sessions.contains(session));
+            reference_logout(state, headers, body).await
+        }
+    };
+    let routes = answer(&state, Method::POST, LOGOUT, logout, reference(&state));
+    answer(
+        &state,
+        Method::GET,
+        "/auth/validate-session",
+        validate,
+        routes,
+    )
+    .boxed()
+}
+
+/// A refresh that reads the session, waits, then inserts its access token's row.
+async fn racy_mint(
+    state: &AppState,
+    presented: &PresentedTokens,
+    rows: &Mutex<HashMap<Vec<u8>, TokenHash>>,
+) -> Option<Response> {
+    let now = SystemTime::now();
+    for value in &presented.refresh {
+        let session = hash_bytes(value);
+        if !matches!(
+            state.store().refresh_session(&session, now).await,
+            Ok(Some(_))
+        ) {
+            continue;
+        }
+        tokio::time::sleep(RACE_WINDOW).await;
+        let token = Token::generate().ok()?;
+        rows.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(token.as_str().as_bytes().to_vec(), session);
+        let mut response = json(StatusCode::OK, &json!({ "authenticated": true }));
+        let cookie = session_cookie("accessToken", &token, ACCESS_TTL, now, false).ok()?;
+        response.headers_mut().append(SET_COOKIE, cookie);
+        return Some(response);
+    }
+    None
 }
 
 /// The reference routes over a misbehaving store.

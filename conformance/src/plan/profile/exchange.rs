@@ -32,7 +32,7 @@ pub enum BodyTemplate {
 impl BodyTemplate {
     /// The body from a table's `json` and `form` keys (at most one is allowed), or
     /// `default` when neither is given.
-    fn of(
+    pub(crate) fn of(
         json: &Option<serde_json::Value>,
         form: &Option<BTreeMap<String, String>>,
         default: BodyTemplate,

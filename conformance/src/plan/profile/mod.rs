@@ -17,6 +17,7 @@ pub mod error;
 pub mod exchange;
 pub mod known;
 pub mod probe;
+pub mod rotation;
 pub mod session;
 pub mod stack;
 mod v1;
@@ -37,6 +38,7 @@ pub use error::{Invalid, ProfileError};
 pub use exchange::{BodyTemplate, Login, Logout, Register, RequestTemplate};
 pub use known::KnownFailure;
 pub use probe::{Liveness, Predicate, ProbeSpec, Probes};
+pub use rotation::{NewToken, RotatingRefresh};
 pub use session::{BodyToken, Role, SendAs, SessionCookie, SessionSpec};
 pub use stack::Stack;
 pub use values::{User, Values};
@@ -74,6 +76,9 @@ pub struct Profile {
     pub logout: Logout,
     #[serde(default)]
     pub probes: Probes,
+    /// A refresh that rotates the session (LO-14); without it LO-14 does not apply.
+    #[serde(default)]
+    pub rotating_refresh: Option<RotatingRefresh>,
     /// Make the token store fail and recover (LO-09, LO-30).
     #[serde(default)]
     pub store_fault: Option<StoreFault>,
@@ -123,6 +128,7 @@ impl Default for Profile {
             login: Login::default(),
             logout: Logout::default(),
             probes: Probes::default(),
+            rotating_refresh: None,
             store_fault: None,
             expired_session: None,
             cors: None,
@@ -219,6 +225,9 @@ impl Profile {
             Capability::ExpiredSession => self.expired_session.is_some(),
             Capability::CorsOrigin => self.cors.is_some(),
             Capability::SecondInstance => self.also.is_some(),
+            Capability::RotatingRefresh => {
+                self.rotating_refresh.is_some() && self.offers(Capability::RefreshProbe)
+            }
             // The machine running the suite offers it, never the target.
             Capability::Browser => false,
         }

@@ -218,11 +218,7 @@ impl ProbeSpec {
             method: self.method.to_ascii_uppercase(),
             path: self.path.clone(),
             headers: self.headers.clone(),
-            body: match (&self.json, &self.form) {
-                (_, Some(form)) => BodyTemplate::Form(form.clone()),
-                (Some(json), None) => BodyTemplate::Json(json.clone()),
-                (None, None) => BodyTemplate::None,
-            },
+            body: BodyTemplate::of(&self.json, &self.form, BodyTemplate::None),
         }
     }
 

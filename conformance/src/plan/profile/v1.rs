@@ -151,6 +151,7 @@ impl From<V1> for Profile {
             values: Values::v1(),
             defaults: Default::default(),
             session: SessionSpec::cookies(&v1.cookies.access, &v1.cookies.refresh),
+            rotating_refresh: None,
             register: Register {
                 enabled: v1.register.enabled,
                 method: v1.register.method,

@@ -69,6 +69,25 @@ pub(crate) fn check(profile: &Profile, text: &str) -> Result<(), Invalid> {
     if let Some(p) = &profile.probes.refresh {
         templates.push(("probes.refresh", p.request(), true));
     }
+    if let Some(r) = &profile.rotating_refresh {
+        templates.push(("rotating_refresh", r.request(), true));
+        if r.json.is_some() && r.form.is_some() {
+            return Err(at(
+                "rotating_refresh",
+                Some("form"),
+                "[rotating_refresh] takes `json` or `form`, not both".into(),
+            ));
+        }
+        if profile.refresh_cookie().is_none() {
+            return Err(at(
+                "rotating_refresh",
+                None,
+                "[rotating_refresh] sends the refresh token in its cookie: [session] needs a \
+                 cookie of role \"refresh\" (or \"session\")"
+                    .into(),
+            ));
+        }
+    }
     let forms = [
         (
             "register",

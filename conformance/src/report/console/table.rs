@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::plan::catalogue::Grade;
-use crate::report::shorten;
 use crate::style::{self, HEADING, paint};
+use crate::text::shorten;
 use crate::verdict::clause::ClauseStatus;
 use crate::verdict::outcome::RunReport;
 use crate::verdict::scenario::ScenarioStatus;

@@ -8,9 +8,9 @@ use cucumber::then;
 
 use crate::http::cookies::{Expiry, SetCookie, survivors_in_jar};
 use crate::plan::clause_id::ClauseId;
+use crate::run::steps::answer::accepted;
 use crate::run::steps::cookies::received;
 use crate::run::steps::live_cookies::gives_live_value;
-use crate::run::steps::response::accepted;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::Problem;
 

@@ -6,7 +6,7 @@
 
 use cucumber::{given, then};
 
-use crate::http::cookies::cookie_value;
+use crate::http::cookies::set_cookie_value;
 use crate::plan::profile::Role;
 use crate::run::steps::probe::{probe, probe_request};
 use crate::run::steps::session::csrf_pairs;
@@ -28,13 +28,7 @@ async fn refresh_mints(world: &mut LogoutWorld) {
     let answer = exchange
         .response
         .unwrap_or_else(|e| could_not_run(format!("the refresh got no answer: {e}")));
-    let headers: Vec<&[u8]> = answer
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-        .map(|(_, v)| v.as_slice())
-        .collect();
-    let minted = cookie_value(&headers, name)
+    let minted = set_cookie_value(&answer, name)
         .unwrap_or_else(|e| could_not_run(format!("the refresh's answer: {e}")))
         .filter(|v| Some(v) != world.session().access.as_ref());
     let Some(minted) = minted else {

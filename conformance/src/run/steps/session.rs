@@ -10,7 +10,7 @@ use crate::plan::profile::values::{Context, User};
 use crate::plan::profile::{Role, SendAs};
 use crate::run::request::{Cookies, Request};
 use crate::run::send::no_answer;
-use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted, answer_problem};
+use crate::run::steps::answer::{DOCUMENTED_ANSWER, accepted, answer_problem};
 pub(crate) use crate::run::steps::session_cookies::{
     companions, csrf_pairs, is_signature, kept_cookies, refresh_name, session_cookies,
 };

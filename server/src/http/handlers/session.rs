@@ -1,4 +1,4 @@
-//! The liveness probe.
+//! The liveness probe, and the opt-in rotating refresh.
 
 use std::time::SystemTime;
 
@@ -11,10 +11,11 @@ use super::answer;
 use crate::app::state::AppState;
 use crate::http::error::ApiError;
 use crate::http::respond;
-use crate::model::cookies::{self, ACCESS_COOKIE, PresentedTokens};
+use crate::model::cookies::{self, ACCESS_COOKIE, PresentedTokens, REFRESH_COOKIE};
 use crate::model::sessions::{self, ACCESS_TTL, Recognised};
 
 const VALIDATE_ERROR: &str = "Error validating session";
+const REFRESH_ERROR: &str = "Error refreshing session";
 
 /// GET /auth/validate-session — reads cookies only. A live `accessToken`: 200 with the
 /// user; else a live `refreshToken`: 200 with the user and a new `accessToken` cookie;
@@ -58,6 +59,41 @@ async fn try_validate(state: &AppState, headers: &HeaderMap) -> Result<Response,
             state.config().secure_cookies,
         )
         .map_err(|e| ApiError::internal(VALIDATE_ERROR, e))?;
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    Ok(response)
+}
+
+/// POST /auth/refresh — only with `rotate_refresh` on (404 otherwise): a live
+/// `refreshToken` is replaced by a new one (the old one is dead from then on) and a new
+/// `accessToken` is minted, both as cookies, with 200 `{"message":"Session refreshed"}`;
+/// else 401 `Invalid or expired refresh token`. Atomic with logout: a logout racing it
+/// ends the session whichever comes first (LO-14).
+pub async fn refresh(state: AppState, headers: HeaderMap) -> Response {
+    if !state.config().rotate_refresh {
+        return ApiError::NotFound.into_response();
+    }
+    answer(try_refresh(&state, &headers).await)
+}
+
+async fn try_refresh(state: &AppState, headers: &HeaderMap) -> Result<Response, ApiError> {
+    let presented = PresentedTokens::from_headers(headers);
+    let now = SystemTime::now();
+    let store = state.store().as_ref();
+    let (_, rotated) = sessions::rotate(store, &presented, now, now + ACCESS_TTL)
+        .await
+        .map_err(|e| ApiError::internal(REFRESH_ERROR, e))?
+        .ok_or(ApiError::InvalidSession)?;
+    let secure = state.config().secure_cookies;
+    let remaining = rotated.expires_at.duration_since(now).unwrap_or_default();
+    let body = json!({ "message": "Session refreshed" });
+    let mut response = respond::json(StatusCode::OK, &body);
+    for (name, token, ttl) in [
+        (REFRESH_COOKIE, &rotated.refresh, remaining),
+        (ACCESS_COOKIE, &rotated.access, ACCESS_TTL),
+    ] {
+        let cookie = cookies::session_cookie(name, token, ttl, now, secure)
+            .map_err(|e| ApiError::internal(REFRESH_ERROR, e))?;
         response.headers_mut().append(SET_COOKIE, cookie);
     }
     Ok(response)

@@ -250,3 +250,41 @@ async fn a_sweep_of_many_steps_evicts_exactly_the_dead() {
     }
     assert_eq!(store.evict_expired(now).await.unwrap(), 0);
 }
+
+/// LO-14: a rotation replaces the token, refuses a token that is not live, and a removal
+/// of any token the session was rotated from ends the session it was rotated into.
+#[tokio::test]
+async fn removing_a_rotated_token_ends_the_session_it_was_rotated_into() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let live = session(now + Duration::from_secs(60));
+    store.insert_refresh(hash(1), live.clone()).await.unwrap();
+
+    assert_eq!(
+        store.rotate_refresh(&hash(1), hash(2), now).await.unwrap(),
+        Some(live.clone())
+    );
+    assert_eq!(store.refresh_session(&hash(1), now).await.unwrap(), None);
+    assert!(
+        store
+            .rotate_refresh(&hash(1), hash(9), now)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store.rotate_refresh(&hash(2), hash(3), now).await.unwrap();
+    assert_eq!(
+        store.refresh_session(&hash(3), now).await.unwrap(),
+        Some(live)
+    );
+
+    // A logout presenting the first token ends the session two rotations later.
+    assert!(store.remove_refresh(&hash(1)).await.unwrap());
+    assert_eq!(store.refresh_session(&hash(3), now).await.unwrap(), None);
+    assert_eq!(store.refresh_session(&hash(9), now).await.unwrap(), None);
+    assert_eq!(
+        store.maps().users.ids.len(),
+        0,
+        "every user reference released"
+    );
+}

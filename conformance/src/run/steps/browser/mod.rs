@@ -10,7 +10,7 @@ use cucumber::{then, when};
 
 use crate::browser::{Fetched, Visit};
 use crate::plan::profile::Liveness;
-use crate::run::steps::response::DOCUMENTED_ANSWER;
+use crate::run::steps::answer::DOCUMENTED_ANSWER;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::{Problem, could_not_run};
 

@@ -17,8 +17,8 @@ use crate::http::exchange::ResponseRecord;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Body, Cookies, Expect, Request};
 use crate::run::send::no_answer;
+use crate::run::steps::answer::{DOCUMENTED_ANSWER, accepted};
 use crate::run::steps::compare::{differences, problem};
-use crate::run::steps::response::{DOCUMENTED_ANSWER, accepted};
 use crate::run::steps::session::{
     csrf_pairs, open_session, refresh_name, session_cookies, unknown_token,
 };
