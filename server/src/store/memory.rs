@@ -236,6 +236,19 @@ impl TokenStore for MemoryStore {
         Ok(remove(&mut maps.access, &mut maps.users, hash))
     }
 
+    /// One hold of the lock for the whole logout: the default takes it once per token,
+    /// each time through a boxed future of its own.
+    async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
+        let maps = &mut *self.maps();
+        for hash in refresh {
+            remove(&mut maps.refresh, &mut maps.users, hash);
+        }
+        for hash in access {
+            remove(&mut maps.access, &mut maps.users, hash);
+        }
+        Ok(())
+    }
+
     /// Sweeps in steps of [`SWEEP_STEP`] records, releasing the lock and yielding to
     /// other tasks between steps: a sweep of millions of records takes a few hundred
     /// milliseconds, which must not stall every request for that long. A record that a

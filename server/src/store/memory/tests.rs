@@ -250,3 +250,49 @@ async fn a_sweep_of_many_steps_evicts_exactly_the_dead() {
     }
     assert_eq!(store.evict_expired(now).await.unwrap(), 0);
 }
+
+/// The store's own `revoke` (one lock) removes exactly what the trait's default (one call
+/// per token) removes: every listed record, unknown and repeated hashes included, and
+/// nothing else; users are released with their last record.
+#[tokio::test]
+async fn revoke_removes_the_listed_tokens_and_only_those() {
+    let store = MemoryStore::new();
+    let later = SystemTime::now() + Duration::from_secs(60);
+    for n in 1..=3 {
+        store.insert_refresh(hash(n), session(later)).await.unwrap();
+        let record = AccessRecord {
+            user_email: "a@example.com".into(),
+            session: hash(n),
+            expires_at: later,
+        };
+        store.insert_access(hash(10 + n), record).await.unwrap();
+    }
+    store
+        .revoke(&[hash(1), hash(9), hash(1), hash(3)], &[hash(11), hash(99)])
+        .await
+        .unwrap();
+    let now = SystemTime::now();
+    for (n, live) in [(1, false), (2, true), (3, false)] {
+        assert_eq!(
+            store
+                .refresh_session(&hash(n), now)
+                .await
+                .unwrap()
+                .is_some(),
+            live,
+            "{n}"
+        );
+    }
+    for (n, live) in [(11, false), (12, true), (13, true)] {
+        assert_eq!(
+            store.access_session(&hash(n), now).await.unwrap().is_some(),
+            live,
+            "{n}"
+        );
+    }
+    store
+        .revoke(&[hash(2)], &[hash(12), hash(13)])
+        .await
+        .unwrap();
+    assert!(format!("{store:?}").contains("users: 0"), "{store:?}");
+}
