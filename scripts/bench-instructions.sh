@@ -28,7 +28,12 @@ BENCH_NAME=bench-instructions
 . scripts/bench-lib.sh
 
 install_missing valgrind:valgrind wrk:wrk curl:curl
-cargo build --release --quiet --target-dir target/bench -p logout-server -p bare-logout
+# With BENCH_SERVER_BIN, only the baseline is built (and only if missing).
+if [ -z "${BENCH_SERVER_BIN:-}" ]; then
+  cargo build --release --quiet --target-dir target/bench -p logout-server -p bare-logout
+elif [ ! -x "$BIN/bare-logout" ]; then
+  cargo build --release --quiet --target-dir target/bench -p bare-logout
+fi
 SERVER_BIN=${BENCH_SERVER_BIN:-$BIN/logout-server}
 start_work logout-instructions
 

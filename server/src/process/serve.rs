@@ -21,7 +21,7 @@ use crate::app::config::Config;
 use crate::app::state::AppState;
 use crate::http::limits::oversized;
 use crate::http::routes::routes;
-use crate::process::connection::{ConnectionLimits, free_slot, serve_connection};
+use crate::process::connection::{ConnectionLimits, free_slot, serve_connection, watch_stalls};
 use crate::process::idle::Idle;
 
 /// How often expired tokens are swept out of the store.
@@ -152,6 +152,7 @@ async fn accept_loop<F>(
     let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let idle = Arc::new(Idle::default());
+    let watchdog = tokio::spawn(watch_stalls(Arc::clone(&idle), limits.header_read_timeout));
     loop {
         while connections.try_join_next().is_some() {}
         let (stream, _peer) = tokio::select! {
@@ -189,13 +190,14 @@ async fn accept_loop<F>(
                 answer
             })
         });
-        let connection = serve_connection(stream, service, stop_signal.clone(), shed, limits);
+        let connection = serve_connection(stream, service, stop_signal.clone(), shed);
         connections.spawn(async move {
             connection.await;
             drop(slot);
         });
     }
     drop(listener);
+    watchdog.abort();
     let _ = stopping.send(true);
     // Connections waiting for a head have nothing to finish: close them now rather than at
     // the deadline (hyper's graceful shutdown waits for a head that has begun to arrive).
