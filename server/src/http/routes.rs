@@ -123,14 +123,19 @@ impl Api {
             Target::Endpoint(endpoint) => match endpoint.method() {
                 (wanted, _) if wanted == method => {
                     let state = self.state;
+                    // Every other handler's future is boxed: this future is moved several
+                    // times a request on its way through warp and hyper, and the largest
+                    // handler's state (a login's, twice a logout's) set its size.
                     match endpoint {
                         Endpoint::Logout => logout::logout(state, headers, body::boxed(body)).await,
                         Endpoint::ValidateSession => {
-                            session::validate_session(state, headers).await
+                            Box::pin(session::validate_session(state, headers)).await
                         }
-                        Endpoint::Login => auth::login(state, headers, body::boxed(body)).await,
+                        Endpoint::Login => {
+                            Box::pin(auth::login(state, headers, body::boxed(body))).await
+                        }
                         Endpoint::Register => {
-                            auth::register(state, headers, body::boxed(body)).await
+                            Box::pin(auth::register(state, headers, body::boxed(body))).await
                         }
                         Endpoint::Refresh => session::refresh(state, headers).await,
                     }

@@ -7,7 +7,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::model::cookies::PresentedTokens;
+use warp::http::HeaderMap;
+
+use crate::model::cookies::{self, PresentedTokens, SessionCookie};
 use crate::model::internal::InternalError;
 use crate::model::token::{self, Token};
 use crate::store::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
@@ -187,4 +189,159 @@ pub async fn revoke(store: &dyn TokenStore, presented: &PresentedTokens) -> Resu
         return Ok(());
     }
     store.revoke(&refresh, &access).await
+}
+
+/// What [`revoke`] does with `PresentedTokens::from_headers(headers)`, without copying a
+/// value: each is hashed where it lies in the header, and a usual logout's hashes (one or
+/// two of each cookie) stay on the stack. The logout endpoint's path.
+pub async fn revoke_cookies(store: &dyn TokenStore, headers: &HeaderMap) -> Result<(), StoreError> {
+    let (mut refresh, mut access) = (Hashes::default(), Hashes::default());
+    cookies::each_token(headers, |cookie, value| {
+        let hash = token::hash_bytes(value);
+        match cookie {
+            SessionCookie::Refresh => refresh.push(hash),
+            SessionCookie::Access => access.push(hash),
+        }
+    });
+    let (refresh, access) = (refresh.as_slice(), access.as_slice());
+    if refresh.is_empty() && access.is_empty() {
+        return Ok(());
+    }
+    store.revoke(refresh, access).await
+}
+
+/// Token hashes in order: the first [`INLINE`] in place, more on the heap.
+enum Hashes {
+    Inline([TokenHash; INLINE], usize),
+    Heap(Vec<TokenHash>),
+}
+
+/// Hashes a [`Hashes`] holds without allocating.
+const INLINE: usize = 2;
+
+impl Default for Hashes {
+    fn default() -> Self {
+        Self::Inline([TokenHash([0; 32]); INLINE], 0)
+    }
+}
+
+impl Hashes {
+    fn push(&mut self, hash: TokenHash) {
+        match self {
+            Self::Inline(held, len) if *len < INLINE => {
+                held[*len] = hash;
+                *len += 1;
+            }
+            Self::Inline(held, len) => {
+                let mut all = Vec::with_capacity(INLINE * 4);
+                all.extend_from_slice(&held[..*len]);
+                all.push(hash);
+                *self = Self::Heap(all);
+            }
+            Self::Heap(all) => all.push(hash),
+        }
+    }
+
+    fn as_slice(&self) -> &[TokenHash] {
+        match self {
+            Self::Inline(held, len) => &held[..*len],
+            Self::Heap(all) => all,
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::Mutex;
+
+    use async_trait::async_trait;
+    use warp::http::HeaderValue;
+    use warp::http::header::COOKIE;
+
+    use super::*;
+    use crate::store::{AccessRecord, SessionRecord};
+
+    /// Records what `revoke` is asked to remove; nothing else is called.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<(Vec<TokenHash>, Vec<TokenHash>)>>);
+
+    #[async_trait]
+    impl TokenStore for Recorder {
+        async fn insert_refresh(&self, _: TokenHash, _: SessionRecord) -> Result<(), StoreError> {
+            unreachable!()
+        }
+        async fn refresh_session(
+            &self,
+            _: &TokenHash,
+            _: SystemTime,
+        ) -> Result<Option<SessionRecord>, StoreError> {
+            unreachable!()
+        }
+        async fn remove_refresh(&self, _: &TokenHash) -> Result<bool, StoreError> {
+            unreachable!()
+        }
+        async fn insert_access(&self, _: TokenHash, _: AccessRecord) -> Result<(), StoreError> {
+            unreachable!()
+        }
+        async fn access_session(
+            &self,
+            _: &TokenHash,
+            _: SystemTime,
+        ) -> Result<Option<AccessRecord>, StoreError> {
+            unreachable!()
+        }
+        async fn remove_access(&self, _: &TokenHash) -> Result<bool, StoreError> {
+            unreachable!()
+        }
+        async fn evict_expired(&self, _: SystemTime) -> Result<usize, StoreError> {
+            unreachable!()
+        }
+        async fn revoke(
+            &self,
+            refresh: &[TokenHash],
+            access: &[TokenHash],
+        ) -> Result<(), StoreError> {
+            self.0
+                .lock()
+                .unwrap()
+                .push((refresh.to_vec(), access.to_vec()));
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn revoking_the_cookies_asks_the_store_what_revoking_the_presented_tokens_does() {
+        let many = "refreshToken=r; accessToken=a; ".repeat(5);
+        for raw in [
+            &[][..],
+            &["theme=dark"],
+            &["refreshToken=r1"],
+            &["accessToken=a1; refreshToken=r1"],
+            &[
+                "refreshToken=r1; refreshToken=r2; refreshToken=r3",
+                "accessToken=a1",
+            ],
+            &["accessToken=a1; accessToken=; accessToken=\"a2\"; accessToken=a3"],
+            &[many.as_str(), "refreshToken=last"],
+        ] {
+            let mut headers = HeaderMap::new();
+            for value in raw {
+                headers.append(COOKIE, HeaderValue::from_str(value).unwrap());
+            }
+            let (by_value, by_cookie) = (Recorder::default(), Recorder::default());
+            revoke(&by_value, &PresentedTokens::from_headers(&headers))
+                .await
+                .unwrap();
+            revoke_cookies(&by_cookie, &headers).await.unwrap();
+            let by_value = by_value.0.into_inner().unwrap();
+            let by_cookie = by_cookie.0.into_inner().unwrap();
+            assert_eq!(by_value, by_cookie, "{raw:?}");
+            assert_eq!(
+                by_value.is_empty(),
+                raw.iter().all(|v| !v.contains("Token=")),
+                "{raw:?}"
+            );
+        }
+    }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError, watch};
@@ -19,8 +19,9 @@ pub struct ConnectionLimits {
     /// On shutdown, how long in-flight requests may take before open connections are
     /// dropped.
     pub shutdown_timeout: Duration,
-    /// How long a client may take to send a request's headers (slowloris); past it the
-    /// connection is closed.
+    /// How long a client may take to send a request's headers (slowloris), counted from
+    /// the connection's start or its last answer; past it the connection is closed
+    /// (within a tenth of it more: see [`watch_stalls`]).
     pub header_read_timeout: Duration,
     /// Connections served at once. A client beyond it takes the slot of the connection
     /// that has waited longest for a request head (half-open or idle); while every
@@ -43,7 +44,8 @@ impl Default for ConnectionLimits {
 const LINGER: Duration = Duration::from_secs(2);
 
 /// Serves one connection with HTTP/1.1 until it ends, finishing the request in flight
-/// when `stop` turns true. Then closes it gracefully ("lingering close"): sends FIN and
+/// when `stop` turns true, or drops it at once when `shed` is notified (the connection
+/// cap or the header-read timeout: see `process::idle`). Then closes it gracefully ("lingering close"): sends FIN and
 /// reads and drops what the client still sends (an unread body's tail), for at most
 /// [`LINGER`] and [`DRAIN_CAP`] bytes, so that the kernel does not answer unread bytes
 /// with a reset that would destroy the answer before the client reads it.
@@ -52,7 +54,6 @@ pub async fn serve_connection<S, B>(
     service: S,
     mut stop: watch::Receiver<bool>,
     shed: Arc<Notify>,
-    limits: ConnectionLimits,
 ) where
     S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B> + Unpin,
     S::Future: Unpin,
@@ -60,10 +61,8 @@ pub async fn serve_connection<S, B>(
     B: hyper::body::Body + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    let mut connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .serve_connection(TokioIo::new(stream), service);
+    // No hyper timer: the header-read timeout is [`watch_stalls`]'s (see `process::idle`).
+    let mut connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
     let mut stopping = false;
     let served = loop {
         tokio::select! {
@@ -73,7 +72,7 @@ pub async fn serve_connection<S, B>(
                 std::pin::Pin::new(&mut connection).graceful_shutdown();
             }
             () = shed.notified() => {
-                tracing::debug!("connection cap reached: closed the longest-waiting idle connection");
+                tracing::debug!("closed a connection waiting for a head (connection cap or header read timeout)");
                 return;
             }
         }
@@ -120,3 +119,19 @@ pub async fn free_slot(slots: &Arc<Semaphore>, idle: &Idle) -> Option<OwnedSemap
 
 /// How often a client waiting for a slot looks again for a connection to shed.
 const SHED_RETRY: Duration = Duration::from_millis(250);
+
+/// Enforces the header-read timeout of every connection `idle` knows: a few times per
+/// timeout, the connections that have waited longer for a head are asked to close. Runs
+/// until aborted.
+pub async fn watch_stalls(idle: Arc<Idle>, header_read_timeout: Duration) {
+    let every = (header_read_timeout / 10).max(Duration::from_millis(10));
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let closed = idle.shed_stalled(header_read_timeout);
+        if closed > 0 {
+            tracing::debug!(closed, "header read timeout: closing connections");
+        }
+    }
+}

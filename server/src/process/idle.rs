@@ -3,8 +3,13 @@
 //! taken, the server sheds the one that has waited longest, so that half-open clients
 //! (slowloris) cannot keep a new client out until their header-read timeout ends. A
 //! connection with a request in flight is never shed.
+//!
+//! The header-read timeout itself is enforced here too ([`Idle::shed_stalled`], run by the
+//! server a few times per timeout), rather than by hyper's timer: hyper arms a timer for
+//! every request head (an allocation and a timer-wheel entry each time), where this
+//! bookkeeping already knows since when each connection waits.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -40,9 +45,24 @@ impl Default for Idle {
 #[derive(Debug)]
 struct Slot {
     /// [`BUSY`], or 1 + the nanoseconds from [`Idle::epoch`] to the instant the
-    /// connection may be shed.
-    sheddable_from: AtomicU64,
+    /// connection began to wait for a head (its start, or its last answer).
+    waiting_since: AtomicU64,
+    /// Whether it has answered a request (then it may be shed only after
+    /// [`KEEP_ALIVE_GRACE`]); written before `waiting_since`, read after it.
+    kept_alive: AtomicBool,
     shed: Arc<Notify>,
+}
+
+impl Slot {
+    /// When the connection may be shed: [`BUSY`] while a request is in flight.
+    fn sheddable_from(&self) -> u64 {
+        let since = self.waiting_since.load(Ordering::Acquire);
+        if since == BUSY || !self.kept_alive.load(Ordering::Relaxed) {
+            return since;
+        }
+        let grace = u64::try_from(KEEP_ALIVE_GRACE.as_nanos()).unwrap_or(u64::MAX);
+        since.saturating_add(grace)
+    }
 }
 
 /// A connection with a request in flight.
@@ -60,7 +80,8 @@ impl Idle {
     /// A new connection: waiting for its first head, sheddable at once.
     pub fn join(self: &Arc<Self>) -> Place {
         let slot = Arc::new(Slot {
-            sheddable_from: AtomicU64::new(self.stamp(Instant::now())),
+            waiting_since: AtomicU64::new(self.stamp(Instant::now())),
+            kept_alive: AtomicBool::new(false),
             shed: Arc::new(Notify::new()),
         });
         self.lock().push(Arc::clone(&slot));
@@ -77,7 +98,7 @@ impl Idle {
         let mut slots = self.lock();
         let mut oldest: Option<(usize, u64)> = None;
         for (at, slot) in slots.iter().enumerate() {
-            let from = slot.sheddable_from.load(Ordering::Relaxed);
+            let from = slot.sheddable_from();
             if from != BUSY && from <= now && oldest.is_none_or(|(_, best)| from < best) {
                 oldest = Some((at, from));
             }
@@ -89,11 +110,29 @@ impl Idle {
         true
     }
 
+    /// Asks every connection that has waited for a head longer than `limit` (the
+    /// header-read timeout) to close; how many were asked.
+    pub fn shed_stalled(&self, limit: Duration) -> usize {
+        let now = self.stamp(Instant::now());
+        let limit = u64::try_from(limit.as_nanos()).unwrap_or(u64::MAX);
+        let mut slots = self.lock();
+        let before = slots.len();
+        slots.retain(|slot| {
+            let since = slot.waiting_since.load(Ordering::Acquire);
+            let stalled = since != BUSY && now.saturating_sub(since) > limit;
+            if stalled {
+                slot.shed.notify_one();
+            }
+            !stalled
+        });
+        before - slots.len()
+    }
+
     /// How many connections wait for a head.
     pub fn len(&self) -> usize {
         self.lock()
             .iter()
-            .filter(|slot| slot.sheddable_from.load(Ordering::Relaxed) != BUSY)
+            .filter(|slot| slot.waiting_since.load(Ordering::Relaxed) != BUSY)
             .count()
     }
 
@@ -102,7 +141,7 @@ impl Idle {
         self.len() == 0
     }
 
-    /// `instant` as a [`Slot::sheddable_from`] value (never [`BUSY`]).
+    /// `instant` as a [`Slot::waiting_since`] value (never [`BUSY`]).
     fn stamp(&self, instant: Instant) -> u64 {
         let nanos = instant.saturating_duration_since(self.epoch).as_nanos();
         u64::try_from(nanos)
@@ -118,14 +157,15 @@ impl Idle {
 impl Place {
     /// A request head arrived: the connection is busy and may not be shed.
     pub fn busy(&self) {
-        self.slot.sheddable_from.store(BUSY, Ordering::Relaxed);
+        self.slot.waiting_since.store(BUSY, Ordering::Relaxed);
     }
 
     /// The answer is done: the connection waits for its next head, sheddable after a
     /// grace period.
     pub fn answered(&self) {
-        let from = self.idle.stamp(Instant::now() + KEEP_ALIVE_GRACE);
-        self.slot.sheddable_from.store(from, Ordering::Relaxed);
+        self.slot.kept_alive.store(true, Ordering::Relaxed);
+        let since = self.idle.stamp(Instant::now());
+        self.slot.waiting_since.store(since, Ordering::Release);
     }
 
     /// Notified when the server sheds this connection.
@@ -172,5 +212,25 @@ mod tests {
         busy.answered();
         assert!(!idle.shed_oldest(), "within the keep-alive grace");
         assert_eq!(idle.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn connections_waiting_past_the_limit_are_shed_and_no_others() {
+        let idle = Arc::new(Idle::default());
+        let stalled = idle.join();
+        let answered = idle.join();
+        let busy = idle.join();
+        busy.busy();
+        std::thread::sleep(Duration::from_millis(60));
+        answered.answered();
+        let fresh = idle.join();
+        assert_eq!(idle.shed_stalled(Duration::from_millis(50)), 1);
+        tokio::time::timeout(Duration::from_secs(1), stalled.shed_signal().notified())
+            .await
+            .unwrap();
+        assert_eq!(idle.len(), 2, "the answered and the fresh one still wait");
+        assert_eq!(idle.shed_stalled(Duration::from_secs(60)), 0);
+        drop((answered, busy, fresh));
+        assert!(idle.is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! Running the server in a tokio task, and stopping it gracefully.
 
+use std::cell::RefCell;
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
@@ -9,11 +10,11 @@ use std::time::{Duration, SystemTime};
 use futures::future::Either;
 use hyper::Request;
 use hyper::body::Incoming;
-use hyper::service::{Service, service_fn};
-use hyper_util::service::TowerToHyperService;
+use hyper::service::service_fn;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::{JoinHandle, JoinSet};
+use tower_service::Service;
 use warp::Filter;
 use warp::reply::Response;
 
@@ -21,7 +22,7 @@ use crate::app::config::Config;
 use crate::app::state::AppState;
 use crate::http::limits::oversized;
 use crate::http::routes::routes;
-use crate::process::connection::{ConnectionLimits, free_slot, serve_connection};
+use crate::process::connection::{ConnectionLimits, free_slot, serve_connection, watch_stalls};
 use crate::process::idle::Idle;
 
 /// How often expired tokens are swept out of the store.
@@ -152,6 +153,7 @@ async fn accept_loop<F>(
     let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let idle = Arc::new(Idle::default());
+    let watchdog = tokio::spawn(watch_stalls(Arc::clone(&idle), limits.header_read_timeout));
     loop {
         while connections.try_join_next().is_some() {}
         let (stream, _peer) = tokio::select! {
@@ -175,13 +177,22 @@ async fn accept_loop<F>(
         };
         let place = Arc::new(idle.join());
         let shed = place.shed_signal();
-        let service = Arc::new(TowerToHyperService::new(warp::service(routes.clone())));
+        // warp's service called directly, not through hyper-util's `TowerToHyperService`,
+        // which clones the whole filter tree and wraps the call in a `Oneshot` (moving the
+        // request's future once more) for every request.
+        // (Boxed: the filter need not be `Unpin`, the connection's service must be.)
+        let fallback = Box::new(routes.clone());
+        let warp_service = Box::new(RefCell::new(warp::service(routes.clone())));
         let service = service_fn(move |request: Request<Incoming>| {
             place.busy();
             let place = Arc::clone(&place);
             let answer = match oversized(&request) {
                 Some(error) => Either::Left(std::future::ready(Ok(error.into_response()))),
-                None => Either::Right(service.call(request)),
+                None => Either::Right(match warp_service.try_borrow_mut() {
+                    Ok(mut warp_service) => warp_service.call(request),
+                    // Never borrowed elsewhere (the call returns at once); a copy if it were.
+                    Err(_) => warp::service((*fallback).clone()).call(request),
+                }),
             };
             Box::pin(async move {
                 let answer = answer.await;
@@ -189,13 +200,14 @@ async fn accept_loop<F>(
                 answer
             })
         });
-        let connection = serve_connection(stream, service, stop_signal.clone(), shed, limits);
+        let connection = serve_connection(stream, service, stop_signal.clone(), shed);
         connections.spawn(async move {
             connection.await;
             drop(slot);
         });
     }
     drop(listener);
+    watchdog.abort();
     let _ = stopping.send(true);
     // Connections waiting for a head have nothing to finish: close them now rather than at
     // the deadline (hyper's graceful shutdown waits for a head that has begun to arrive).

@@ -178,6 +178,21 @@ fn remove<V: Record>(table: &mut Table<V>, users: &mut Users, key: &TokenHash) -
     }
 }
 
+/// Removes the session of a refresh token and follows its rotations (LO-14): the tokens
+/// it was rotated into go too. Whether any was there.
+fn remove_session(maps: &mut Maps, hash: &TokenHash) -> bool {
+    let mut removed = remove(&mut maps.refresh, &mut maps.users, hash);
+    if maps.rotated.is_empty() {
+        return removed;
+    }
+    let mut at = *hash;
+    while let Some(rotated) = maps.rotated.remove(&at) {
+        at = rotated.next;
+        removed |= remove(&mut maps.refresh, &mut maps.users, &at);
+    }
+    removed
+}
+
 #[async_trait]
 impl TokenStore for MemoryStore {
     async fn insert_refresh(
@@ -214,14 +229,7 @@ impl TokenStore for MemoryStore {
     /// a refresh racing this removal either rotated before it (and its new token is
     /// removed here) or finds the old token gone (and mints nothing).
     async fn remove_refresh(&self, hash: &TokenHash) -> Result<bool, StoreError> {
-        let maps = &mut *self.maps();
-        let mut removed = remove(&mut maps.refresh, &mut maps.users, hash);
-        let mut at = *hash;
-        while let Some(rotated) = maps.rotated.remove(&at) {
-            at = rotated.next;
-            removed |= remove(&mut maps.refresh, &mut maps.users, &at);
-        }
-        Ok(removed)
+        Ok(remove_session(&mut self.maps(), hash))
     }
 
     async fn rotate_refresh(
@@ -286,6 +294,19 @@ impl TokenStore for MemoryStore {
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
         let maps = &mut *self.maps();
         Ok(remove(&mut maps.access, &mut maps.users, hash))
+    }
+
+    /// One hold of the lock for the whole logout: the default takes it once per token,
+    /// each time through a boxed future of its own.
+    async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
+        let maps = &mut *self.maps();
+        for hash in refresh {
+            remove_session(maps, hash);
+        }
+        for hash in access {
+            remove(&mut maps.access, &mut maps.users, hash);
+        }
+        Ok(())
     }
 
     /// Sweeps in steps of [`SWEEP_STEP`] records, releasing the lock and yielding to

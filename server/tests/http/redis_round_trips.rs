@@ -81,6 +81,29 @@ async fn a_logout_and_a_login_are_one_script_call_each() {
     assert_eq!(server.state_of(&sessions[2]).await, (true, true));
     commands_since_reset(&mut conn).await;
 
+    // Tokens no store holds: the same one script (Redis alone can tell a token of another
+    // instance from an unknown one), which finds nothing; the answer is LO-05's, cookies
+    // cleared.
+    let answer = server
+        .logout(b"refreshToken=unknown-refresh; accessToken=unknown-access")
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(
+        &answer.body[..],
+        br#"{"message":"Logged out successfully"}"#
+    );
+    let cleared: Vec<_> = answer.headers.get_all("set-cookie").iter().collect();
+    assert_eq!(cleared.len(), 2, "{answer:?}");
+    let seen = commands_since_reset(&mut conn).await;
+    let expected = [("del", 1), ("evalsha", 1), ("getdel", 1)];
+    let expected: BTreeMap<String, u64> = expected.map(|(n, c)| (n.to_owned(), c)).into();
+    assert_eq!(
+        seen, expected,
+        "an unknown token's logout: one script, nothing else"
+    );
+    assert_eq!(server.state_of(&sessions[2]).await, (true, true));
+    commands_since_reset(&mut conn).await;
+
     // A login: the user's record is read, then one script writes the session.
     let email = sessions_user(&server).await;
     commands_since_reset(&mut conn).await;

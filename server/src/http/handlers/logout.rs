@@ -8,7 +8,7 @@ use crate::app::state::AppState;
 use crate::http::body::{self, BodyStream, DRAIN_CAP};
 use crate::http::error::ApiError;
 use crate::http::respond;
-use crate::model::cookies::{self, MAX_COOKIE_BYTES, PresentedTokens};
+use crate::model::cookies::{self, MAX_COOKIE_BYTES};
 use crate::model::sessions;
 
 /// The answer to every logout that reaches the store, as `serde_json` writes it.
@@ -43,8 +43,7 @@ pub async fn logout(state: AppState, headers: HeaderMap, body: BodyStream) -> Re
     let mut response = if cookies::cookie_bytes(&headers) > MAX_COOKIE_BYTES {
         ApiError::CookieHeaderTooLarge.into_response()
     } else {
-        let presented = PresentedTokens::from_headers(&headers);
-        match sessions::revoke(state.store().as_ref(), &presented).await {
+        match sessions::revoke_cookies(state.store().as_ref(), &headers).await {
             Ok(()) => respond::json_static(StatusCode::OK, LOGGED_OUT),
             Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
         }

@@ -288,3 +288,66 @@ async fn removing_a_rotated_token_ends_the_session_it_was_rotated_into() {
         "every user reference released"
     );
 }
+
+/// The store's own `revoke` (one lock) removes exactly what the trait's default (one call
+/// per token) removes: every listed record, unknown and repeated hashes included, and
+/// nothing else; users are released with their last record.
+#[tokio::test]
+async fn revoke_removes_the_listed_tokens_and_only_those() {
+    let store = MemoryStore::new();
+    let later = SystemTime::now() + Duration::from_secs(60);
+    for n in 1..=3 {
+        store.insert_refresh(hash(n), session(later)).await.unwrap();
+        let record = AccessRecord {
+            user_email: "a@example.com".into(),
+            session: hash(n),
+            expires_at: later,
+        };
+        store.insert_access(hash(10 + n), record).await.unwrap();
+    }
+    store
+        .revoke(&[hash(1), hash(9), hash(1), hash(3)], &[hash(11), hash(99)])
+        .await
+        .unwrap();
+    let now = SystemTime::now();
+    for (n, live) in [(1, false), (2, true), (3, false)] {
+        assert_eq!(
+            store
+                .refresh_session(&hash(n), now)
+                .await
+                .unwrap()
+                .is_some(),
+            live,
+            "{n}"
+        );
+    }
+    for (n, live) in [(11, false), (12, true), (13, true)] {
+        assert_eq!(
+            store.access_session(&hash(n), now).await.unwrap().is_some(),
+            live,
+            "{n}"
+        );
+    }
+    store
+        .revoke(&[hash(2)], &[hash(12), hash(13)])
+        .await
+        .unwrap();
+    assert!(format!("{store:?}").contains("users: 0"), "{store:?}");
+}
+
+/// LO-14 through a logout: the store's own `revoke` follows rotations as `remove_refresh`
+/// does (a logout presenting a token the session was rotated from ends the session).
+#[tokio::test]
+async fn revoking_a_rotated_token_ends_the_session_it_was_rotated_into() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let live = session(now + Duration::from_secs(60));
+    store.insert_refresh(hash(1), live.clone()).await.unwrap();
+    store.rotate_refresh(&hash(1), hash(2), now).await.unwrap();
+    assert_eq!(
+        store.refresh_session(&hash(2), now).await.unwrap(),
+        Some(live)
+    );
+    store.revoke(&[hash(1)], &[]).await.unwrap();
+    assert_eq!(store.refresh_session(&hash(2), now).await.unwrap(), None);
+}

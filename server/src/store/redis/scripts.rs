@@ -136,7 +136,9 @@ impl Scripts {
         index_prefix: Vec<u8>,
     ) -> Result<usize, RedisFailure> {
         let args = [sessions.len().to_string().into_bytes(), index_prefix];
-        let keys = [sessions, access].concat();
+        // The keys moved into one list, not copied (`concat` would clone each key).
+        let mut keys = sessions;
+        keys.extend(access);
         let removed = run(db, "revoke", &self.revoke, &keys, &args, Wait::ForReplicas).await?;
         match removed {
             Value::Int(n) => Ok(usize::try_from(n).unwrap_or(0)),
@@ -205,15 +207,30 @@ async fn run(
         Wait::ForReplicas => db.url().replicas(),
         Wait::No => 0,
     };
+    if replicas == 0 {
+        // No `WAIT`: the script alone, as a plain command (a pipeline of one costs a
+        // request more allocations and an array answer to take apart).
+        let call = |verb: &str, script: &str| -> Cmd {
+            let mut call: Cmd = cmd(verb);
+            call.arg(script).arg(keys.len()).arg(keys).arg(args);
+            call
+        };
+        return match db.query(op, &call("EVALSHA", &script.sha)).await {
+            Err(RedisFailure::Command { source, .. })
+                if source.kind() == ErrorKind::Server(ServerErrorKind::NoScript) =>
+            {
+                db.query(op, &call("EVAL", script.body)).await
+            }
+            other => other,
+        };
+    }
     let call = |verb: &str, script: &str| -> Pipeline {
         let mut call: Cmd = cmd(verb);
         call.arg(script).arg(keys.len()).arg(keys).arg(args);
         let mut pipeline = redis::pipe();
         pipeline.add_command(call);
-        if replicas > 0 {
-            let bound = u64::try_from(REPLICA_WAIT.as_millis()).unwrap_or(u64::MAX);
-            pipeline.cmd("WAIT").arg(replicas).arg(bound);
-        }
+        let bound = u64::try_from(REPLICA_WAIT.as_millis()).unwrap_or(u64::MAX);
+        pipeline.cmd("WAIT").arg(replicas).arg(bound);
         pipeline
     };
     let answers: Vec<Value> = match db.query_pipe(op, &call("EVALSHA", &script.sha)).await {
@@ -226,18 +243,16 @@ async fn run(
     };
     let mut answers = answers.into_iter();
     let result = answers.next().unwrap_or(Value::Nil);
-    if replicas > 0 {
-        let acked = match answers.next() {
-            Some(Value::Int(acked)) => acked,
-            _ => 0,
-        };
-        if acked < i64::from(replicas) {
-            return Err(RedisFailure::NotReplicated {
-                op,
-                acked,
-                wanted: replicas,
-            });
-        }
+    let acked = match answers.next() {
+        Some(Value::Int(acked)) => acked,
+        _ => 0,
+    };
+    if acked < i64::from(replicas) {
+        return Err(RedisFailure::NotReplicated {
+            op,
+            acked,
+            wanted: replicas,
+        });
     }
     Ok(result)
 }
