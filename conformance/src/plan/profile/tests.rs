@@ -37,7 +37,10 @@ fn the_shipped_reference_profile_matches_the_built_in_one() {
         .expect("profiles/reference-server.toml parses");
     // The file names its stack for the zoo's matrix (a version 2 key); the built-in
     // profile names none.
-    let stack = file.stack.clone().expect("the shipped profile names its stack");
+    let stack = file
+        .stack
+        .clone()
+        .expect("the shipped profile names its stack");
     assert_eq!(stack.name, "reference");
     assert_eq!(
         Profile {
