@@ -35,8 +35,7 @@ fn actions_are_requests_or_commands() {
 fn the_shipped_reference_profile_matches_the_built_in_one() {
     let file = Profile::parse(include_str!("../../../../profiles/reference-server.toml"))
         .expect("profiles/reference-server.toml parses");
-    // The file names its stack for the zoo's matrix (a version 2 key); the built-in
-    // profile names none.
+    // The file names its stack for the zoo's matrix; the built-in profile names none.
     let stack = file
         .stack
         .clone()
@@ -45,7 +44,6 @@ fn the_shipped_reference_profile_matches_the_built_in_one() {
     assert_eq!(
         Profile {
             stack: None,
-            version: 1,
             ..file
         },
         Profile::reference()
