@@ -36,6 +36,28 @@ impl Cookie {
     }
 }
 
+impl Chromium {
+    /// Deletes the cookies named `names` that the browser would send to `url`, as a user
+    /// who clears them would: LO-40's sign-up may have set a session that its login must
+    /// not carry, as the HTTP client's setup does not carry it.
+    pub async fn forget_cookies(
+        &self,
+        page: &Page,
+        url: &str,
+        names: &[String],
+    ) -> Result<(), BrowserError> {
+        self.bounded("delete cookies", async {
+            for name in names {
+                let params = json!({ "name": name, "url": url });
+                self.call(Some(page.session()), "Network.deleteCookies", params)
+                    .await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,27 +78,5 @@ mod tests {
         assert!(cookies[0].http_only && !cookies[0].partitioned());
         assert!(cookies[1].secure && cookies[1].partitioned());
         assert_eq!(cookies[1].same_site, None);
-    }
-}
-
-impl Chromium {
-    /// Deletes the cookies named `names` that the browser would send to `url`, as a user
-    /// who clears them would: LO-40's sign-up may have set a session that its login must
-    /// not carry, as the HTTP client's setup does not carry it.
-    pub async fn forget_cookies(
-        &self,
-        page: &Page,
-        url: &str,
-        names: &[String],
-    ) -> Result<(), BrowserError> {
-        self.bounded("delete cookies", async {
-            for name in names {
-                let params = json!({ "name": name, "url": url });
-                self.call(Some(page.session()), "Network.deleteCookies", params)
-                    .await?;
-            }
-            Ok(())
-        })
-        .await
     }
 }
