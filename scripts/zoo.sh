@@ -8,12 +8,17 @@
 #   OUT/matrix.html, matrix.json, matrix.md
 # and prints the wall time of each phase. OUT defaults to target/zoo.
 #
-# A stack whose start.sh says `# zoo: second-instance` gets a second instance on the next
-# port (sharing its store: the stack's start.sh arranges that), passed as --also for
-# LO-28. A stack that does not install or start is reported and left out of the matrix;
-# the script then exits 1 (2 when the kit itself cannot be built).
+# A stack whose start.sh has the line `# zoo: two-instances` is started as
+# `start.sh PORT ALSO_PORT` (two instances behind one store: the stack's start.sh
+# arranges that), the second passed as --also for LO-28. A stack that does not install
+# or start is reported and left out of the matrix; the script then exits 1 (2 when the
+# kit itself cannot be built).
+# The runs judge the fixed cases only (--generate 0), as the stacks' verdict tables in
+# `cargo test` do (tests/tests/stacks/), so that the matrix and the README's table
+# generated from it are the ones the test compares; ZOO_GENERATE=N adds N generated
+# cases per generated scenario.
 # Environment: ZOO_JOBS (2), ZOO_PORT_BASE (18100), LOGOUT_CONFORMANCE (the kit's binary;
-# built with cargo when unset), ZOO_STRICT=1 for --strict.
+# built with cargo when unset), ZOO_STRICT=1 for --strict, ZOO_GENERATE (0).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/target/zoo}"
@@ -66,20 +71,20 @@ judge() {
   [ -e "$out/$name.failed" ] && return 0
   local port=$(( base + 2 * index )) log="$out/$name.log" t0=$(date +%s)
   local pids=() also=()
-  setsid "$dir/start.sh" "$port" >"$log" 2>&1 &
-  pids+=($!)
-  if grep -q '^# zoo: second-instance' "$dir/start.sh"; then
-    setsid "$dir/start.sh" "$(( port + 1 ))" >"$out/$name.also.log" 2>&1 &
-    pids+=($!)
+  local ports=("$port")
+  if grep -q '^# zoo: two-instances' "$dir/start.sh"; then
+    ports+=("$(( port + 1 ))")
     also=(--also "http://127.0.0.1:$(( port + 1 ))")
   fi
+  setsid "$dir/start.sh" "${ports[@]}" >"$log" 2>&1 &
+  pids+=($!)
   local ok=1
-  wait_port "$port" "${pids[0]}" || ok=0
-  [ ${#pids[@]} -gt 1 ] && { wait_port "$(( port + 1 ))" "${pids[1]}" || ok=0; }
+  for p in "${ports[@]}"; do wait_port "$p" "${pids[0]}" || ok=0; done
   if [ $ok -eq 1 ]; then
     local strict=()
     [ "${ZOO_STRICT:-}" = 1 ] && strict=(--strict)
     "$kit" --color never --target "http://127.0.0.1:$port" "${also[@]}" "${strict[@]}" \
+      --generate "${ZOO_GENERATE:-0}" \
       --profile "$dir/profile.toml" --report "$out/$name.json" --html "$out/$name.html" \
       --markdown "$out/$name.md" --badge "$out/$name.badge.json" >>"$log" 2>&1
     local code=$?

@@ -73,9 +73,10 @@ mod hostile;
 #[path = "tests/html_report.rs"]
 mod html_report;
 
-// The example stacks of profiles/ (dj-rest-auth, fastapi-users, the reference as the
-// control), each started by its start.sh and held to its verdict table.
-#[path = "tests/stacks.rs"]
+// The zoo: every example stack of profiles/ (the reference as the control) started by its
+// start.sh, two at a time, each held to its verdict table; their matrix in Chromium and
+// the README's stacks table generated from it.
+#[path = "tests/stacks/mod.rs"]
 mod stacks;
 
 // LO-40 in headless Chromium: passes on the reference, catches clearings only a browser

@@ -6,6 +6,7 @@
 # with the stack (or STACK_REDIS_URL's, when set). start.sh --install-only installs and
 # exits. Installs the locked packages (npm ci) into node_modules beside this file once,
 # again when package-lock.json changes.
+# zoo: two-instances (scripts/zoo.sh starts it as `start.sh PORT ALSO_PORT`: LO-28)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 source "$here/../lib/install.sh"

@@ -20,11 +20,13 @@
 use conformance_tests::catalogue;
 use conformance_tests::harness::{outcome, run_against, strict, suite, with_browser};
 use conformance_tests::routes::{
-    Head, Routes, map_set_cookies, reference, reference_state, rewrite, rewrite_logout,
+    Head, Routes, json, map_set_cookies, reference, reference_state, replace_set_cookies, rewrite,
+    rewrite_logout,
 };
+use conformance_tests::shim::{self, Shim, cookie};
 use logout_conformance::{ClauseStatus, Profile, RunOptions, RunReport};
 use warp::Filter as _;
-use warp::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, HOST, LOCATION};
+use warp::http::header::{CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, HOST, HeaderMap, LOCATION};
 use warp::http::{HeaderValue, Method, StatusCode};
 use warp::reply::Response;
 
@@ -251,4 +253,116 @@ async fn lo40_is_judged_when_the_root_is_a_download() {
         );
     });
     lo40_passes_on(routes, "a download at /").await;
+}
+
+/// A Django-like form stack: the CSRF cookie comes only from a page fetched first
+/// (`GET /auth/csrf`, the profile's `before`), and sign-up, login, logout and the session
+/// endpoint all refuse (403) a request whose `X-CSRF-Token` header does not repeat it —
+/// so a browser that skips the `before`, or cannot read the cookie, never logs in.
+#[derive(Debug, Clone, Copy)]
+struct CsrfFirst {
+    /// The CSRF cookie is HttpOnly: no page can read it.
+    http_only: bool,
+}
+
+const CSRF_FIRST_COOKIE: &str = "csrf_first";
+
+impl Shim for CsrfFirst {
+    fn inbound(
+        &self,
+        method: &Method,
+        path: &str,
+        headers: HeaderMap,
+    ) -> Result<HeaderMap, Box<Response>> {
+        if method == Method::GET && path == "/auth/csrf" {
+            let mut answer = json(
+                StatusCode::OK,
+                &serde_json::json!({ "detail": "CSRF cookie set" }),
+            );
+            let http_only = if self.http_only { "; HttpOnly" } else { "" };
+            let value = format!(
+                "{CSRF_FIRST_COOKIE}=t{}; Path=/; SameSite=Lax{http_only}",
+                std::process::id()
+            );
+            replace_set_cookies(&mut answer, [value]);
+            return Err(Box::new(answer));
+        }
+        if method != Method::POST && path != "/auth/validate-session" {
+            return Ok(headers);
+        }
+        let header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+        match (cookie(&headers, CSRF_FIRST_COOKIE), header) {
+            (Some(c), Some(h)) if !c.is_empty() && c == h => Ok(headers),
+            _ => Err(Box::new(json(
+                StatusCode::FORBIDDEN,
+                &serde_json::json!({ "error": "CSRF verification failed" }),
+            ))),
+        }
+    }
+}
+
+/// The profile of [`CsrfFirst`]: each setup exchange fetches the CSRF page first and
+/// copies the cookie into the header, as does every other request.
+fn csrf_first_profile() -> Profile {
+    let header = format!("headers = {{ X-CSRF-Token = \"{{cookie:{CSRF_FIRST_COOKIE}}}\" }}");
+    let text = format!(
+        r#"
+version = 2
+
+[session]
+cookies = [
+  {{ name = "accessToken", role = "access" }},
+  {{ name = "refreshToken", role = "refresh" }},
+  {{ name = "{CSRF_FIRST_COOKIE}", role = "csrf" }},
+]
+
+[register]
+before = {{ path = "/auth/csrf" }}
+{header}
+
+[login]
+before = {{ path = "/auth/csrf" }}
+{header}
+
+[logout]
+{header}
+
+[probes.refresh]
+path = "/auth/validate-session"
+{header}
+live = {{ status = [200] }}
+dead = {{ status = [401] }}
+"#
+    );
+    Profile::parse(&text).unwrap_or_else(|e| panic!("the CSRF-first profile: {e}\n{text}"))
+}
+
+/// LO-40 on a stack whose sign-up and login need a `before` request and a CSRF header
+/// (Django's forms, allauth headless): the page fetches the `before` first and fills the
+/// header from `document.cookie`, as the HTTP client does — judged, and passed. With the
+/// CSRF cookie HttpOnly no page can read it: not run, and the reason says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lo40_follows_a_before_request_and_a_csrf_header() {
+    if !browser_present() {
+        return;
+    }
+    let run = async |http_only: bool| {
+        let routes = shim::routes(reference_state(), CsrfFirst { http_only });
+        let options = RunOptions {
+            tags: Some("@LO-40".into()),
+            ..with_browser(strict())
+        };
+        match run_against(routes, csrf_first_profile(), suite(), &options).await {
+            Ok(report) => status_and_reason(&report, "LO-40"),
+            Err(e) => panic!("no verdict: {e}"),
+        }
+    };
+    let (status, reason) = run(false).await;
+    assert_eq!(status, ClauseStatus::Passed, "{reason}");
+    let (status, reason) = run(true).await;
+    assert_eq!(status, ClauseStatus::NotRun, "{reason}");
+    assert!(
+        reason.contains("the page cannot read csrf_first: the browser holds it HttpOnly"),
+        "{reason}"
+    );
 }

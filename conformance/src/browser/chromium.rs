@@ -140,28 +140,6 @@ impl Chromium {
         .await
     }
 
-    /// Removes from the store every cookie named in `names` (any domain and path), as a
-    /// page's owner would clear them; the others stay (`Network.deleteCookies`).
-    pub async fn forget_cookies(&self, page: &Page, names: &[String]) -> Result<(), BrowserError> {
-        let held = self.cookies().await?;
-        self.bounded("delete cookies", async {
-            for cookie in held.iter().filter(|c| names.contains(&c.name)) {
-                let mut params = json!({
-                    "name": cookie.name,
-                    "domain": cookie.domain,
-                    "path": cookie.path,
-                });
-                if let Some(key) = cookie.partition_key.as_ref().filter(|k| k.is_object()) {
-                    params["partitionKey"] = key.clone();
-                }
-                self.call(Some(page.session()), "Network.deleteCookies", params)
-                    .await?;
-            }
-            Ok(())
-        })
-        .await
-    }
-
     /// Asks the browser to close, gives it the limit to exit by itself, kills it
     /// otherwise, and removes its profile folder.
     pub async fn close(mut self) {

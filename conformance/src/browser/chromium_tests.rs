@@ -211,7 +211,11 @@ async fn forgetting_cookies_removes_those_named_and_keeps_the_others() {
     let held = chromium.cookies().await.expect("the store reads");
     assert_eq!(names(held), ["XSRF-TOKEN", "session"]);
     chromium
-        .forget_cookies(&page, &["session".to_owned(), "absent".to_owned()])
+        .forget_cookies(
+            &page,
+            "http://127.0.0.1:9/",
+            &["session".to_owned(), "absent".to_owned()],
+        )
         .await
         .expect("deletes");
     let held = chromium.cookies().await.expect("the store reads");

@@ -7,6 +7,7 @@
 
 mod cdp;
 mod chromium;
+mod console;
 mod cookie;
 mod error;
 mod fetch;
@@ -19,7 +20,7 @@ mod visit;
 pub use chromium::{Chromium, launch};
 pub use cookie::Cookie;
 pub use error::BrowserError;
-pub use fetch::FetchRequest;
+pub use fetch::{BodyFill, FetchRequest};
 pub use find::{NAMES, find, usable};
 pub use page::Page;
 pub use visit::{Event, Fetched, HeldCookie, Visit};

@@ -11,12 +11,15 @@ use crate::plan::profile::actions::{Cors, ExpiredSession, StoreFault, post};
 use crate::plan::profile::exchange::{Login, Logout, Register};
 use crate::plan::profile::probe::{Predicate, ProbeSpec, Probes};
 use crate::plan::profile::session::SessionSpec;
+use crate::plan::profile::stack::Stack;
 use crate::plan::profile::values::Values;
 
 /// A version 1 profile, as read from TOML (every table optional).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct V1 {
+    /// `[stack]`, read in version 1 files too: it changes nothing the run does.
+    stack: Option<Stack>,
     base_url: Option<String>,
     cookies: Cookies,
     register: V1Register,
@@ -187,7 +190,7 @@ impl From<V1> for Profile {
             cors: v1.cors,
             waive: v1.waive,
             known_failures: Vec::new(),
-            stack: None,
+            stack: v1.stack,
             also: v1.also,
         }
     }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::browser::{self, Chromium, Event, FetchRequest, Fetched, HeldCookie, Page, Visit};
 use crate::http::secrets::Secrets;
 
-use super::requests::Requests;
+use super::requests::{Requests, status_is};
 
 /// The labels of the visit's events, which the checks look up.
 pub(super) const REGISTER: &str = "register a user";
@@ -50,31 +50,36 @@ async fn steps(
         .await
         .map_err(|e| e.to_string())?;
     if let Some(register) = &requests.register {
-        let got = fetch(chromium, &page, REGISTER, register, visit).await?;
-        expect(
-            &got,
-            &requests.register_status,
-            "create a user",
-            register,
+        before(
+            chromium,
+            &page,
+            REGISTER,
+            requests.register_before.as_ref(),
             visit,
-        )?;
-        // A sign-up that logs the user in (Flask-Security's) leaves a session that the
-        // login would meet, and a stack may refuse to log in a user who is logged in:
-        // as the kit's own setup does, the login starts without the credential cookies
-        // the sign-up set, and with every other one (a CSRF cookie).
+        )
+        .await?;
+        let got = fetch(chromium, &page, REGISTER, register, visit).await?;
+        let expected = &requests.register_status;
+        expect(chromium, &got, expected, "create a user", register, visit).await?;
+        // A sign-up that logs the user in (allauth headless) would make the login a
+        // second one (409): as in the HTTP client's setup, the login does not carry the
+        // credentials the sign-up set.
         chromium
-            .forget_cookies(&page, &requests.cookies)
+            .forget_cookies(&page, origin, &requests.cookies)
             .await
             .map_err(|e| e.to_string())?;
     }
-    let got = fetch(chromium, &page, LOGIN, &requests.login, visit).await?;
-    expect(
-        &got,
-        &requests.login_status,
-        "log in",
-        &requests.login,
+    before(
+        chromium,
+        &page,
+        LOGIN,
+        requests.login_before.as_ref(),
         visit,
-    )?;
+    )
+    .await?;
+    let got = fetch(chromium, &page, LOGIN, &requests.login, visit).await?;
+    let expected = &requests.login_status;
+    expect(chromium, &got, expected, "log in", &requests.login, visit).await?;
     let held = snapshot(chromium, AFTER_LOGIN, secrets, visit).await?;
     let both = requests
         .cookies
@@ -127,19 +132,64 @@ async fn snapshot(
     Ok(held)
 }
 
-/// A setup request that did not succeed: the visit cannot go on.
-fn expect(
+/// A setup exchange's `before`: the page fetches it first, as the HTTP client sends it,
+/// so that the cookies it sets (a CSRF cookie) are in the browser's store. Any answer
+/// will do, as for the HTTP client; none at all ends the visit.
+async fn before(
+    chromium: &Chromium,
+    page: &Page,
+    label: &str,
+    request: Option<&FetchRequest>,
+    visit: &mut Visit,
+) -> Result<(), String> {
+    let Some(request) = request else {
+        return Ok(());
+    };
+    let label = format!("{label} (before it)");
+    match fetch(chromium, page, &label, request, visit).await? {
+        Fetched::Answer { .. } => Ok(()),
+        Fetched::Failed(why) => Err(format!(
+            "cannot {label} in the browser: {} got no answer ({why})\n{visit}",
+            request.line()
+        )),
+    }
+}
+
+/// A setup request that did not succeed: the visit cannot go on. When the request
+/// carried a cookie's value the page could not read (an HttpOnly cookie, hidden from
+/// `document.cookie`), the error says so.
+async fn expect(
+    chromium: &Chromium,
     got: &Fetched,
     expected: &[u16],
     what: &str,
     request: &FetchRequest,
     visit: &Visit,
 ) -> Result<(), String> {
-    match got {
-        Fetched::Answer { status, .. } if expected.contains(status) => Ok(()),
-        _ => Err(format!(
-            "cannot {what} in the browser: {} got {got} (expected {expected:?})\n{visit}",
-            request.line()
-        )),
+    if let Fetched::Answer { status, .. } = got
+        && status_is(*status, expected)
+    {
+        return Ok(());
     }
+    let mut unread = String::new();
+    let read = request.cookies_read();
+    if !read.is_empty() {
+        let held = chromium.cookies().await.unwrap_or_default();
+        for name in &read {
+            match held.iter().find(|c| &c.name == name) {
+                Some(c) if c.http_only => unread.push_str(&format!(
+                    "\n  the page cannot read {name}: the browser holds it HttpOnly, so \
+                     {{cookie:{name}}} was sent empty, as an app's script would send it"
+                )),
+                None => unread.push_str(&format!(
+                    "\n  the browser holds no {name} cookie: {{cookie:{name}}} was sent empty"
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    Err(format!(
+        "cannot {what} in the browser: {} got {got} (expected {expected:?}){unread}\n{visit}",
+        request.line()
+    ))
 }
