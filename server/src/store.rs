@@ -95,7 +95,8 @@ pub trait TokenStore: Send + Sync + 'static {
     /// Stores a new access token.
     async fn insert_access(&self, hash: TokenHash, record: AccessRecord) -> Result<(), StoreError>;
 
-    /// The record of an access token, or `None` if it is missing or expired at `now`.
+    /// The record of an access token, or `None` if it is missing or expired at `now` (or,
+    /// where the backend tells it as cheaply, its session is gone: the in-memory store).
     async fn access_session(
         &self,
         hash: &TokenHash,

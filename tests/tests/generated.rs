@@ -1,10 +1,10 @@
 //! Broken targets only a generated input reaches: each passes every fixed case of the
 //! suite and is caught by the generated scenarios (`features/generated.feature`) with the
 //! default case count — every time, across ten seeds, shrunk to a case a person reads at
-//! a glance. And the reference passes the generated scenarios across a hundred seeds,
-//! every benign variant across ten (across a hundred on demand: `--ignored`).
+//! a glance. And the reference and every benign variant pass the generated scenarios
+//! across a hundred seeds.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use bytes::Bytes;
 use conformance_tests::Case;
@@ -257,37 +257,19 @@ async fn passes_across(cases: &[Case], seeds: std::ops::RangeInclusive<u64>) {
     }
 }
 
-/// The reference across a hundred seeds, every benign variant across ten: 280 runs of
-/// the five generated scenarios (some 270 local requests each; 106 s of CPU in a debug
-/// build, measured 2026-12-06).
+/// The reference and every benign variant across a hundred seeds: 1,900 runs of the five
+/// generated scenarios (some 270 requests each, one run at a time). 370 s in a debug
+/// build on the shared 2-core machine (2026-12-06, beside other builds): the longest test
+/// of `cargo test`, and the bar (#21: every benign variant passes across a hundred
+/// seeds), so it runs in every `cargo test` rather than on demand.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reference_across_a_hundred_seeds_and_benign_variants_across_ten() {
+async fn the_reference_and_every_benign_variant_pass_across_a_hundred_seeds() {
     let started = Instant::now();
-    let (reference, variants): (Vec<Case>, Vec<Case>) = crate::benign::all()
-        .into_iter()
-        .partition(|c| c.name == "reference_routes");
-    assert_eq!(
-        reference.len(),
-        1,
+    let cases = crate::benign::all();
+    assert!(
+        cases.iter().any(|c| c.name == "reference_routes"),
         "the benign catalogue has the reference row"
     );
-    passes_across(&reference, 1..=100).await;
-    passes_across(&variants, 1..=10).await;
-    eprintln!(
-        "{} runs in {:?}",
-        100 + variants.len() * 10,
-        started.elapsed()
-    );
-}
-
-/// Every benign variant across a hundred seeds: 1,900 runs of the five generated
-/// scenarios (some 270 requests each, about 0.38 s of CPU in a debug build: twelve CPU
-/// minutes), so run on demand (`cargo test -p conformance-tests --test tests
-/// benign_variants_across_a_hundred_seeds -- --ignored`).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "long: 1,600 runs; run with --ignored"]
-async fn benign_variants_across_a_hundred_seeds() {
-    let started = Instant::now();
-    passes_across(&crate::benign::all(), 1..=100).await;
-    assert!(started.elapsed() < Duration::from_secs(3600));
+    passes_across(&cases, 1..=100).await;
+    eprintln!("{} runs in {:?}", cases.len() * 100, started.elapsed());
 }

@@ -43,6 +43,18 @@ impl<V: Copy> Table<V> {
             .map(|&at| at as usize)
     }
 
+    /// The record whose key starts with `prefix` (at least the 8 bytes the index hashes).
+    pub(super) fn find_by_prefix(&self, prefix: &[u8]) -> Option<usize> {
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&prefix[..8]);
+        let entries = &self.entries;
+        self.index
+            .find(u64::from_le_bytes(first), |&at| {
+                entries[at as usize].0.0.starts_with(prefix)
+            })
+            .map(|&at| at as usize)
+    }
+
     /// Stores `value` under `key`; returns the record it replaced.
     pub(super) fn insert(&mut self, key: TokenHash, value: V) -> Option<V> {
         if let Some(at) = self.find(&key) {

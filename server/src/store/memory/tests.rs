@@ -86,7 +86,7 @@ async fn eviction_drops_expired_entries_and_orphaned_access_tokens() {
 #[test]
 fn records_are_compact() {
     assert_eq!(std::mem::size_of::<(TokenHash, Session)>(), 44);
-    assert_eq!(std::mem::size_of::<(TokenHash, Access)>(), 76);
+    assert_eq!(std::mem::size_of::<(TokenHash, Access)>(), 56);
 }
 
 #[test]
@@ -321,13 +321,25 @@ async fn revoke_removes_the_listed_tokens_and_only_those() {
             "{n}"
         );
     }
-    for (n, live) in [(11, false), (12, true), (13, true)] {
-        assert_eq!(
-            store.access_session(&hash(n), now).await.unwrap().is_some(),
-            live,
-            "{n}"
-        );
+    // The records themselves: an access token whose session went (13) is still stored,
+    // though no longer accepted.
+    for (n, kept) in [(11, false), (12, true), (13, true)] {
+        assert_eq!(store.maps().access.find(&hash(n)).is_some(), kept, "{n}");
     }
+    assert!(
+        store
+            .access_session(&hash(12), now)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .access_session(&hash(13), now)
+            .await
+            .unwrap()
+            .is_none()
+    );
     store
         .revoke(&[hash(2)], &[hash(12), hash(13)])
         .await
