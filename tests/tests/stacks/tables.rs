@@ -40,6 +40,8 @@ pub const DJ_REST_AUTH: &[(&str, Expect)] = &[
     // REAL: Django keeps the last of two `refresh` values; "its own token, then a garbage
     // one" blacklists nothing (401 "Token is invalid") and its own token stays live.
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     ("LO-20", Is(Passed)),
@@ -104,6 +106,8 @@ pub const FASTAPI_USERS: &[(&str, Expect)] = &[
     // REAL: Starlette keeps the last of two cookie values; "its own token, then a garbage
     // one" deletes nothing and its own token stays live.
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     ("LO-20", Is(Passed)),
@@ -171,6 +175,8 @@ pub const EXPRESS_PASSPORT: &[(&str, Expect)] = &[
     // destroys nothing and its own session stays live (and of a dozen sessions in one
     // header only the first ends).
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     // Only the presented session's key is deleted; another session stays.
@@ -243,6 +249,8 @@ pub const IRON_SESSION: &[(&str, Expect)] = &[
     ("LO-12", Is(NotRun)),
     // REAL: no value presented is ever revoked (LO-04's cause).
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     // Another session's seal is untouched.
@@ -318,6 +326,8 @@ pub const FASTIFY_SESSION: &[(&str, Expect)] = &[
     // REAL: @fastify/cookie parses with the cookie module (2.0), which keeps the first of
     // two `sessionId` values; "an unknown token, then its own" leaves its own live.
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     // Only the presented session is deleted.
@@ -392,6 +402,8 @@ pub const DJANGO_SESSION: &[(&str, Expect)] = &[
     // REAL: django.http.parse_cookie keeps the last of two `sessionid` values; "its own
     // token, then a garbage one" flushes an empty session and its own stays live.
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     // Only the presented session's row is deleted.
@@ -468,6 +480,8 @@ pub const ALLAUTH_HEADLESS: &[(&str, Expect)] = &[
     // REAL: django.http.parse_cookie keeps the last of two `sessionid` values; "its own
     // token, then a garbage one" leaves its own live.
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives a session cookie a live value.
     ("LO-15", Is(Passed)),
     // Only the presented session's row is deleted.
@@ -550,6 +564,8 @@ pub const AUTHJS_EXPRESS: &[(&str, Expect)] = &[
     ("LO-12", Is(NotRun)),
     // REAL: no value presented is ever revoked (LO-04's cause).
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // One clearing Set-Cookie per chunk presented, none with a value (next-auth#12908,
     // a blank and a live session cookie in one sign-out answer, does not show here).
     ("LO-15", Is(Passed)),
@@ -629,6 +645,8 @@ pub const FLASK_SECURITY: &[(&str, Expect)] = &[
     ("LO-12", Is(NotRun)),
     // REAL: a live session cookie presented survives any logout (LO-04's cause).
     ("LO-13", Is(Failed)),
+    // No [rotating_refresh] declared: a refresh racing the logout does not apply.
+    ("LO-14", Is(NotRun)),
     // No Set-Cookie of the logout answer gives `session` a live value: it is deleted.
     ("LO-15", Is(Passed)),
     // The other session's cookie is untouched (nothing is shared on the server).

@@ -21,7 +21,7 @@ use crate::http::exchange::Exchange;
 use crate::plan::clause_id::ClauseId;
 use crate::plan::profile::{NewToken, Role};
 use crate::run::request::{Cookies, Instance, Request};
-use crate::run::send::{no_answer, send};
+use crate::run::send::{no_answer, send, send_after_before};
 use crate::run::steps::answer::{DOCUMENTED_ANSWER, accepted};
 use crate::run::steps::probe::{probe_answer, probe_request, trusted};
 use crate::run::steps::session::open_session;
@@ -123,19 +123,27 @@ async fn race(
     }
     let target = world.target();
     let client = world.plain_client();
-    let (refreshed, logged_out) = tokio::join!(
+    let (refreshed, mut logged_out) = tokio::join!(
         async {
             tokio::time::sleep(refresh_wait).await;
             send(&client, &target.endpoint, &refresh, None, None).await
         },
         async {
             tokio::time::sleep(logout_wait).await;
-            send(&client, &target.endpoint, &logout, None, None).await
+            // A logout that fetches its token first (`[logout] before`) does so here too.
+            send_after_before(&client, &target.endpoint, &logout, None).await
         }
     );
     target.secrets.learn_exchange(&refreshed, true);
     world.keep(&refreshed);
-    world.keep(&logged_out);
+    for exchange in &logged_out {
+        world.keep(exchange);
+    }
+    // The logout's own exchange comes last (after its `before`, if any).
+    let logged_out = match logged_out.pop() {
+        Some(exchange) => exchange,
+        None => world.not_sent(&logout),
+    };
     (refreshed, logged_out)
 }
 
