@@ -172,6 +172,14 @@ pub async fn read_body(body: BodyStream) -> Bytes {
     body::read_limited(body, 1 << 20).await.unwrap_or_default()
 }
 
+/// The body read whole before the handler answers, as a framework's body parser reads it
+/// before the route runs: an answer sent while the client is still sending its body can
+/// meet a reset on a busy machine, which would fail LO-08 rather than the clause the
+/// broken server breaks.
+pub async fn read_first(body: BodyStream) -> BodyStream {
+    body_of(read_body(body).await)
+}
+
 /// A JSON answer as the reference builds them (`Cache-Control: no-store`).
 pub fn json(status: StatusCode, value: &serde_json::Value) -> Response {
     logout_server::respond::json(status, value)

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use conformance_tests::catalogue;
-use conformance_tests::routes::{answer_logout, reference_logout};
+use conformance_tests::routes::{answer_logout, read_first, reference_logout};
 use logout_server::AppState;
 use logout_server::body::BodyStream;
 use logout_server::cookies::PresentedTokens;
@@ -125,6 +125,7 @@ async fn refuses_every_logout_403(_: AppState, _: HeaderMap, _: BodyStream) -> R
 }
 
 async fn stale_access_token_401(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     let presented = PresentedTokens::from_headers(&headers);
     let now = SystemTime::now();
     for token in &presented.access {
@@ -157,6 +158,7 @@ async fn first_value_only(state: AppState, headers: HeaderMap, body: BodyStream)
 }
 
 async fn unknown_token_401(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     let presented = PresentedTokens::from_headers(&headers);
     if let Some(token) = presented.refresh.first()
         && let Ok(false) = state.store().remove_refresh(&hash_bytes(token)).await
@@ -167,6 +169,7 @@ async fn unknown_token_401(state: AppState, headers: HeaderMap, body: BodyStream
 }
 
 async fn expired_token_401(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     let presented = PresentedTokens::from_headers(&headers);
     let now = SystemTime::now();
     for token in &presented.refresh {
@@ -186,6 +189,7 @@ async fn expired_token_401(state: AppState, headers: HeaderMap, body: BodyStream
 }
 
 async fn no_cookie_header_400(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     if !headers.contains_key(COOKIE) {
         return error(StatusCode::BAD_REQUEST, "No refresh token provided");
     }
@@ -193,6 +197,7 @@ async fn no_cookie_header_400(state: AppState, headers: HeaderMap, body: BodyStr
 }
 
 async fn malformed_token_400(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     let well_formed = |t: &Vec<u8>| {
         t.len() == 43
             && t.iter()
@@ -212,6 +217,7 @@ async fn malformed_token_400(state: AppState, headers: HeaderMap, body: BodyStre
 }
 
 async fn cookie_4k_431(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     let size: usize = headers.get_all(COOKIE).iter().map(HeaderValue::len).sum();
     if size > 4000 {
         return error(
@@ -223,6 +229,7 @@ async fn cookie_4k_431(state: AppState, headers: HeaderMap, body: BodyStream) ->
 }
 
 async fn non_utf8_cookie_500(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
+    let body = read_first(body).await;
     if headers.get_all(COOKIE).iter().any(|v| v.to_str().is_err()) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Error logging out");
     }
