@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::plan::profile::actions::post;
 use crate::plan::profile::exchange::{BodyTemplate, RequestTemplate};
 
 /// The rotating refresh: a request sent like a probe (the refresh token in its cookie
@@ -30,10 +31,6 @@ pub struct RotatingRefresh {
     /// pointer into the answer's body).
     #[serde(default)]
     pub new_token: Option<NewToken>,
-}
-
-fn post() -> String {
-    "POST".into()
 }
 
 /// Where a rotating refresh's answer carries the new refresh token.
