@@ -220,3 +220,98 @@ async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
 }
+
+/// Commands of concurrent requests, written to Redis together (the store's batcher: its
+/// unit tests count the writes), each get their own answer, and an error answer fails
+/// only its own command. A hundred tasks wait at a barrier on the runtime's one worker, so
+/// that the last to arrive wakes the others there, as a burst of connections becomes
+/// ready in one turn of a server's worker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn concurrent_commands_each_get_their_own_answer() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let url = RedisUrl::parse(&redis.url(7)).unwrap();
+    let db = logout_server::store::redis::RedisDb::connect(&url)
+        .await
+        .unwrap();
+    let mut conn = redis.client(7).await;
+    for i in 0..100 {
+        let _: () = redis::cmd("SET")
+            .arg(format!("k{i}"))
+            .arg(format!("v{i}"))
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+    }
+    let burst = db.clone();
+    let answers = tokio::spawn(async move {
+        let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(100));
+        let gets: Vec<_> = (0..100)
+            .map(|i| {
+                let (db, barrier) = (burst.clone(), barrier.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    let mut get = redis::cmd("GET");
+                    get.arg(format!("k{i}"));
+                    db.query::<Option<String>>("GET", &get).await
+                })
+            })
+            .collect();
+        let mut answers = Vec::new();
+        for get in gets {
+            answers.push(get.await.unwrap());
+        }
+        answers
+    })
+    .await
+    .unwrap();
+    for (i, answer) in answers.into_iter().enumerate() {
+        assert_eq!(answer.unwrap(), Some(format!("v{i}")));
+    }
+
+    // An error answer fails its own command only.
+    let mut wrong = redis::cmd("INCR");
+    wrong.arg("k0");
+    let mut right = redis::cmd("GET");
+    right.arg("k1");
+    let (wrong, right) = tokio::join!(
+        db.query::<i64>("INCR", &wrong),
+        db.query::<Option<String>>("GET", &right)
+    );
+    assert!(wrong.is_err(), "{wrong:?}");
+    assert_eq!(right.unwrap(), Some("v1".to_owned()));
+}
+
+/// A Redis that does not know the scripts (a fresh server, a replica just promoted, or
+/// `SCRIPT FLUSH`) answers `NOSCRIPT`; the store sends the script's body then, and the
+/// logout and validate-session answer as usual.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redis_that_forgot_the_scripts_still_logs_out_and_validates() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let server = over(&redis, 8, "").await;
+    let mut conn = redis.client(8).await;
+    let sessions = server.sessions(3).await;
+    for session in &sessions {
+        let _: () = redis::cmd("SCRIPT")
+            .arg("FLUSH")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(server.state_of(session).await, (true, true));
+        let _: () = redis::cmd("SCRIPT")
+            .arg("FLUSH")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let cookie = format!(
+            "refreshToken={}; accessToken={}",
+            session.refresh, session.access
+        );
+        let answer = server.logout(cookie.as_bytes()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+        assert_eq!(server.state_of(session).await, (false, false));
+    }
+}

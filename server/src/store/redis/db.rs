@@ -33,6 +33,7 @@ use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
 use redis::{Client, Cmd, FromRedisValue, Pipeline, RedisFuture, Value};
 
 use super::RedisUrl;
+use super::batch::Batcher;
 use super::cluster::ClusterHandle;
 
 /// Longest wait for any one Redis command (or pipeline), reconnection included. Past it
@@ -133,10 +134,11 @@ pub struct RedisDb {
     url: RedisUrl,
 }
 
-/// Where connections come from: one server's manager, or a repairable cluster connection.
+/// Where connections come from: one server's manager (single commands go through its
+/// [`Batcher`]), or a repairable cluster connection.
 #[derive(Clone)]
 enum Source {
-    Single(ConnectionManager),
+    Single(ConnectionManager, Batcher),
     Cluster(Arc<ClusterHandle>),
 }
 
@@ -240,14 +242,23 @@ impl RedisDb {
         &self.url
     }
 
-    /// Runs one command, bounded by [`COMMAND_TIMEOUT`].
+    /// Runs one command, bounded by [`COMMAND_TIMEOUT`]: on one server, written together
+    /// with the other requests' commands of the moment ([`Batcher`]).
     pub async fn query<T: FromRedisValue>(
         &self,
         op: &'static str,
         cmd: &redis::Cmd,
     ) -> Result<T, RedisFailure> {
-        let mut conn = conn_of(&self.source);
-        let result = bounded(op, cmd.query_async(&mut conn)).await;
+        let result = match &self.source {
+            Source::Single(_, batcher) => {
+                let call = async {
+                    let value = batcher.query(cmd.clone()).await?;
+                    Ok(T::from_redis_value(value)?)
+                };
+                bounded(op, call).await
+            }
+            Source::Cluster(_) => bounded(op, cmd.query_async(&mut conn_of(&self.source))).await,
+        };
         self.after(result)
     }
 
@@ -284,7 +295,7 @@ impl RedisDb {
 /// The connection for one call.
 fn conn_of(source: &Source) -> Conn {
     match source {
-        Source::Single(conn) => Conn::Single(conn.clone()),
+        Source::Single(conn, _) => Conn::Single(conn.clone()),
         Source::Cluster(handle) => Conn::Cluster(handle.current()),
     }
 }
@@ -305,9 +316,9 @@ async fn open(url: &RedisUrl) -> redis::RedisResult<Source> {
         .set_min_delay(Duration::from_millis(50))
         .set_max_delay(Duration::from_millis(500))
         .set_number_of_retries(4);
-    Ok(Source::Single(
-        ConnectionManager::new_with_config(client, config).await?,
-    ))
+    let conn = ConnectionManager::new_with_config(client, config).await?;
+    let batcher = Batcher::start(conn.clone());
+    Ok(Source::Single(conn, batcher))
 }
 
 async fn bounded<T>(

@@ -3,6 +3,7 @@
 //! the same database or cluster.
 //!
 //! Modules: [`url`] (the `--store` value), [`db`] (the connection and its bounds),
+//! [`batch`] (concurrent requests' commands written together),
 //! [`keys`] (key layout, slot tags, record format), [`scripts`] (login's and logout's
 //! one-round-trip writes, and the wait for replicas).
 //!
@@ -64,6 +65,7 @@ use redis::cmd;
 
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
 
+mod batch;
 mod cluster;
 mod db;
 mod keys;
