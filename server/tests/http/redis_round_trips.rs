@@ -254,7 +254,7 @@ async fn concurrent_commands_each_get_their_own_answer() {
                     barrier.wait().await;
                     let mut get = redis::cmd("GET");
                     get.arg(format!("k{i}"));
-                    db.query::<Option<String>>("GET", &get).await
+                    db.query::<Option<String>>("GET", &mut get).await
                 })
             })
             .collect();
@@ -276,8 +276,8 @@ async fn concurrent_commands_each_get_their_own_answer() {
     let mut right = redis::cmd("GET");
     right.arg("k1");
     let (wrong, right) = tokio::join!(
-        db.query::<i64>("INCR", &wrong),
-        db.query::<Option<String>>("GET", &right)
+        db.query::<i64>("INCR", &mut wrong),
+        db.query::<Option<String>>("GET", &mut right)
     );
     assert!(wrong.is_err(), "{wrong:?}");
     assert_eq!(right.unwrap(), Some("v1".to_owned()));

@@ -243,16 +243,18 @@ impl RedisDb {
     }
 
     /// Runs one command, bounded by [`COMMAND_TIMEOUT`]: on one server, written together
-    /// with the other requests' commands of the moment ([`Batcher`]).
+    /// with the other requests' commands of the moment ([`Batcher`]). The command is taken
+    /// (`cmd` is left empty), so that it reaches the connection without a copy.
     pub async fn query<T: FromRedisValue>(
         &self,
         op: &'static str,
-        cmd: &redis::Cmd,
+        cmd: &mut redis::Cmd,
     ) -> Result<T, RedisFailure> {
+        let cmd = std::mem::take(cmd);
         let result = match &self.source {
             Source::Single(_, batcher) => {
                 let call = async {
-                    let value = batcher.query(cmd.clone()).await?;
+                    let value = batcher.query(cmd).await?;
                     Ok(T::from_redis_value(value)?)
                 };
                 bounded(op, call).await

@@ -40,46 +40,87 @@ pub struct Layout {
 
 impl Layout {
     /// `lo:r:[{xx}]<hash>`: a session.
-    pub fn refresh(self, hash: &TokenHash) -> Vec<u8> {
-        self.key(REFRESH_PREFIX, hash.0[0], &hash.0)
+    pub fn refresh(self, hash: &TokenHash) -> Key {
+        Key::new(REFRESH_PREFIX, self.tag(hash.0[0]), &hash.0)
     }
 
     /// `lo:r:[{xx}]`: the session keys of slot tag `tag`, without the hash (the live
     /// access script appends the session it reads from an access record).
-    pub fn refresh_prefix(self, tag: u8) -> Vec<u8> {
-        self.key(REFRESH_PREFIX, tag, b"")
+    pub fn refresh_prefix(self, tag: u8) -> Key {
+        Key::new(REFRESH_PREFIX, self.tag(tag), b"")
     }
 
     /// `lo:a:[{xx}]<hash>`: an access token.
-    pub fn access(self, hash: &TokenHash) -> Vec<u8> {
-        self.key(ACCESS_PREFIX, hash.0[0], &hash.0)
+    pub fn access(self, hash: &TokenHash) -> Key {
+        Key::new(ACCESS_PREFIX, self.tag(hash.0[0]), &hash.0)
     }
 
     /// `lo:u:[{xx}]<user>`: the user's sessions.
     pub fn index(self, user_key: &str) -> Vec<u8> {
-        self.key(USER_PREFIX, token::user_tag(user_key), user_key.as_bytes())
+        let prefix = Key::new(USER_PREFIX, self.tag(token::user_tag(user_key)), b"");
+        [&prefix[..], user_key.as_bytes()].concat()
     }
 
     /// `lo:u:[{xx}]`: the index keys of the users whose tag is `tag`, without the user
     /// (the revocation script appends the user it reads from the session record).
-    pub fn index_prefix(self, tag: u8) -> Vec<u8> {
-        self.key(USER_PREFIX, tag, b"")
+    pub fn index_prefix(self, tag: u8) -> Key {
+        Key::new(USER_PREFIX, self.tag(tag), b"")
     }
 
-    fn key(self, prefix: &[u8], tag: u8, rest: &[u8]) -> Vec<u8> {
-        let mut key = Vec::with_capacity(prefix.len() + 4 + rest.len());
-        key.extend_from_slice(prefix);
-        if self.tagged {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            key.extend_from_slice(&[
+    /// The slot tag keys carry, if any.
+    fn tag(self, tag: u8) -> Option<u8> {
+        self.tagged.then_some(tag)
+    }
+}
+
+/// A key of a token (or a key prefix), on the stack: every logout and validate-session
+/// names one to three, and heap buffers for them were a tenth of a request's allocations.
+#[derive(Clone, Copy)]
+pub struct Key {
+    bytes: [u8; Key::MAX_LEN],
+    len: u8,
+}
+
+impl Key {
+    /// The longest: a 5-byte prefix, a 4-byte slot tag and a 32-byte hash.
+    pub const MAX_LEN: usize = 5 + 4 + 32;
+
+    /// `prefix`, `{xx}` when `tag` is given, then `rest` (at most 32 bytes).
+    fn new(prefix: &[u8], tag: Option<u8>, rest: &[u8]) -> Self {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut key = Self {
+            bytes: [0; Self::MAX_LEN],
+            len: 0,
+        };
+        let tag = tag.map(|tag| {
+            [
                 b'{',
                 HEX[usize::from(tag >> 4)],
                 HEX[usize::from(tag & 15)],
                 b'}',
-            ]);
+            ]
+        });
+        for part in [prefix, tag.as_ref().map_or(&[][..], |t| &t[..]), rest] {
+            let at = usize::from(key.len);
+            let end = (at + part.len()).min(Self::MAX_LEN);
+            key.bytes[at..end].copy_from_slice(&part[..end - at]);
+            key.len = u8::try_from(end).unwrap_or(u8::MAX);
         }
-        key.extend_from_slice(rest);
         key
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.escape_ascii().to_string())
     }
 }
 
@@ -183,6 +224,7 @@ mod tests {
         let single = Layout { tagged: false };
         let k = single.refresh(&TokenHash([0xab; 32]));
         assert_eq!(k.len(), 37);
+        assert_eq!(&k[5..], &[0xab; 32]);
         assert!(k.starts_with(b"lo:r:"));
         assert_eq!(single.index("u@x"), b"lo:u:u@x");
     }
@@ -195,14 +237,19 @@ mod tests {
         hash.0[0] = tag;
         let hex = format!("{{{tag:02x}}}");
         for key in [
-            cluster.refresh(&hash),
-            cluster.access(&hash),
+            cluster.refresh(&hash).to_vec(),
+            cluster.access(&hash).to_vec(),
             cluster.index("u@x"),
-            cluster.index_prefix(tag),
+            cluster.index_prefix(tag).to_vec(),
         ] {
             assert_eq!(&key[5..9], hex.as_bytes(), "{key:?}");
         }
         assert_eq!(cluster.refresh(&hash).len(), 41);
+        assert_eq!(&cluster.refresh(&hash)[9..], &hash.0);
+        assert_eq!(
+            &*cluster.refresh_prefix(tag),
+            format!("lo:r:{hex}").as_bytes()
+        );
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub use keys::MIN_TTL;
 pub use scripts::REPLICA_WAIT;
 pub use url::RedisUrl;
 
-use keys::{Layout, decode, encode, ttl_millis, unix_millis};
+use keys::{Key, Layout, decode, encode, ttl_millis, unix_millis};
 use scripts::Scripts;
 
 /// Tokens in a Redis database or cluster, shared by every instance that uses it.
@@ -143,16 +143,13 @@ impl RedisStore {
             return Ok(0);
         }
         let tag = crate::token::user_tag(user_key);
-        let keys = hashes.iter().map(|h| self.layout.refresh(h)).collect();
+        let keys: Vec<Key> = hashes.iter().map(|h| self.layout.refresh(h)).collect();
         let prefix = self.layout.index_prefix(tag);
-        Ok(self
-            .scripts
-            .revoke(&self.db, keys, Vec::new(), prefix)
-            .await?)
+        Ok(self.scripts.revoke(&self.db, &keys, &[], prefix).await?)
     }
 
-    async fn get(&self, op: &'static str, key: Vec<u8>) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.db.query(op, cmd(op).arg(key)).await?)
+    async fn get(&self, op: &'static str, key: Key) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.db.query(op, cmd(op).arg(&key[..])).await?)
     }
 
     /// One revocation script per slot tag (one in all on a single server, or for one
@@ -162,11 +159,23 @@ impl RedisStore {
         refresh: &[TokenHash],
         access: &[TokenHash],
     ) -> Result<usize, StoreError> {
+        let mut tags = refresh.iter().chain(access).map(|hash| hash.0[0]);
+        let first = tags.next();
+        if !self.layout.tagged || tags.all(|tag| Some(tag) == first) {
+            // The usual logout: one script, its keys on the stack.
+            let tag = first.unwrap_or(0);
+            let sessions: Vec<Key> = refresh.iter().map(|h| self.layout.refresh(h)).collect();
+            let access: Vec<Key> = access.iter().map(|h| self.layout.access(h)).collect();
+            let prefix = self.layout.index_prefix(tag);
+            return Ok(self
+                .scripts
+                .revoke(&self.db, &sessions, &access, prefix)
+                .await?);
+        }
         let mut groups: Vec<Group> = Vec::new();
         let hashes = refresh.iter().map(|h| (h, true));
         for (hash, is_session) in hashes.chain(access.iter().map(|h| (h, false))) {
-            // Untagged (one server): one group whatever the hash.
-            let tag = if self.layout.tagged { hash.0[0] } else { 0 };
+            let tag = hash.0[0];
             let at = match groups.iter().position(|group| group.tag == tag) {
                 Some(at) => at,
                 None => {
@@ -184,10 +193,10 @@ impl RedisStore {
                 groups[at].access.push(self.layout.access(hash));
             }
         }
-        let calls = groups.into_iter().map(|group| {
+        let calls = groups.iter().map(|group| {
             let prefix = self.layout.index_prefix(group.tag);
             self.scripts
-                .revoke(&self.db, group.sessions, group.access, prefix)
+                .revoke(&self.db, &group.sessions, &group.access, prefix)
         });
         Ok(try_join_all(calls).await?.into_iter().sum())
     }
@@ -196,8 +205,8 @@ impl RedisStore {
 /// The keys of one revocation script: those of one slot tag.
 struct Group {
     tag: u8,
-    sessions: Vec<Vec<u8>>,
-    access: Vec<Vec<u8>>,
+    sessions: Vec<Key>,
+    access: Vec<Key>,
 }
 
 #[async_trait]
@@ -208,6 +217,8 @@ impl TokenStore for RedisStore {
         session: SessionRecord,
     ) -> Result<(), StoreError> {
         let (keys, args) = self.session_write(&hash, &session, SystemTime::now());
+        let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        let args: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
         Ok(self.scripts.open(&self.db, &keys, &args).await?)
     }
 
@@ -224,13 +235,15 @@ impl TokenStore for RedisStore {
     ) -> Result<(), StoreError> {
         let now = SystemTime::now();
         let (mut keys, mut args) = self.session_write(&refresh, &session, now);
-        keys.push(self.layout.access(&access));
+        keys.push(self.layout.access(&access).to_vec());
         args.push(encode(
             record.expires_at,
             Some(&record.session),
             &record.user_email,
         ));
         args.push(ttl_millis(record.expires_at, now).to_string().into_bytes());
+        let keys: Vec<&[u8]> = keys.iter().map(Vec::as_slice).collect();
+        let args: Vec<&[u8]> = args.iter().map(Vec::as_slice).collect();
         Ok(self.scripts.open(&self.db, &keys, &args).await?)
     }
 
@@ -263,7 +276,7 @@ impl TokenStore for RedisStore {
             .query::<()>(
                 "SET",
                 cmd("SET")
-                    .arg(self.layout.access(&hash))
+                    .arg(&self.layout.access(&hash)[..])
                     .arg(value)
                     .arg("PX")
                     .arg(ttl),
@@ -346,7 +359,7 @@ impl RedisStore {
     ) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
         let ttl = ttl_millis(session.expires_at, now);
         let keys = vec![
-            self.layout.refresh(hash),
+            self.layout.refresh(hash).to_vec(),
             self.layout.index(&session.user_email),
         ];
         let args = vec![

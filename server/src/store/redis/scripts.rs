@@ -19,8 +19,9 @@
 
 use std::time::Duration;
 
-use redis::{Cmd, ErrorKind, Pipeline, Script, ServerErrorKind, Value, cmd};
+use redis::{Cmd, ErrorKind, Pipeline, Script, ServerErrorKind, Value};
 
+use super::keys::Key;
 use super::{RedisDb, RedisFailure};
 
 /// Longest `WAIT` for replicas after a write; below [`super::COMMAND_TIMEOUT`], so a
@@ -111,18 +112,15 @@ impl Scripts {
     pub async fn open(
         &self,
         db: &RedisDb,
-        keys: &[Vec<u8>],
-        args: &[Vec<u8>],
+        keys: &[&[u8]],
+        args: &[&[u8]],
     ) -> Result<(), RedisFailure> {
-        run(
-            db,
-            "open session",
-            &self.open,
-            keys,
-            args,
-            Wait::ForReplicas,
-        )
-        .await?;
+        let size = keys.iter().chain(args).map(|part| part.len() + 16).sum();
+        let fill = |call: &mut Cmd| {
+            call.arg(keys.len()).arg(keys).arg(args);
+        };
+        let call = Call::new(&self.open, size, &fill);
+        run(db, "open session", call, Wait::ForReplicas).await?;
         Ok(())
     }
 
@@ -131,16 +129,20 @@ impl Scripts {
     pub async fn revoke(
         &self,
         db: &RedisDb,
-        sessions: Vec<Vec<u8>>,
-        access: Vec<Vec<u8>>,
-        index_prefix: Vec<u8>,
+        sessions: &[Key],
+        access: &[Key],
+        index_prefix: Key,
     ) -> Result<usize, RedisFailure> {
-        let args = [sessions.len().to_string().into_bytes(), index_prefix];
-        // The keys moved into one list, not copied (`concat` would clone each key).
-        let mut keys = sessions;
-        keys.extend(access);
-        let removed = run(db, "revoke", &self.revoke, &keys, &args, Wait::ForReplicas).await?;
-        match removed {
+        let size = (sessions.len() + access.len() + 3) * (Key::MAX_LEN + 16);
+        let fill = |call: &mut Cmd| {
+            call.arg(sessions.len() + access.len());
+            for key in sessions.iter().chain(access) {
+                call.arg(&key[..]);
+            }
+            call.arg(sessions.len()).arg(&index_prefix[..]);
+        };
+        let call = Call::new(&self.revoke, size, &fill);
+        match run(db, "revoke", call, Wait::ForReplicas).await? {
             Value::Int(n) => Ok(usize::try_from(n).unwrap_or(0)),
             other => Err(RedisFailure::Corrupt {
                 op: "revoke",
@@ -148,42 +150,65 @@ impl Scripts {
             }),
         }
     }
-}
 
-impl Scripts {
     /// Runs [`LIVE_ACCESS`]: the record of the access token at `key` and the record of
     /// its session (under `session_prefix`), both as stored; `None` when the access token
     /// is not there.
     pub async fn live_access(
         &self,
         db: &RedisDb,
-        key: Vec<u8>,
-        session_prefix: Vec<u8>,
+        key: Key,
+        session_prefix: Key,
     ) -> Result<Option<(Vec<u8>, Option<Vec<u8>>)>, RedisFailure> {
-        let answer = run(
-            db,
-            "live access",
-            &self.live_access,
-            &[key],
-            &[session_prefix],
-            Wait::No,
-        )
-        .await?;
-        let corrupt = |answer: &Value| RedisFailure::Corrupt {
+        let fill = |call: &mut Cmd| {
+            call.arg(1).arg(&key[..]).arg(&session_prefix[..]);
+        };
+        let call = Call::new(&self.live_access, 3 * (Key::MAX_LEN + 16), &fill);
+        let answer = run(db, "live access", call, Wait::No).await?;
+        let corrupt = |answer: &[Value]| RedisFailure::Corrupt {
             op: "live access",
             why: format!("unexpected answer {answer:?}"),
         };
         match answer {
             Value::Nil => Ok(None),
-            Value::Array(ref parts) => match parts.as_slice() {
-                [Value::BulkString(access), Value::BulkString(session)] => {
-                    Ok(Some((access.clone(), Some(session.clone()))))
+            Value::Array(parts) => match <[Value; 2]>::try_from(parts) {
+                Ok([Value::BulkString(access), Value::BulkString(session)]) => {
+                    Ok(Some((access, Some(session))))
                 }
-                [Value::BulkString(access), Value::Nil] => Ok(Some((access.clone(), None))),
-                _ => Err(corrupt(&answer)),
+                Ok([Value::BulkString(access), Value::Nil]) => Ok(Some((access, None))),
+                Ok(parts) => Err(corrupt(&parts)),
+                Err(parts) => Err(corrupt(&parts)),
             },
-            other => Err(corrupt(&other)),
+            other => Err(corrupt(std::slice::from_ref(&other))),
         }
+    }
+}
+
+/// One call of a script: the script, and what follows its name in `EVALSHA`/`EVAL` (the
+/// key count, the keys, the arguments), written straight into the command.
+struct Call<'a> {
+    script: &'a Lua,
+    /// Bytes the command will take, about: its buffer is allocated once.
+    size: usize,
+    fill: &'a (dyn Fn(&mut Cmd) + Sync),
+}
+
+impl<'a> Call<'a> {
+    fn new(script: &'a Lua, size: usize, fill: &'a (dyn Fn(&mut Cmd) + Sync)) -> Self {
+        Self { script, size, fill }
+    }
+
+    /// `EVALSHA <sha> …` or, after `NOSCRIPT`, `EVAL <body> …`.
+    fn command(&self, with_body: bool) -> Cmd {
+        let (verb, script) = if with_body {
+            ("EVAL", self.script.body)
+        } else {
+            ("EVALSHA", self.script.sha.as_str())
+        };
+        let mut call = Cmd::with_capacity(16, self.size + script.len() + 32);
+        call.arg(verb).arg(script);
+        (self.fill)(&mut call);
+        call
     }
 }
 
@@ -198,9 +223,7 @@ enum Wait {
 async fn run(
     db: &RedisDb,
     op: &'static str,
-    script: &Lua,
-    keys: &[Vec<u8>],
-    args: &[Vec<u8>],
+    call: Call<'_>,
     wait: Wait,
 ) -> Result<Value, RedisFailure> {
     let replicas = match wait {
@@ -210,34 +233,27 @@ async fn run(
     if replicas == 0 {
         // No `WAIT`: the script alone, as a plain command (a pipeline of one costs a
         // request more allocations and an array answer to take apart).
-        let call = |verb: &str, script: &str| -> Cmd {
-            let mut call: Cmd = cmd(verb);
-            call.arg(script).arg(keys.len()).arg(keys).arg(args);
-            call
-        };
-        return match db.query(op, &call("EVALSHA", &script.sha)).await {
+        return match db.query(op, &mut call.command(false)).await {
             Err(RedisFailure::Command { source, .. })
                 if source.kind() == ErrorKind::Server(ServerErrorKind::NoScript) =>
             {
-                db.query(op, &call("EVAL", script.body)).await
+                db.query(op, &mut call.command(true)).await
             }
             other => other,
         };
     }
-    let call = |verb: &str, script: &str| -> Pipeline {
-        let mut call: Cmd = cmd(verb);
-        call.arg(script).arg(keys.len()).arg(keys).arg(args);
+    let pipeline = |with_body: bool| -> Pipeline {
         let mut pipeline = redis::pipe();
-        pipeline.add_command(call);
+        pipeline.add_command(call.command(with_body));
         let bound = u64::try_from(REPLICA_WAIT.as_millis()).unwrap_or(u64::MAX);
         pipeline.cmd("WAIT").arg(replicas).arg(bound);
         pipeline
     };
-    let answers: Vec<Value> = match db.query_pipe(op, &call("EVALSHA", &script.sha)).await {
+    let answers: Vec<Value> = match db.query_pipe(op, &pipeline(false)).await {
         Err(RedisFailure::Command { source, .. })
             if source.kind() == ErrorKind::Server(ServerErrorKind::NoScript) =>
         {
-            db.query_pipe(op, &call("EVAL", script.body)).await?
+            db.query_pipe(op, &pipeline(true)).await?
         }
         other => other?,
     };
