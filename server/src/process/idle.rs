@@ -9,8 +9,11 @@
 //! every request head (an allocation and a timer-wheel entry each time), where this
 //! bookkeeping already knows since when each connection waits.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use tokio::sync::Notify;
@@ -180,6 +183,30 @@ impl Drop for Place {
         if let Some(at) = slots.iter().position(|slot| Arc::ptr_eq(slot, &self.slot)) {
             slots.remove(at);
         }
+    }
+}
+
+/// A request's answer that tells its connection's [`Place`] when it is ready (the
+/// connection then waits for its next head).
+pub struct Answering<F> {
+    answer: F,
+    place: Arc<Place>,
+}
+
+impl<F> Answering<F> {
+    /// `answer`, reported to `place` when it completes.
+    pub fn new(answer: F, place: Arc<Place>) -> Self {
+        Self { answer, place }
+    }
+}
+
+impl<F: Future + Unpin> Future for Answering<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let answer = std::task::ready!(Pin::new(&mut self.answer).poll(cx));
+        self.place.answered();
+        Poll::Ready(answer)
     }
 }
 

@@ -23,7 +23,7 @@ use crate::app::state::AppState;
 use crate::http::limits::oversized;
 use crate::http::routes::routes;
 use crate::process::connection::{ConnectionLimits, free_slot, serve_connection, watch_stalls};
-use crate::process::idle::Idle;
+use crate::process::idle::{Answering, Idle};
 
 /// How often expired tokens are swept out of the store.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
@@ -185,20 +185,17 @@ async fn accept_loop<F>(
         let warp_service = Box::new(RefCell::new(warp::service(routes.clone())));
         let service = service_fn(move |request: Request<Incoming>| {
             place.busy();
-            let place = Arc::clone(&place);
+            // The filter tree's future, about a kilobyte, is boxed where it is made: moved
+            // as a pointer from then on, not copied at each step up to the connection.
             let answer = match oversized(&request) {
                 Some(error) => Either::Left(std::future::ready(Ok(error.into_response()))),
-                None => Either::Right(match warp_service.try_borrow_mut() {
+                None => Either::Right(Box::pin(match warp_service.try_borrow_mut() {
                     Ok(mut warp_service) => warp_service.call(request),
                     // Never borrowed elsewhere (the call returns at once); a copy if it were.
                     Err(_) => warp::service((*fallback).clone()).call(request),
-                }),
+                })),
             };
-            Box::pin(async move {
-                let answer = answer.await;
-                place.answered();
-                answer
-            })
+            Answering::new(answer, Arc::clone(&place))
         });
         let connection = serve_connection(stream, service, stop_signal.clone(), shed);
         connections.spawn(async move {
