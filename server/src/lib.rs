@@ -5,7 +5,8 @@
 //!   `POST /auth/logout`, as `shared/spec` describes them ([`handlers`]);
 //! - the `/__conformance/*` hooks when enabled ([`handlers::hooks`]);
 //! - tokens only in a [`TokenStore`], as SHA-256 hashes ([`store`]): in memory, or in
-//!   Redis or a Redis Cluster ([`RedisStore`], shared by several instances, users included).
+//!   Redis or a Redis Cluster (`RedisStore`, shared by several instances, users included;
+//!   only with the `redis` cargo feature, on by default).
 //!
 //! [`spawn`] runs it in a tokio task; [`routes()`] gives the filter for embedding or for
 //! wrapping in deliberately broken variants ([`spawn_routes`] serves those).
@@ -41,7 +42,9 @@ pub use model::internal::InternalError;
 pub use model::password::{HashLimits, PasswordCost};
 pub use process::args::Args;
 pub use process::serve::{RunningServer, spawn, spawn_routes};
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
 pub use store::{
-    AccessRecord, FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, SessionRecord,
-    StoreError, TokenHash, TokenStore,
+    AccessRecord, FaultSwitch, FaultSwitchHandle, MemoryStore, SessionRecord, StoreError,
+    TokenHash, TokenStore,
 };

@@ -5,10 +5,12 @@
 //! token itself: a leaked store cannot be replayed as cookies.
 //!
 //! Two backends: [`MemoryStore`] (the default: one process, lost on restart) and
-//! [`RedisStore`] (`--store redis://…`: shared by every instance using that database).
+//! `RedisStore` (`--store redis://…`: shared by every instance using that database),
+//! the latter only with the `redis` cargo feature (on by default).
 
 pub mod fault;
 pub mod memory;
+#[cfg(feature = "redis")]
 pub mod redis;
 
 use std::fmt;
@@ -18,6 +20,7 @@ use async_trait::async_trait;
 
 pub use fault::{FaultSwitch, FaultSwitchHandle};
 pub use memory::MemoryStore;
+#[cfg(feature = "redis")]
 pub use redis::RedisStore;
 
 /// The SHA-256 hash of a token's raw bytes: the key under which a store keeps it.

@@ -6,6 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::model::password::{HashLimits, PasswordCost};
+#[cfg(feature = "redis")]
 use crate::store::redis::RedisUrl;
 
 /// Everything a running server needs to know. `Default` is the documented local setup.
@@ -51,16 +52,46 @@ pub enum StoreConfig {
     Memory,
     /// In a Redis database, shared by every instance that names it: sessions opened on
     /// one instance can be used and revoked on any other, and users are shared too.
+    #[cfg(feature = "redis")]
     Redis(RedisUrl),
 }
 
+/// What a build without the `redis` feature answers to a Redis URL.
+#[cfg(not(feature = "redis"))]
+pub const NO_REDIS: &str =
+    "this build has no Redis support: build logout-server with the `redis` feature";
+
 impl StoreConfig {
-    /// `memory`, or a `redis://` URL ([`RedisUrl::parse`]).
+    /// `memory`, or a `redis://` URL (`RedisUrl::parse`; a build without the `redis`
+    /// feature refuses it with `NO_REDIS`'s message).
     pub fn parse(value: &str) -> Result<Self, String> {
         if value.trim().eq_ignore_ascii_case("memory") {
             Ok(Self::Memory)
         } else {
-            RedisUrl::parse(value).map(Self::Redis)
+            Self::parse_url(value)
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    fn parse_url(value: &str) -> Result<Self, String> {
+        RedisUrl::parse(value).map(Self::Redis)
+    }
+
+    /// No Redis in this build: a Redis URL is refused with a message saying why, and
+    /// anything else is an unknown store (named by its scheme only: the rest may hold a
+    /// password).
+    #[cfg(not(feature = "redis"))]
+    fn parse_url(value: &str) -> Result<Self, String> {
+        let scheme = value.trim().split("://").next().unwrap_or_default();
+        if matches!(
+            scheme.to_ascii_lowercase().as_str(),
+            "redis" | "rediss" | "redis+cluster" | "rediss+cluster"
+        ) {
+            Err(NO_REDIS.to_owned())
+        } else {
+            Err(format!(
+                "unknown store {scheme:?}: expected `memory` ({NO_REDIS})"
+            ))
         }
     }
 }
@@ -70,6 +101,7 @@ impl fmt::Display for StoreConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Memory => f.write_str("memory"),
+            #[cfg(feature = "redis")]
             Self::Redis(url) => url.fmt(f),
         }
     }

@@ -6,8 +6,12 @@ use std::sync::Arc;
 use crate::app::config::{Config, StoreConfig};
 use crate::model::password::Passwords;
 use crate::model::users::Users;
-use crate::store::redis::{ConnectError, RedisDb};
-use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, RedisStore, TokenStore};
+#[cfg(feature = "redis")]
+use crate::store::redis::{ConnectError, RedisDb, RedisStore};
+use crate::store::{FaultSwitch, FaultSwitchHandle, MemoryStore, TokenStore};
+/// Without the `redis` feature the only store is in memory: opening it cannot fail.
+#[cfg(not(feature = "redis"))]
+use std::convert::Infallible as ConnectError;
 
 /// The server's shared state; cloning it is cheap.
 #[derive(Clone)]
@@ -31,10 +35,11 @@ impl AppState {
     }
 
     /// State over the backend `config.store` names: memory, or a Redis database (which
-    /// must answer now, see [`RedisDb::connect`]) holding both tokens and users.
+    /// must answer now, see `RedisDb::connect`) holding both tokens and users.
     pub async fn connect(config: Config) -> Result<Self, ConnectError> {
         match &config.store {
             StoreConfig::Memory => Ok(Self::new(config)),
+            #[cfg(feature = "redis")]
             StoreConfig::Redis(url) => {
                 let db = RedisDb::connect(url).await?;
                 let store = Arc::new(RedisStore::new(db.clone()));

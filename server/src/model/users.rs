@@ -4,22 +4,18 @@
 //! switch. Emails are matched case-insensitively (the key is the lower-cased, trimmed
 //! email); the profile keeps the email as registered.
 //!
-//! With `--store redis://…` users live in the same database as the tokens, under
-//! `lo:user:<key>` (JSON, no expiry), so that every instance sharing the database knows
-//! every user: register on one, log in on another. A user's record is written once
-//! (`SET NX` at registration) and never changed or removed by any instance, so each
-//! instance keeps the records it has read ([`Known`]): a validate-session is then one
-//! round trip to Redis (its token), not two. A record removed from Redis by hand stays
-//! known to a running instance until it restarts.
+//! With `--store redis://…` users live in the same database as the tokens, shared by
+//! every instance that names it: the backend is `store::redis::RedisUsers`, built only
+//! with the `redis` cargo feature.
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 
-use redis::cmd;
 use serde::{Deserialize, Serialize};
 
-use crate::store::redis::{RedisDb, RedisFailure};
+#[cfg(feature = "redis")]
+use crate::store::redis::{RedisDb, RedisUsers};
 
 /// A registered user.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -84,7 +80,14 @@ pub fn key(email: &str) -> String {
 /// The registry's backend failed; the cause goes to the log only.
 #[derive(Debug, thiserror::Error)]
 #[error("user registry backend error: {0}")]
-pub struct RegistryError(#[from] RedisFailure);
+pub struct RegistryError(#[source] Box<dyn std::error::Error + Send + Sync>);
+
+impl RegistryError {
+    /// A failure of the backend, `cause`.
+    pub fn backend(cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(Box::new(cause))
+    }
+}
 
 /// Why a user was not added.
 #[derive(Debug, thiserror::Error)]
@@ -104,33 +107,8 @@ pub struct Users {
 
 enum Backend {
     Memory(RwLock<HashMap<String, User>>),
-    Redis { db: RedisDb, known: Known },
-}
-
-/// The user records an instance has read from Redis, by registry key: bounded, and
-/// emptied when full (a record is read again at its next use).
-#[derive(Default)]
-struct Known(RwLock<HashMap<String, Arc<User>>>);
-
-impl Known {
-    /// At most this many records (a few hundred bytes each).
-    const LIMIT: usize = 100_000;
-
-    fn get(&self, key: &str) -> Option<Arc<User>> {
-        self.0
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(key)
-            .cloned()
-    }
-
-    fn keep(&self, key: String, user: Arc<User>) {
-        let mut known = self.0.write().unwrap_or_else(PoisonError::into_inner);
-        if known.len() >= Self::LIMIT {
-            known.clear();
-        }
-        known.insert(key, user);
-    }
+    #[cfg(feature = "redis")]
+    Redis(RedisUsers),
 }
 
 impl fmt::Debug for Users {
@@ -138,7 +116,8 @@ impl fmt::Debug for Users {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.backend {
             Backend::Memory(_) => f.write_str("Users(memory)"),
-            Backend::Redis { db, .. } => write!(f, "Users({})", db.url()),
+            #[cfg(feature = "redis")]
+            Backend::Redis(users) => users.fmt(f),
         }
     }
 }
@@ -154,12 +133,10 @@ impl Default for Users {
 
 impl Users {
     /// A registry in a Redis database, shared by every instance that uses it.
+    #[cfg(feature = "redis")]
     pub fn redis(db: RedisDb) -> Self {
         Self {
-            backend: Backend::Redis {
-                db,
-                known: Known::default(),
-            },
+            backend: Backend::Redis(RedisUsers::new(db)),
         }
     }
 
@@ -170,9 +147,8 @@ impl Users {
                 .read()
                 .unwrap_or_else(PoisonError::into_inner)
                 .contains_key(&key(email))),
-            Backend::Redis { db, .. } => Ok(db
-                .query("EXISTS", cmd("EXISTS").arg(redis_key(&key(email))))
-                .await?),
+            #[cfg(feature = "redis")]
+            Backend::Redis(users) => users.contains(email).await,
         }
     }
 
@@ -189,21 +165,13 @@ impl Users {
                     }
                 }
             }
-            Backend::Redis { db, .. } => {
-                let value = serde_json::to_vec(&user).map_err(|e| RedisFailure::Corrupt {
-                    op: "encode user",
-                    why: e.to_string(),
-                });
-                let value = value.map_err(RegistryError)?;
-                // SET NX: answers OK if it wrote, nil if the key was there.
-                let written: Option<String> = db
-                    .query(
-                        "SET NX",
-                        cmd("SET").arg(redis_key(&user.key())).arg(value).arg("NX"),
-                    )
-                    .await
-                    .map_err(RegistryError)?;
-                written.map(drop).ok_or(InsertError::EmailInUse)
+            #[cfg(feature = "redis")]
+            Backend::Redis(users) => {
+                if users.insert(&user).await? {
+                    Ok(())
+                } else {
+                    Err(InsertError::EmailInUse)
+                }
             }
         }
     }
@@ -216,29 +184,8 @@ impl Users {
                 .unwrap_or_else(PoisonError::into_inner)
                 .get(&key(email))
                 .cloned()),
-            Backend::Redis { db, known } => {
-                let key = key(email);
-                if let Some(user) = known.get(&key) {
-                    return Ok(Some(User::clone(&user)));
-                }
-                let value: Option<Vec<u8>> =
-                    db.query("GET", cmd("GET").arg(redis_key(&key))).await?;
-                let Some(value) = value else {
-                    return Ok(None);
-                };
-                let user: User =
-                    serde_json::from_slice(&value).map_err(|e| RedisFailure::Corrupt {
-                        op: "decode user",
-                        why: e.to_string(),
-                    })?;
-                known.keep(key, Arc::new(user.clone()));
-                Ok(Some(user))
-            }
+            #[cfg(feature = "redis")]
+            Backend::Redis(users) => users.get(email).await,
         }
     }
-}
-
-/// The Redis key of a user's record, from its registry key.
-fn redis_key(key: &str) -> String {
-    format!("lo:user:{key}")
 }

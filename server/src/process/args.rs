@@ -139,6 +139,7 @@ pub struct Args {
     /// only once N replicas hold it (WAIT ≤ 0.5 s; else 500), so no failover undoes it;
     /// default 0 on redis://, 1 on a cluster. The server does not start unless Redis
     /// answers within 3 s; an outage makes requests answer 500 within 2 s until it is back.
+    /// Redis needs a build with the `redis` cargo feature (the default).
     #[arg(
         long,
         value_name = "memory|redis://HOST:PORT/DB",
@@ -221,6 +222,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "redis")]
     fn the_store_is_memory_or_a_redis_url() {
         assert_eq!(
             parse(&["--store=memory"]).unwrap().store,
@@ -235,6 +237,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "redis")]
     fn every_flag_is_read() {
         let config = parse(&[
             "--addr=0.0.0.0",
@@ -293,5 +296,33 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    /// A build without the `redis` feature (the conformance CLI's embedded server) refuses
+    /// every Redis URL with a message saying which build has it; `memory` still works.
+    #[test]
+    #[cfg(not(feature = "redis"))]
+    fn a_build_without_redis_refuses_a_redis_url_saying_why() {
+        assert_eq!(
+            parse(&["--store=memory"]).unwrap().store,
+            StoreConfig::Memory
+        );
+        for url in [
+            "redis://127.0.0.1:6380/3",
+            "redis+cluster://127.0.0.1:7000,127.0.0.1:7001",
+            "rediss://cache:6380",
+        ] {
+            let error = parse(&["--store", url]).unwrap_err().to_string();
+            assert!(
+                error.contains(
+                    "this build has no Redis support: build logout-server with the `redis` feature"
+                ),
+                "{url}: {error}"
+            );
+        }
+        let error = parse(&["--store", "postgres://db"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unknown store \"postgres\""), "{error}");
     }
 }

@@ -51,6 +51,7 @@ fn help_lists_every_flag_with_its_environment_variable() {
     }
 }
 
+#[cfg(feature = "redis")]
 #[test]
 fn bad_flags_are_refused_with_a_clear_error() {
     for (args, expected) in [
@@ -87,6 +88,7 @@ fn a_port_in_use_is_a_clear_error_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+#[cfg(feature = "redis")]
 #[test]
 fn an_unreachable_redis_store_stops_start_up_with_a_clear_error_naming_it() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -112,6 +114,32 @@ fn an_unreachable_redis_store_stops_start_up_with_a_clear_error_naming_it() {
             "{stderr}"
         );
         assert!(!stderr.contains("hunter2"), "password leaked: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// A build without the `redis` feature refuses a Redis store at start-up, by flag or
+/// by environment, with a usage error (exit 2) that says which build has it: no panic,
+/// and no password echoed.
+#[cfg(not(feature = "redis"))]
+#[test]
+fn a_build_without_redis_refuses_a_redis_store_saying_which_build_has_it() {
+    let url = "redis://:hunter2@127.0.0.1:6379/4";
+    let by_flag = run(&["--port=0", "--store", url]);
+    let by_env = Command::new(env!("CARGO_BIN_EXE_logout-server"))
+        .arg("--port=0")
+        .env("LOGOUT_SERVER_STORE", url)
+        .output()
+        .unwrap();
+    for output in [by_flag, by_env] {
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(
+                "this build has no Redis support: build logout-server with the `redis` feature"
+            ),
+            "{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }

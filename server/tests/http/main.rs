@@ -24,16 +24,22 @@ mod logout_values;
 /// Arbitrary cookie bytes, bodies and headers: no panic, no 5xx, only presented tokens revoked.
 mod properties;
 /// A throwaway Redis Cluster (three primaries, one replica each) for the cluster tests.
+#[cfg(feature = "redis")]
 mod redis_cluster;
 /// The Redis store on a cluster: one slot per logout, and a failover that undoes nothing.
+#[cfg(feature = "redis")]
 mod redis_failover;
 /// Real Redis outages: a crash, a freeze, a frozen start-up.
+#[cfg(feature = "redis")]
 mod redis_outages;
 /// A login and a logout are one script call each; `?replicas=N` never answers an unreplicated 200.
+#[cfg(feature = "redis")]
 mod redis_round_trips;
 /// A throwaway redis-server for the Redis store tests.
+#[cfg(feature = "redis")]
 mod redis_server;
 /// The Redis token store and user registry over a real redis-server.
+#[cfg(feature = "redis")]
 mod redis_store;
 /// POST /auth/register.
 mod register;

@@ -11,11 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use logout_server::{AppState, Config, PasswordCost};
 use warp::http::{Method, StatusCode};
 
 use crate::in_process::{InProcess, Tokens};
-use crate::redis_server::RedisServer;
 
 /// Sessions logged out while the fault flips.
 const LOGOUTS: usize = 4_000;
@@ -31,9 +29,12 @@ async fn logouts_while_the_store_flips_lose_and_resurrect_nothing_memory() {
     soak(InProcess::start()).await;
 }
 
+#[cfg(feature = "redis")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logouts_while_the_store_flips_lose_and_resurrect_nothing_redis() {
-    let Some(redis) = RedisServer::start().await else {
+    use logout_server::{AppState, Config, PasswordCost};
+
+    let Some(redis) = crate::redis_server::RedisServer::start().await else {
         return;
     };
     let config = Config {

@@ -4,8 +4,7 @@
 
 use std::time::Duration;
 
-use testcontainers::TestcontainersError;
-use testcontainers::bollard::errors::Error as EngineError;
+use bollard::errors::Error as EngineError;
 
 /// Why a container could not be started, probed, or removed.
 #[derive(Debug, thiserror::Error)]
@@ -37,12 +36,12 @@ pub enum ContainerError {
     )]
     PortInUse { image: String, port: u16 },
 
-    /// testcontainers could not create or start the container.
+    /// The engine could not create or start the container.
     #[error("could not start a container from image {image}: {source}")]
     StartFailed {
         image: String,
         #[source]
-        source: TestcontainersError,
+        source: EngineError,
     },
 
     /// The container stopped before its port accepted a connection.
@@ -76,7 +75,7 @@ pub enum ContainerError {
     RemoveFailed {
         id: String,
         #[source]
-        source: TestcontainersError,
+        source: EngineError,
     },
 
     /// An engine call other than the above failed.

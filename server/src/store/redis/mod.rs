@@ -5,7 +5,11 @@
 //! Modules: [`url`] (the `--store` value), [`db`] (the connection and its bounds),
 //! [`batch`] (concurrent requests' commands written together),
 //! [`keys`] (key layout, slot tags, record format), [`scripts`] (login's and logout's
-//! one-round-trip writes, and the wait for replicas).
+//! one-round-trip writes, and the wait for replicas), `users` (the user registry's
+//! records, [`RedisUsers`]).
+//!
+//! Built only with the `redis` cargo feature (on by default): the conformance CLI embeds
+//! the in-memory server and leaves it, and the `redis` crate, out.
 //!
 //! # Layout
 //!
@@ -71,11 +75,13 @@ mod db;
 mod keys;
 mod scripts;
 mod url;
+mod users;
 
 pub use db::{COMMAND_TIMEOUT, CONNECT_TIMEOUT, ConnectError, RedisDb, RedisFailure};
 pub use keys::MIN_TTL;
 pub use scripts::REPLICA_WAIT;
 pub use url::RedisUrl;
+pub use users::RedisUsers;
 
 use keys::{Key, Layout, decode, encode, ttl_millis, unix_millis};
 use scripts::Scripts;
