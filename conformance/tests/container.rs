@@ -156,22 +156,6 @@ async fn without_its_hooks_the_image_leaves_lo09_not_run_and_exits_3() {
     assert_removed(&port_env);
 }
 
-/// A container that exits during start-up (here: the server refuses a bad flag value and
-/// exits 2) is a harness error quoting its exit code and log, and is removed although
-/// the run never reached an explicit removal (the drop path).
-#[tokio::test]
-async fn a_container_that_exits_at_start_up_is_reported_and_removed() {
-    if !docker_ready().await {
-        return;
-    }
-    let (out, port_env) = run_image(&["LOGOUT_SERVER_MAX_CONNECTIONS=0"], &[]).await;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("exited (code 2)"), "{stderr}");
-    assert!(stderr.contains("--max-connections"), "{stderr}");
-    assert_removed(&port_env);
-}
-
 #[tokio::test]
 async fn a_missing_image_is_a_clear_harness_error() {
     if !docker_ready().await {

@@ -6,23 +6,19 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use bollard::Docker;
-use bollard::errors::Error as EngineError;
-use bollard::query_parameters::{
+use testcontainers::bollard::Docker;
+use testcontainers::bollard::errors::Error as EngineError;
+use testcontainers::bollard::query_parameters::{
     InspectContainerOptions, ListContainersOptionsBuilder, RemoveContainerOptionsBuilder,
 };
 
-use super::engine::{ENGINE_CALL_TIMEOUT, open_engine};
+use super::engine::ENGINE_CALL_TIMEOUT;
 use super::{ContainerError, RunningContainer};
 
 /// Label put on every container this module starts (value `true`).
 pub const KIT_LABEL: &str = "org.logout-conformance.kit";
 /// Label carrying a per-start unique id, used to find a half-created container.
 pub const RUN_LABEL: &str = "org.logout-conformance.run";
-/// Set to `keep`, a container dropped without [`RunningContainer::remove`] (a run that
-/// failed half-way) is left for inspection: the debugging switch testcontainers, which
-/// started the containers before, offered under this name.
-const KEEP_VARIABLE: &str = "TESTCONTAINERS_COMMAND";
 
 /// A shell command removing every container this kit started and did not remove (for
 /// a run that was killed before it could clean up).
@@ -34,10 +30,10 @@ impl RunningContainer {
     /// Stops and removes the container (force-remove: SIGKILL, then delete with its
     /// anonymous volumes). After this, drop does nothing.
     pub async fn remove(mut self) -> Result<(), ContainerError> {
-        if !std::mem::replace(&mut self.remove_on_drop, false) {
+        let Some(container) = self.container.take() else {
             return Ok(());
-        }
-        match force_remove(&self.docker, &self.id).await {
+        };
+        match container.rm().await {
             Ok(()) => Ok(()),
             // Already gone (removed by hand, or by a cleanup command): nothing to do.
             Err(_) if self.is_gone().await => Ok(()),
@@ -65,57 +61,37 @@ impl RunningContainer {
     }
 }
 
-/// Drop removes the container unless [`RunningContainer::remove`] did, or
-/// [`KEEP_VARIABLE`] says `keep`. Drop cannot await, and may run inside a runtime of
-/// either flavour or outside any: the removal runs on a helper thread with its own
-/// small runtime and engine connection, and drop waits for it (bounded by
-/// [`ENGINE_CALL_TIMEOUT`] per engine call). If it fails, the way to clean up is printed.
+// Drop: nothing of our own to do. `container` is a `ContainerAsync`, whose `Drop`
+// force-removes the container (blocking in place on a multi-thread runtime, via a helper
+// thread on a current-thread runtime). That `Drop` needs a tokio runtime context; when a
+// `RunningContainer` is dropped outside one, a small runtime is entered for it.
 impl Drop for RunningContainer {
     fn drop(&mut self) {
-        if !self.remove_on_drop || std::env::var(KEEP_VARIABLE).is_ok_and(|v| v.trim() == "keep") {
+        let Some(container) = self.container.take() else {
+            return;
+        };
+        if tokio::runtime::Handle::try_current().is_ok() {
+            drop(container);
             return;
         }
-        let id = self.id.clone();
-        let removed = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            runtime.block_on(async {
-                let docker = open_engine().ok()?;
-                force_remove(&docker, &id).await.ok()
-            })
-        })
-        .join();
-        if !matches!(removed, Ok(Some(()))) {
-            eprintln!(
-                "warning: container {} was not removed; run: {}",
-                self.id,
-                cleanup_command()
-            );
+        match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => {
+                let _guard = runtime.enter();
+                drop(container);
+            }
+            Err(_) => {
+                // Cannot remove without a runtime; do not panic in drop.
+                std::mem::forget(container);
+                eprintln!(
+                    "warning: container {} was not removed; run: {}",
+                    self.id,
+                    cleanup_command()
+                );
+            }
         }
-    }
-}
-
-/// Force-removes a container (SIGKILL, then delete with its anonymous volumes); a
-/// container already gone counts as removed.
-async fn force_remove(docker: &Docker, id: &str) -> Result<(), EngineError> {
-    let options = RemoveContainerOptionsBuilder::new()
-        .force(true)
-        .v(true)
-        .build();
-    match tokio::time::timeout(
-        ENGINE_CALL_TIMEOUT,
-        docker.remove_container(id, Some(options)),
-    )
-    .await
-    {
-        Ok(Ok(()))
-        | Ok(Err(EngineError::DockerResponseServerError {
-            status_code: 404, ..
-        })) => Ok(()),
-        Ok(Err(error)) => Err(error),
-        Err(_) => Err(EngineError::RequestTimeoutError),
     }
 }
 
@@ -145,6 +121,14 @@ pub(super) async fn remove_by_run_label(docker: &Docker, run_id: &str) {
         return;
     };
     for id in found.into_iter().filter_map(|c| c.id) {
-        let _ = force_remove(docker, &id).await;
+        let options = RemoveContainerOptionsBuilder::new()
+            .force(true)
+            .v(true)
+            .build();
+        let _ = tokio::time::timeout(
+            ENGINE_CALL_TIMEOUT,
+            docker.remove_container(&id, Some(options)),
+        )
+        .await;
     }
 }

@@ -1,11 +1,11 @@
 //! The Docker engine: where it is, whether it answers, whether it has the image.
-//! These pre-flight checks run before any container is created, so that a missing
+//! These pre-flight checks run before testcontainers is involved, so that a missing
 //! engine or image gives a clear error instead of a pull attempt or a timeout.
 
 use std::time::Duration;
 
-use bollard::errors::Error as EngineError;
-use bollard::{API_DEFAULT_VERSION, Docker};
+use testcontainers::bollard::errors::Error as EngineError;
+use testcontainers::bollard::{API_DEFAULT_VERSION, Docker};
 
 use super::ContainerError;
 
@@ -14,9 +14,9 @@ pub(super) const ENGINE_CALL_TIMEOUT: Duration = Duration::from_secs(15);
 /// Timeout of the bollard client itself, in seconds.
 const ENGINE_CLIENT_TIMEOUT_SECS: u64 = 120;
 
-/// The engine address, resolved as testcontainers (which started the containers before)
-/// and the `docker` CLI do: DOCKER_HOST, else the first existing of
-/// /var/run/docker.sock and the rootless/Desktop sockets.
+/// The engine address, resolved like testcontainers does (DOCKER_HOST, else the first
+/// existing of /var/run/docker.sock and the rootless/Desktop sockets), so that the
+/// pre-flight checks here talk to the same engine testcontainers will.
 pub fn docker_host() -> String {
     if let Some(host) = std::env::var("DOCKER_HOST")
         .ok()
@@ -44,29 +44,13 @@ pub fn docker_host() -> String {
 
 /// Connects to the engine and pings it.
 pub(super) async fn connect_engine() -> Result<Docker, ContainerError> {
-    let docker = open_engine()?;
-    match tokio::time::timeout(ENGINE_CALL_TIMEOUT, docker.ping()).await {
-        Ok(Ok(_)) => Ok(docker),
-        Ok(Err(e)) => Err(no_engine(e.to_string())),
-        Err(_) => Err(no_engine(format!(
-            "no answer to ping within {ENGINE_CALL_TIMEOUT:?}"
-        ))),
-    }
-}
-
-/// [`ContainerError::NoEngine`] for the engine at [`docker_host`].
-fn no_engine(reason: String) -> ContainerError {
-    ContainerError::NoEngine {
-        host: docker_host(),
-        reason,
-    }
-}
-
-/// A client for the engine at [`docker_host`], not yet contacted.
-pub(super) fn open_engine() -> Result<Docker, ContainerError> {
     let host = docker_host();
-    // Built without TLS (none is needed for the unix socket): bollard's default
-    // features only, no rustls.
+    let no_engine = |reason: String| ContainerError::NoEngine {
+        host: host.clone(),
+        reason,
+    };
+    // Built without a TLS provider (one rustls provider in the workspace, and none is
+    // needed for the unix socket); testcontainers is built the same way.
     if std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty() && v != "0")
         || host.starts_with("https://")
     {
@@ -84,8 +68,15 @@ pub(super) fn open_engine() -> Result<Docker, ContainerError> {
         return Err(no_engine(
             "unsupported scheme (expected unix://, tcp:// or http://)".into(),
         ));
-    };
-    docker.map_err(|e| no_engine(e.to_string()))
+    }
+    .map_err(|e| no_engine(e.to_string()))?;
+    match tokio::time::timeout(ENGINE_CALL_TIMEOUT, docker.ping()).await {
+        Ok(Ok(_)) => Ok(docker),
+        Ok(Err(e)) => Err(no_engine(e.to_string())),
+        Err(_) => Err(no_engine(format!(
+            "no answer to ping within {ENGINE_CALL_TIMEOUT:?}"
+        ))),
+    }
 }
 
 /// `ImageNotFound` unless the engine has `image` locally. Never pulls.

@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use bollard::errors::Error as EngineError;
+use testcontainers::TestcontainersError;
+use testcontainers::bollard::errors::Error as EngineError;
 
 /// Why a container could not be started, probed, or removed.
 #[derive(Debug, thiserror::Error)]
@@ -36,12 +37,12 @@ pub enum ContainerError {
     )]
     PortInUse { image: String, port: u16 },
 
-    /// The engine could not create or start the container.
+    /// testcontainers could not create or start the container.
     #[error("could not start a container from image {image}: {source}")]
     StartFailed {
         image: String,
         #[source]
-        source: EngineError,
+        source: TestcontainersError,
     },
 
     /// The container stopped before its port accepted a connection.
@@ -75,7 +76,7 @@ pub enum ContainerError {
     RemoveFailed {
         id: String,
         #[source]
-        source: EngineError,
+        source: TestcontainersError,
     },
 
     /// An engine call other than the above failed.

@@ -2,11 +2,11 @@
 //! stdout/stderr frames are joined, ANSI colour codes stripped, and engine errors
 //! turned into text, because a failing run should still show what it can.
 
-use bollard::Docker;
-use bollard::container::LogOutput;
-use bollard::errors::Error as EngineError;
-use bollard::query_parameters::LogsOptionsBuilder;
 use futures::StreamExt;
+use testcontainers::bollard::Docker;
+use testcontainers::bollard::container::LogOutput;
+use testcontainers::bollard::errors::Error as EngineError;
+use testcontainers::bollard::query_parameters::LogsOptionsBuilder;
 
 use super::engine::ENGINE_CALL_TIMEOUT;
 

@@ -1,23 +1,21 @@
 //! Run the server under test from a local container image.
 //!
-//! [`RunningContainer::start`] creates and starts `NAME[:TAG]` through the Docker
-//! engine's API ([bollard](https://docs.rs/bollard), which testcontainers used
-//! underneath before: only create, start, inspect, logs and remove are needed, and
-//! bollard alone leaves out testcontainers' BuildKit, gRPC and TLS stack) on the **host
-//! network**, so the server inside binds `127.0.0.1:PORT` of this machine and the suite
-//! talks to it over loopback; there are no mapped ports. It then polls that TCP port until it accepts a
+//! [`RunningContainer::start`] starts `NAME[:TAG]` with testcontainers 0.28
+//! ([`GenericImage`](testcontainers::GenericImage)) on the **host network**, so the
+//! server inside binds `127.0.0.1:PORT` of this machine and the suite talks to it over
+//! loopback; there are no mapped ports. It then polls that TCP port until it accepts a
 //! connection, bounded by [`ContainerSpec::startup_timeout`].
 //!
 //! Guarantees:
 //! - **Never pulls.** The image is looked up in the local engine first; a missing image
-//!   is [`ContainerError::ImageNotFound`] before any container is created (the engine
-//!   would otherwise try a registry pull and fail with a lookup timeout).
+//!   is [`ContainerError::ImageNotFound`] before testcontainers is involved (it would
+//!   otherwise try a registry pull and fail with a lookup timeout).
 //! - **Always cleans up.** [`RunningContainer::remove`] force-removes the container (and
 //!   its anonymous volumes). Dropping a [`RunningContainer`] without calling it removes
-//!   the container too, unless `TESTCONTAINERS_COMMAND=keep` is set (testcontainers'
-//!   debugging switch, kept under its name). If the start fails half-way (container
-//!   created but not started), the leftover is found by this run's unique label and
-//!   removed before the error is returned.
+//!   the container too (testcontainers' `Drop`, which force-removes unless
+//!   `TESTCONTAINERS_COMMAND=keep` is set, kept as a debugging aid). If testcontainers
+//!   fails half-way (container created but not started), the leftover is found by this
+//!   run's unique label and removed before the error is returned.
 //! - **Interrupts** (Ctrl-C): a signal ends the process without running destructors, so
 //!   the caller must hold the [`RunningContainer`] and call [`RunningContainer::remove`]
 //!   when it sees SIGINT/SIGTERM (e.g. `tokio::select!` on `tokio::signal::ctrl_c()`

@@ -5,8 +5,8 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use bollard::errors::Error as EngineError;
-use bollard::query_parameters::InspectContainerOptions;
+use testcontainers::bollard::errors::Error as EngineError;
+use testcontainers::bollard::query_parameters::InspectContainerOptions;
 
 use super::engine::ENGINE_CALL_TIMEOUT;
 use super::{ContainerError, RunningContainer};

@@ -1,20 +1,18 @@
 //! [`RunningContainer`] and how one is started: validate the spec, run the pre-flight
-//! checks, create and start the container through the engine's API, then wait until it
-//! is ready. Waiting (`readiness`) and removal (`cleanup`) live in their own files; this
-//! one holds the type, its start sequence and its accessors.
+//! checks, start the image with testcontainers, then wait until it is ready. Waiting
+//! (`readiness`) and removal (`cleanup`) live in their own files; this one holds the
+//! type, its start sequence and its accessors.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::Ipv4Addr;
 use std::time::Instant;
 
-use bollard::Docker;
-use bollard::errors::Error as EngineError;
-use bollard::models::{ContainerCreateBody, HostConfig};
-use bollard::query_parameters::{CreateContainerOptions, StartContainerOptions};
+use testcontainers::bollard::Docker;
+use testcontainers::runners::AsyncRunner;
+use testcontainers::{ContainerAsync, GenericImage, ImageExt};
 
 use super::cleanup::{KIT_LABEL, RUN_LABEL, remove_by_run_label, unique_run_id};
-use super::engine::{ENGINE_CALL_TIMEOUT, connect_engine, ensure_local_image};
+use super::engine::{connect_engine, ensure_local_image};
 use super::logs::fetch_logs;
 use super::readiness::port_accepts;
 use super::{ContainerError, ContainerSpec};
@@ -22,9 +20,8 @@ use super::{ContainerError, ContainerSpec};
 /// A started container whose port accepts connections. Removed by
 /// [`RunningContainer::remove`] or, failing that, on drop.
 pub struct RunningContainer {
-    /// Whether dropping it still has to remove the container: false once
-    /// [`RunningContainer::remove`] ran.
-    pub(super) remove_on_drop: bool,
+    /// `None` only after `remove` took it.
+    pub(super) container: Option<ContainerAsync<GenericImage>>,
     pub(super) docker: Docker,
     pub(super) id: String,
     pub(super) image: String,
@@ -63,19 +60,28 @@ impl RunningContainer {
         }
 
         let run_id = unique_run_id();
-        let id = match create_and_start(&docker, &image, spec, &run_id).await {
-            Ok(id) => id,
+        let mut request = GenericImage::new(name.as_str(), tag.as_str())
+            .with_network("host")
+            .with_label(KIT_LABEL, "true")
+            .with_label(RUN_LABEL, run_id.as_str())
+            .with_startup_timeout(spec.startup_timeout);
+        for (key, value) in &spec.env {
+            request = request.with_env_var(key.as_str(), value.as_str());
+        }
+
+        let container = match request.start().await {
+            Ok(container) => container,
             Err(source) => {
-                // A failed start call leaves a created-but-not-started container
-                // behind; find it by this run's label.
+                // testcontainers leaves a created-but-not-started container behind when
+                // the start call itself fails; find it by this run's label.
                 remove_by_run_label(&docker, &run_id).await;
                 return Err(ContainerError::StartFailed { image, source });
             }
         };
 
         let running = Self {
-            id,
-            remove_on_drop: true,
+            id: container.id().to_string(),
+            container: Some(container),
             docker,
             image,
             port: spec.port,
@@ -112,45 +118,4 @@ impl RunningContainer {
     pub async fn last_logs(&self, lines: usize) -> String {
         fetch_logs(&self.docker, &self.id, lines).await
     }
-}
-
-/// Creates the container (host network, the kit's labels, `spec.env`; a later duplicate
-/// key wins) and starts it; its id. Each engine call is bounded by
-/// [`ENGINE_CALL_TIMEOUT`]. The image is known to be local, so nothing is pulled.
-async fn create_and_start(
-    docker: &Docker,
-    image: &str,
-    spec: &ContainerSpec,
-    run_id: &str,
-) -> Result<String, EngineError> {
-    let env: BTreeMap<&str, &str> = spec
-        .env
-        .iter()
-        .map(|(key, value)| (key.as_str(), value.as_str()))
-        .collect();
-    let body = ContainerCreateBody {
-        image: Some(image.to_owned()),
-        env: Some(env.iter().map(|(k, v)| format!("{k}={v}")).collect()),
-        labels: Some(HashMap::from([
-            (KIT_LABEL.to_owned(), "true".to_owned()),
-            (RUN_LABEL.to_owned(), run_id.to_owned()),
-        ])),
-        host_config: Some(HostConfig {
-            network_mode: Some("host".to_owned()),
-            ..HostConfig::default()
-        }),
-        ..ContainerCreateBody::default()
-    };
-    let id = bounded(docker.create_container(None::<CreateContainerOptions>, body))
-        .await?
-        .id;
-    bounded(docker.start_container(&id, None::<StartContainerOptions>)).await?;
-    Ok(id)
-}
-
-/// `call`, or [`EngineError::RequestTimeoutError`] after [`ENGINE_CALL_TIMEOUT`].
-async fn bounded<T>(call: impl Future<Output = Result<T, EngineError>>) -> Result<T, EngineError> {
-    tokio::time::timeout(ENGINE_CALL_TIMEOUT, call)
-        .await
-        .unwrap_or(Err(EngineError::RequestTimeoutError))
 }
