@@ -146,9 +146,39 @@ pub struct Args {
         env = "LOGOUT_SERVER_STORE",
         default_value = "memory",
         hide_env_values = true,
-        value_parser = StoreConfig::parse
+        value_parser = StoreParser
     )]
     pub store: StoreConfig,
+}
+
+/// Parses `--store` like [`StoreConfig::parse`], but a refusal does not repeat the value:
+/// a Redis URL may carry a password (clap's own message quotes the whole value).
+#[derive(Clone, Copy, Debug)]
+struct StoreParser;
+
+impl clap::builder::TypedValueParser for StoreParser {
+    type Value = StoreConfig;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<StoreConfig, clap::Error> {
+        let refused = |why: &str| {
+            let flag = arg.map_or_else(|| "--store".to_owned(), ToString::to_string);
+            let mut error = clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!(
+                    "invalid value for '{flag}' (not repeated: it may hold a password): {why}\n"
+                ),
+            );
+            error = error.with_cmd(cmd);
+            error
+        };
+        let text = value.to_str().ok_or_else(|| refused("not UTF-8"))?;
+        StoreConfig::parse(text).map_err(|why| refused(&why.to_string()))
+    }
 }
 
 impl Args {
@@ -233,6 +263,20 @@ mod tests {
         assert!(!format!("{config:?}").contains("pw"), "{config:?}");
         for bad in ["rediss://127.0.0.1", "postgres://db", "memroy", ""] {
             assert!(parse(&["--store", bad]).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    /// A refused store URL is not echoed: it may carry a password.
+    #[test]
+    fn a_refused_store_url_is_not_repeated_in_the_error() {
+        for bad in [
+            "redis://:hunter2@127.0.0.1:6380/3?replicas=x",
+            "redis://user:hunter2@127.0.0.1:99999/0",
+            "postgres://user:hunter2@db",
+        ] {
+            let error = parse(&["--store", bad]).unwrap_err().to_string();
+            assert!(!error.contains("hunter2"), "{error}");
+            assert!(error.contains("--store"), "{error}");
         }
     }
 
