@@ -13,7 +13,7 @@ use crate::generate::Generation;
 use crate::plan::catalogue::Catalogue;
 use crate::plan::features::{ScenarioKey, Suite, display_path};
 use crate::run::collector::Collector;
-use crate::run::runner::RunError;
+use crate::run::error::RunError;
 use crate::run::world::LogoutWorld;
 use crate::under_test::Target;
 use crate::verdict::check::{Evidence, Judged};

@@ -4,18 +4,9 @@
 //! JSON bodies a scenario sends in its place, and recognised again in a transcript.
 
 use crate::plan::profile::BodyTemplate;
-use crate::plan::profile::values::{Placeholder, fill_late, placeholders};
+use crate::plan::profile::values::{fill_late, has_late};
 use crate::run::request::{Body, Request};
 use crate::run::template::{cookie_pairs, encode, form_encode};
-
-/// Whether a filled string still holds a placeholder filled only when it is sent.
-pub(crate) fn has_late(text: &str) -> bool {
-    placeholders(text).is_ok_and(|found| {
-        found
-            .iter()
-            .any(|p| matches!(p, Placeholder::Cookie(_) | Placeholder::Response(_)))
-    })
-}
 
 /// The body a request is sent with: its declared body with `{cookie:…}` and
 /// `{response:…}` filled from the cookies it carries and the previous answer; a body a

@@ -4,6 +4,7 @@
 //! ([`crate::verdict`]) judges clause by clause.
 
 pub mod collector;
+mod error;
 mod execute;
 pub mod late_body;
 pub mod request;

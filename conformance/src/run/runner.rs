@@ -12,6 +12,7 @@ use crate::generate::Generation;
 use crate::plan::catalogue::Catalogue;
 use crate::plan::contract::Contract;
 use crate::plan::features::Suite;
+pub use crate::run::error::RunError;
 use crate::run::execute::{Execution, execute};
 use crate::run::request::Cookies;
 use crate::run::selection::{offers, select};
@@ -20,7 +21,7 @@ use crate::run::world::LogoutWorld;
 use crate::under_test::{Target, TargetError};
 use crate::verdict::check::Judged;
 use crate::verdict::clause::clauses;
-use crate::verdict::known;
+use crate::verdict::known_judged;
 use crate::verdict::outcome::RunReport;
 use crate::verdict::overall::verdict;
 use crate::verdict::root_cause;
@@ -61,21 +62,6 @@ impl Default for RunOptions {
             generation: Generation::default(),
         }
     }
-}
-
-/// Why a run could not reach a verdict.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error(transparent)]
-    Target(#[from] TargetError),
-    #[error("invalid --tags expression {0:?}: {1}")]
-    Tags(String, String),
-    #[error("cucumber could not read the features: {0}")]
-    Parse(String),
-    #[error("no scenario ran{0}")]
-    NothingRan(String),
-    #[error("the store fault could not be switched off again: {0}")]
-    FaultLeftOn(String),
 }
 
 /// Runs the suite against a target.
@@ -141,7 +127,7 @@ fn judge(
         clause.applies = applies_with.is_none_or(|c| offers(target, options.browser.as_deref(), c))
             && profile.inapplicable(clause.id).is_none();
     }
-    known::apply(&mut clauses, &profile.known_failures, SystemTime::now());
+    known_judged::apply(&mut clauses, &profile.known_failures, SystemTime::now());
     RunReport {
         target: target.endpoint.base().to_string(),
         kit_version: env!("CARGO_PKG_VERSION").into(),

@@ -3,9 +3,8 @@
 //! headers are filled when the request is sent ([`late`]), once its cookies are known;
 //! in a body, by [`crate::run::late_body`].
 
-use crate::plan::profile::values::{Context, fill, fill_json, fill_late};
+use crate::plan::profile::values::{Context, fill, fill_json, fill_late, has_late};
 use crate::plan::profile::{BodyTemplate, RequestTemplate};
-use crate::run::late_body::has_late;
 use crate::run::request::{Body, Cookies, Deferred, Expect, Instance, Request};
 use crate::under_test::Target;
 use crate::verdict::check::could_not_run;

@@ -9,9 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::plan::profile::exchange::{BodyTemplate, RequestTemplate};
-
-/// `before = { method = "GET", path = "…", headers = {…} }`: no body.
+/// `before = { method = "GET", path = "…", headers = {…} }`: no body. Its request
+/// template is [`Before::request`] (in `exchange`, beside the other templates).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Before {
@@ -24,16 +23,4 @@ pub struct Before {
 
 fn get() -> String {
     "GET".into()
-}
-
-impl Before {
-    /// The request, its method upper-cased.
-    pub fn request(&self) -> RequestTemplate {
-        RequestTemplate {
-            method: self.method.to_ascii_uppercase(),
-            path: self.path.clone(),
-            headers: self.headers.clone(),
-            body: BodyTemplate::None,
-        }
-    }
 }

@@ -275,3 +275,16 @@ impl Logout {
         self.invalid_token.as_ref().unwrap_or(&self.success)
     }
 }
+
+/// A `before` is one more request template (see [`Before`]).
+impl Before {
+    /// The request, its method upper-cased.
+    pub fn request(&self) -> RequestTemplate {
+        RequestTemplate {
+            method: self.method.to_ascii_uppercase(),
+            path: self.path.clone(),
+            headers: self.headers.clone(),
+            body: BodyTemplate::None,
+        }
+    }
+}

@@ -206,6 +206,16 @@ pub fn placeholders(text: &str) -> Result<Vec<Placeholder>, String> {
     Ok(found)
 }
 
+/// Whether a filled string still holds a placeholder filled only when it is sent
+/// (`{cookie:…}`, `{response:…}`).
+pub fn has_late(text: &str) -> bool {
+    placeholders(text).is_ok_and(|found| {
+        found
+            .iter()
+            .any(|p| matches!(p, Placeholder::Cookie(_) | Placeholder::Response(_)))
+    })
+}
+
 /// What placeholders are filled from.
 #[derive(Debug, Clone, Default)]
 pub struct Context<'a> {

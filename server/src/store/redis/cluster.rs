@@ -24,7 +24,7 @@ use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
 
 use super::RedisUrl;
-use super::db::{ATTEMPT_TIMEOUT, COMMAND_TIMEOUT, CONNECT_TIMEOUT};
+use super::bounds::{ATTEMPT_TIMEOUT, COMMAND_TIMEOUT, CONNECT_TIMEOUT};
 
 /// The shortest time between two repairs.
 const REPAIR_EVERY: Duration = Duration::from_secs(1);

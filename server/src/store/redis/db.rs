@@ -34,15 +34,9 @@ use redis::{Client, Cmd, FromRedisValue, Pipeline, RedisFuture, Value};
 
 use super::RedisUrl;
 use super::batch::Batcher;
+use super::bounds::{ATTEMPT_TIMEOUT, COMMAND_TIMEOUT, CONNECT_TIMEOUT};
 use super::cluster::ClusterHandle;
 
-/// Longest wait for any one Redis command (or pipeline), reconnection included. Past it
-/// the call fails, and the request that made it answers 500.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(2);
-/// Longest wait for the first connection at start-up, retries included.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// Longest wait for one TCP connection (and handshake) attempt.
-pub(super) const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
 /// The oldest Redis with every command the stores use (`GETDEL`: 6.2; `PEXPIRE … NX|GT`: 7.0).
 const MIN_VERSION: (u32, u32) = (7, 0);
 

@@ -3,7 +3,7 @@
 //! the same database or cluster.
 //!
 //! Modules: [`url`] (the `--store` value), [`db`] (the connection and its bounds),
-//! [`batch`] (concurrent requests' commands written together),
+//! [`batch`] (concurrent requests' commands written together), [`bounds`] (its timeouts),
 //! [`keys`] (key layout, slot tags, record format), [`scripts`] (login's and logout's
 //! one-round-trip writes, and the wait for replicas), `users` (the user registry's
 //! records, [`RedisUsers`]).
@@ -70,6 +70,7 @@ use redis::cmd;
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
 
 mod batch;
+mod bounds;
 mod cluster;
 mod db;
 mod keys;
@@ -77,7 +78,8 @@ mod scripts;
 mod url;
 mod users;
 
-pub use db::{COMMAND_TIMEOUT, CONNECT_TIMEOUT, ConnectError, RedisDb, RedisFailure};
+pub use bounds::{COMMAND_TIMEOUT, CONNECT_TIMEOUT};
+pub use db::{ConnectError, RedisDb, RedisFailure};
 pub use keys::MIN_TTL;
 pub use scripts::REPLICA_WAIT;
 pub use url::RedisUrl;
