@@ -11,7 +11,7 @@ use crate::run::request::{Cookies, Request};
 use crate::run::steps::answer::answer_problem;
 use crate::run::steps::probe::probe_request;
 use crate::run::steps::session::{companions, learn_password, session_cookies, session_from_login};
-use crate::run::steps::setup::{Setup, set_cookie_pairs};
+use crate::run::steps::setup::Setup;
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -221,7 +221,7 @@ async fn setup(
         ),
         Ok(r) if expected.contains(&r.status) => {
             gathered.previous = r.json();
-            gathered.learn_cookies(set_cookie_pairs(r));
+            gathered.learn_cookies(r.set_cookie_pairs());
             (Outcome::Ok(r.status.to_string()), Some(r.clone()))
         }
         Ok(r) => (

@@ -43,6 +43,15 @@ impl ResponseRecord {
         self.header_all("set-cookie")
     }
 
+    /// The cookies the answer sets, as `(name, value)` pairs (attributes left out).
+    pub fn set_cookie_pairs(&self) -> Vec<(String, String)> {
+        self.set_cookies()
+            .iter()
+            .filter_map(|h| h.split(';').next()?.split_once('='))
+            .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+            .collect()
+    }
+
     /// The `Set-Cookie` headers as they came, bytes.
     pub fn set_cookie_bytes(&self) -> Vec<&[u8]> {
         self.headers

@@ -9,7 +9,6 @@ use crate::http::exchange::{Exchange, RequestRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::run::late_body;
 use crate::run::request::{Cookies, Request};
-use crate::run::steps::setup::set_cookie_pairs;
 use crate::run::template;
 use crate::verdict::check::{Problem, could_not_run};
 
@@ -84,7 +83,7 @@ pub async fn send_after_before(
     before.cookies = request.cookies.clone();
     let first = send(client, endpoint, &before, None, previous).await;
     let answer_json = first.response.as_ref().ok().and_then(|answer| {
-        request.cookies = with_before_cookies(&request.cookies, &set_cookie_pairs(answer));
+        request.cookies = with_before_cookies(&request.cookies, &answer.set_cookie_pairs());
         answer.json()
     });
     let previous = answer_json.as_ref().or(previous);

@@ -16,7 +16,6 @@ use crate::http::no_answer::NoAnswer;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::send::{no_answer, not_sent, send, with_before_cookies};
-use crate::run::steps::setup::set_cookie_pairs;
 use crate::under_test::Target;
 use crate::verdict::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 
@@ -320,7 +319,7 @@ impl LogoutWorld {
         before.cookies = request.cookies.clone();
         let first = self.send_one(*before, true, login_body.as_ref()).await;
         let said = first.response.as_ref().ok().and_then(|answer| {
-            request.cookies = with_before_cookies(&request.cookies, &set_cookie_pairs(answer));
+            request.cookies = with_before_cookies(&request.cookies, &answer.set_cookie_pairs());
             answer.json()
         });
         let previous = said.or(login_body);

@@ -12,7 +12,6 @@ use crate::http::raw;
 use crate::run::late_body;
 use crate::run::request::{Cookies, Expect, Request};
 use crate::run::steps::session::{csrf_pairs, refresh_name};
-use crate::run::steps::setup::set_cookie_pairs;
 use crate::run::template;
 use crate::run::world::LogoutWorld;
 use crate::verdict::check::could_not_run;
@@ -52,7 +51,7 @@ pub(crate) async fn send_raw_cookie(world: &mut LogoutWorld, mut cookie: Vec<u8>
         };
         let exchange = world.send_setup(*before).await;
         if let Ok(answer) = &exchange.response {
-            for (name, value) in set_cookie_pairs(answer) {
+            for (name, value) in answer.set_cookie_pairs() {
                 if !companions
                     .iter()
                     .any(|p| p.starts_with(&format!("{name}=")))

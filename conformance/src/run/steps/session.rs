@@ -14,7 +14,7 @@ use crate::run::steps::answer::{DOCUMENTED_ANSWER, accepted, answer_problem};
 pub(crate) use crate::run::steps::session_cookies::{
     companions, csrf_pairs, is_signature, kept_cookies, refresh_name, session_cookies,
 };
-use crate::run::steps::setup::{Setup, set_cookie_pairs};
+use crate::run::steps::setup::Setup;
 use crate::run::template;
 use crate::run::world::{LogoutWorld, Session};
 use crate::under_test::Target;
@@ -183,7 +183,7 @@ pub async fn open_session(
             let exchange = world.send_setup(request).await;
             let answer = expect_setup(&exchange, &profile.register.expect_status, "create a user")?;
             setup.previous = answer.json();
-            setup.learn_cookies(set_cookie_pairs(answer));
+            setup.learn_cookies(answer.set_cookie_pairs());
             values
         }
     };

@@ -7,7 +7,6 @@
 
 use reqwest::Url;
 
-use crate::http::exchange::ResponseRecord;
 use crate::plan::profile::Before;
 use crate::plan::profile::values::Context;
 use crate::run::request::{Cookies, Request};
@@ -98,18 +97,8 @@ impl Setup {
                 exchange.request.method, exchange.request.url
             )
         })?;
-        self.learn_cookies(set_cookie_pairs(answer));
+        self.learn_cookies(answer.set_cookie_pairs());
         self.previous = answer.json();
         Ok(())
     }
-}
-
-/// The cookies an answer sets, as `(name, value)` pairs.
-pub(crate) fn set_cookie_pairs(answer: &ResponseRecord) -> Vec<(String, String)> {
-    answer
-        .set_cookies()
-        .iter()
-        .filter_map(|h| h.split(';').next()?.split_once('='))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect()
 }
