@@ -66,6 +66,15 @@ pub fn with_before_cookies(cookies: &Cookies, set: &[(String, String)]) -> Cooki
     Cookies::Header(pairs.join("; "))
 }
 
+/// What the answer to a request's `before` request hands on to it: the cookies it set
+/// join the request's ([`with_before_cookies`]), and its JSON body, returned, is what the
+/// request's `{response:…}` reads. Nothing when it did not answer.
+pub fn follow_before(request: &mut Request, before: &Exchange) -> Option<serde_json::Value> {
+    let answer = before.response.as_ref().ok()?;
+    request.cookies = with_before_cookies(&request.cookies, &answer.set_cookie_pairs());
+    answer.json()
+}
+
 /// Sends a request without a jar, its `before` request first (with the same cookies),
 /// and returns both exchanges, the request's last. What the `before` answer sets and
 /// says goes into the request as [`with_before_cookies`] and `{response:…}` say;
@@ -82,10 +91,7 @@ pub async fn send_after_before(
     };
     before.cookies = request.cookies.clone();
     let first = send(client, endpoint, &before, None, previous).await;
-    let answer_json = first.response.as_ref().ok().and_then(|answer| {
-        request.cookies = with_before_cookies(&request.cookies, &answer.set_cookie_pairs());
-        answer.json()
-    });
+    let answer_json = follow_before(&mut request, &first);
     let previous = answer_json.as_ref().or(previous);
     let second = send(client, endpoint, &request, None, previous).await;
     vec![first, second]

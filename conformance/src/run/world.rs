@@ -15,7 +15,7 @@ use crate::http::exchange::{Exchange, ResponseRecord};
 use crate::http::no_answer::NoAnswer;
 use crate::plan::clause_id::ClauseId;
 use crate::run::request::{Cookies, Expect, Request};
-use crate::run::send::{no_answer, not_sent, send, with_before_cookies};
+use crate::run::send::{follow_before, no_answer, not_sent, send};
 use crate::under_test::Target;
 use crate::verdict::check::{Cause, Evidence, Judged, Problem, StepEnd, could_not_run, end};
 
@@ -310,7 +310,7 @@ impl LogoutWorld {
 
     /// Sends the request's `before` request first, if it has one (with the same
     /// cookies; its answer's secrets learned as a setup answer's), then the request with
-    /// what that answer set and said ([`with_before_cookies`], `{response:…}`).
+    /// what that answer set and said ([`follow_before`]).
     async fn send_learning(&mut self, mut request: Request, setup: bool) -> Exchange {
         let login_body = self.session.as_ref().and_then(|s| s.login_body.clone());
         let Some(mut before) = request.before.take() else {
@@ -318,11 +318,7 @@ impl LogoutWorld {
         };
         before.cookies = request.cookies.clone();
         let first = self.send_one(*before, true, login_body.as_ref()).await;
-        let said = first.response.as_ref().ok().and_then(|answer| {
-            request.cookies = with_before_cookies(&request.cookies, &answer.set_cookie_pairs());
-            answer.json()
-        });
-        let previous = said.or(login_body);
+        let previous = follow_before(&mut request, &first).or(login_body);
         self.send_one(request, setup, previous.as_ref()).await
     }
 
