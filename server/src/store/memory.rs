@@ -22,8 +22,8 @@
 //!   about n² / 2⁹⁷ (below 10⁻¹⁷ for a million sessions).
 //!
 //! Records sit side by side in a vector (44 bytes a refresh record, 56 an access record),
-//! found through a hash index of 4-byte positions; a removal moves the last record into
-//! the hole. The index hashes with the first 8 bytes of the SHA-256 itself: those are
+//! found through a hash index of 4-byte positions; a removal leaves a hole that the next
+//! insert fills (see [`table`]). The index hashes with the first 8 bytes of the SHA-256 itself: those are
 //! uniformly distributed, and the keys stored are hashes of server-made random tokens, so
 //! no client can choose keys that pile into one bucket. About 120 bytes a session in all,
 //! against about 470 for two `HashMap`s of records holding `String`s.
@@ -198,7 +198,17 @@ fn remove<V: Record>(table: &mut Table<V>, users: &mut Users, key: &TokenHash) -
 /// Removes the session of a refresh token and follows its rotations (LO-14): the tokens
 /// it was rotated into go too. Whether any was there.
 fn remove_session(maps: &mut Maps, hash: &TokenHash) -> bool {
-    let mut removed = remove(&mut maps.refresh, &mut maps.users, hash);
+    let found = maps.refresh.find(hash);
+    remove_session_found(maps, hash, found)
+}
+
+/// [`remove_session`], the token already looked up: `found` is its position, if any.
+fn remove_session_found(maps: &mut Maps, hash: &TokenHash, found: Option<usize>) -> bool {
+    let mut removed = found.is_some_and(|at| {
+        let record = maps.refresh.remove_at(at);
+        maps.users.release(record.user);
+        true
+    });
     if maps.rotated.is_empty() {
         return removed;
     }
@@ -322,10 +332,22 @@ impl TokenStore for MemoryStore {
     /// each time through a boxed future of its own.
     async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
         let maps = &mut *self.maps();
-        for hash in refresh {
+        // A logout names a session's two tokens, and in a store of a million sessions each
+        // lookup waits on memory: the first of each kind is looked up before anything is
+        // removed, so that the two lookups' cache misses overlap instead of queueing.
+        let first_refresh = refresh.first().map(|hash| (hash, maps.refresh.find(hash)));
+        let first_access = access.first().and_then(|hash| maps.access.find(hash));
+        if let Some((hash, found)) = first_refresh {
+            remove_session_found(maps, hash, found);
+        }
+        for hash in refresh.iter().skip(1) {
             remove_session(maps, hash);
         }
-        for hash in access {
+        if let Some(at) = first_access {
+            let record = maps.access.remove_at(at);
+            maps.users.release(record.user);
+        }
+        for hash in access.iter().skip(1) {
             remove(&mut maps.access, &mut maps.users, hash);
         }
         Ok(())
@@ -333,8 +355,8 @@ impl TokenStore for MemoryStore {
 
     /// Sweeps in steps of [`SWEEP_STEP`] records, releasing the lock and yielding to
     /// other tasks between steps: a sweep of millions of records takes a few hundred
-    /// milliseconds, which must not stall every request for that long. A record that a
-    /// concurrent removal moves behind the sweep is left for the next one (lookups never
+    /// milliseconds, which must not stall every request for that long. A record inserted
+    /// meanwhile into a hole behind the sweep is left for the next one (lookups never
     /// return an expired record anyway).
     async fn evict_expired(&self, now: SystemTime) -> Result<usize, StoreError> {
         let now = Nanos::from_time(now);
@@ -350,7 +372,7 @@ impl TokenStore for MemoryStore {
                 for session in &removed {
                     maps.users.release(session.user);
                 }
-                (removed.len(), next, next >= maps.refresh.len())
+                (removed.len(), next, next >= maps.refresh.positions())
             };
             evicted += count;
             at = next;
@@ -376,7 +398,7 @@ impl TokenStore for MemoryStore {
                 for record in &removed {
                     users.release(record.user);
                 }
-                (removed.len(), next, next >= access.len())
+                (removed.len(), next, next >= access.positions())
             };
             evicted += count;
             at = next;

@@ -363,3 +363,73 @@ async fn revoking_a_rotated_token_ends_the_session_it_was_rotated_into() {
     store.revoke(&[hash(1)], &[]).await.unwrap();
     assert_eq!(store.refresh_session(&hash(2), now).await.unwrap(), None);
 }
+
+/// A removal leaves a hole and the next insert fills it: sessions that come and go do
+/// not grow the table.
+#[tokio::test]
+async fn inserts_fill_the_holes_removals_leave() {
+    let store = MemoryStore::new();
+    let later = SystemTime::now() + Duration::from_secs(60);
+    for round in 0..3u8 {
+        for n in 0..100u8 {
+            store.insert_refresh(hash(n), session(later)).await.unwrap();
+        }
+        assert_eq!(store.maps().refresh.positions(), 100, "round {round}");
+        let all: Vec<_> = (0..100).map(hash).collect();
+        store.revoke(&all, &[]).await.unwrap();
+        assert_eq!(store.maps().refresh.len(), 0);
+    }
+    assert_eq!(store.maps().users.ids.len(), 0);
+}
+
+/// A hole still holds the bytes of the record that left it, expired or not: the sweep
+/// must skip it, not count it or release its user a second time.
+#[tokio::test]
+async fn a_sweep_skips_the_holes() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    for n in 0..10u8 {
+        store.insert_refresh(hash(n), session(now)).await.unwrap();
+    }
+    store.revoke(&[hash(2), hash(5)], &[]).await.unwrap();
+    assert_eq!(store.evict_expired(now).await.unwrap(), 8);
+    assert_eq!(store.maps().users.ids.len(), 0);
+    assert_eq!(store.evict_expired(now).await.unwrap(), 0);
+}
+
+/// Once a sweep leaves the table mostly holes, the records close up and the memory goes
+/// back: every record left is still found, under its own key, and nothing else is.
+#[tokio::test]
+async fn a_mostly_empty_table_closes_up_and_finds_what_is_left() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let key = |i: u32| {
+        let mut bytes = [7u8; 32];
+        bytes[..4].copy_from_slice(&i.to_le_bytes());
+        TokenHash(bytes)
+    };
+    let n = 20_000u32;
+    for i in 0..n {
+        let record = SessionRecord {
+            user_email: format!("u{}", i % 3),
+            expires_at: now + REFRESH,
+        };
+        store.insert_refresh(key(i), record).await.unwrap();
+    }
+    let gone: Vec<_> = (0..n).filter(|i| i % 100 != 0).map(key).collect();
+    store.revoke(&gone, &[]).await.unwrap();
+    assert_eq!(store.evict_expired(now).await.unwrap(), 0);
+    {
+        let maps = store.maps();
+        assert_eq!(maps.refresh.positions(), 200, "closed up");
+        assert!(maps.refresh.entries.capacity() < 1000, "memory given back");
+    }
+    for i in 0..n {
+        let found = store.refresh_session(&key(i), now).await.unwrap();
+        assert_eq!(
+            found.map(|s| s.user_email),
+            (i % 100 == 0).then(|| format!("u{}", i % 3)),
+            "{i}"
+        );
+    }
+}
