@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::future::Future;
 use std::time::Instant;
 
 use futures::Stream;
@@ -105,7 +106,11 @@ fn classify(
 
 impl Api {
     /// The handler's answer (or the preflight's, or a 405), with its CORS headers, logged.
-    async fn answer<S, B>(self, request: Request, body: S) -> Response
+    ///
+    /// Not an `async fn`: one would keep its arguments and, beside them, the locals they
+    /// are taken apart into, a few hundred bytes more in a future that is moved several
+    /// times a request; the async block keeps each part once.
+    fn answer<S, B>(self, request: Request, body: S) -> impl Future<Output = Response> + Send
     where
         S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
         B: bytes::Buf + Send,
@@ -118,39 +123,44 @@ impl Api {
             target,
         } = request;
         let origin = headers.get(ORIGIN).cloned();
-        let response = match target {
-            Target::Preflight(origin) => self.policy.preflight(&origin),
-            Target::Endpoint(endpoint) => match endpoint.method() {
-                (wanted, _) if wanted == method => {
-                    let state = self.state;
-                    // Every other handler's future is boxed: this future is moved several
-                    // times a request on its way through warp and hyper, and the largest
-                    // handler's state (a login's, twice a logout's) set its size.
-                    match endpoint {
-                        Endpoint::Logout => logout::logout(state, headers, body::boxed(body)).await,
-                        Endpoint::ValidateSession => {
-                            Box::pin(session::validate_session(state, headers)).await
+        let Api { state, policy } = self;
+        async move {
+            let response = match target {
+                Target::Preflight(origin) => policy.preflight(&origin),
+                Target::Endpoint(endpoint) => match endpoint.method() {
+                    (wanted, _) if wanted == method => {
+                        // Every other handler's future is boxed: this future is moved several
+                        // times a request on its way through warp and hyper, and the largest
+                        // handler's state (a login's or a refresh's, up to three times a
+                        // logout's) would set its size.
+                        match endpoint {
+                            Endpoint::Logout => {
+                                logout::logout(state, headers, body::boxed(body)).await
+                            }
+                            Endpoint::ValidateSession => {
+                                Box::pin(session::validate_session(state, headers)).await
+                            }
+                            Endpoint::Login => {
+                                Box::pin(auth::login(state, headers, body::boxed(body))).await
+                            }
+                            Endpoint::Register => {
+                                Box::pin(auth::register(state, headers, body::boxed(body))).await
+                            }
+                            Endpoint::Refresh => Box::pin(session::refresh(state, headers)).await,
                         }
-                        Endpoint::Login => {
-                            Box::pin(auth::login(state, headers, body::boxed(body))).await
-                        }
-                        Endpoint::Register => {
-                            Box::pin(auth::register(state, headers, body::boxed(body))).await
-                        }
-                        Endpoint::Refresh => session::refresh(state, headers).await,
                     }
-                }
-                (_, allow) => ApiError::MethodNotAllowed { allow: Some(allow) }.into_response(),
-            },
-        };
-        let response = self.policy.decorate(origin, response);
-        request_log::log(&RequestLine {
-            method: &method,
-            path: path.as_str(),
-            status: response.status().as_u16(),
-            latency: started.elapsed(),
-        });
-        response
+                    (_, allow) => ApiError::MethodNotAllowed { allow: Some(allow) }.into_response(),
+                },
+            };
+            let response = policy.decorate(origin, response);
+            request_log::log(&RequestLine {
+                method: &method,
+                path: path.as_str(),
+                status: response.status().as_u16(),
+                latency: started.elapsed(),
+            });
+            response
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 //! Logging out: the endpoint this project is about.
 
+use std::future::Future;
+
 use warp::http::StatusCode;
 use warp::http::header::HeaderMap;
 use warp::reply::Response;
@@ -38,16 +40,29 @@ pub const LOGGED_OUT: &str = r#"{"message":"Logged out successfully"}"#;
 /// - A failing store answers 500 `{"error":"Error logging out"}` (LO-09), the cause only in
 ///   the log. That answer clears the cookies too (LO-30 leaves it open): the client wants
 ///   to be logged out, and dropping its copies of the tokens can only help.
-pub async fn logout(state: AppState, headers: HeaderMap, body: BodyStream) -> Response {
-    body::discard(body, DRAIN_CAP).await;
-    let mut response = if cookies::cookie_bytes(&headers) > MAX_COOKIE_BYTES {
-        ApiError::CookieHeaderTooLarge.into_response()
-    } else {
-        match sessions::revoke_cookies(state.store().as_ref(), &headers).await {
-            Ok(()) => respond::json_static(StatusCode::OK, LOGGED_OUT),
-            Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
-        }
-    };
-    cookies::append_clearing_cookies(&mut response, state.config().secure_cookies);
-    response
+///
+/// (Not an `async fn`, which would hold its arguments twice: this future is part of every
+/// logout's, which is moved several times on its way through warp and hyper.)
+#[allow(
+    clippy::manual_async_fn,
+    reason = "an async fn's future holds its arguments twice"
+)]
+pub fn logout(
+    state: AppState,
+    headers: HeaderMap,
+    body: BodyStream,
+) -> impl Future<Output = Response> + Send {
+    async move {
+        body::discard(body, DRAIN_CAP).await;
+        let mut response = if cookies::cookie_bytes(&headers) > MAX_COOKIE_BYTES {
+            ApiError::CookieHeaderTooLarge.into_response()
+        } else {
+            match sessions::revoke_cookies(state.store().as_ref(), &headers).await {
+                Ok(()) => respond::json_static(StatusCode::OK, LOGGED_OUT),
+                Err(cause) => ApiError::internal("Error logging out", cause).into_response(),
+            }
+        };
+        cookies::append_clearing_cookies(&mut response, state.config().secure_cookies);
+        response
+    }
 }
