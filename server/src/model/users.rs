@@ -8,9 +8,10 @@
 //! every instance that names it: the backend is `store::redis::RedisUsers`, built only
 //! with the `redis` cargo feature.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +78,20 @@ pub fn key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// [`key`], borrowed when `email` is a key already (as the sessions' user keys are):
+/// most lookups allocate nothing.
+fn lookup_key(email: &str) -> Cow<'_, str> {
+    let is_key = email
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        && email.trim().len() == email.len();
+    if is_key {
+        Cow::Borrowed(email)
+    } else {
+        Cow::Owned(key(email))
+    }
+}
+
 /// The registry's backend failed; the cause goes to the log only.
 #[derive(Debug, thiserror::Error)]
 #[error("user registry backend error: {0}")]
@@ -106,7 +121,8 @@ pub struct Users {
 }
 
 enum Backend {
-    Memory(RwLock<HashMap<String, User>>),
+    /// Shared rather than cloned on each read: a validate-session reads its user.
+    Memory(RwLock<HashMap<String, Arc<User>>>),
     #[cfg(feature = "redis")]
     Redis(RedisUsers),
 }
@@ -146,7 +162,7 @@ impl Users {
             Backend::Memory(users) => Ok(users
                 .read()
                 .unwrap_or_else(PoisonError::into_inner)
-                .contains_key(&key(email))),
+                .contains_key(lookup_key(email).as_ref())),
             #[cfg(feature = "redis")]
             Backend::Redis(users) => users.contains(email).await,
         }
@@ -160,7 +176,7 @@ impl Users {
                 match users.entry(user.key()) {
                     std::collections::hash_map::Entry::Occupied(_) => Err(InsertError::EmailInUse),
                     std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(user);
+                        slot.insert(Arc::new(user));
                         Ok(())
                     }
                 }
@@ -177,15 +193,58 @@ impl Users {
     }
 
     /// The user registered under `email` (any case).
-    pub async fn get(&self, email: &str) -> Result<Option<User>, RegistryError> {
+    pub async fn get(&self, email: &str) -> Result<Option<Arc<User>>, RegistryError> {
         match &self.backend {
             Backend::Memory(users) => Ok(users
                 .read()
                 .unwrap_or_else(PoisonError::into_inner)
-                .get(&key(email))
+                .get(lookup_key(email).as_ref())
                 .cloned()),
             #[cfg(feature = "redis")]
             Backend::Redis(users) => users.get(email).await,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The borrowed shortcut is taken only where the key would be the same string.
+    #[test]
+    fn a_lookup_key_is_the_key() {
+        for email in [
+            "a@example.com",
+            "A@Example.com",
+            " a@example.com",
+            "a@example.com\t",
+            "Ä@example.com",
+            "ä@example.com",
+            "ǅ@example.com",
+            "",
+        ] {
+            assert_eq!(lookup_key(email), key(email), "{email:?}");
+        }
+        assert!(matches!(lookup_key("a@example.com"), Cow::Borrowed(_)));
+    }
+
+    #[tokio::test]
+    async fn a_user_is_found_by_any_case_of_the_email() {
+        let users = Users::default();
+        let user = User {
+            name: "A".into(),
+            email: "Ann@Example.com".into(),
+            password_hash: "hash".into(),
+            role: Role::User,
+            mfa_enabled: false,
+        };
+        users.insert(user).await.unwrap();
+        for email in ["ann@example.com", "ANN@example.COM", " Ann@Example.com "] {
+            let found = users.get(email).await.unwrap().unwrap();
+            assert_eq!(found.email, "Ann@Example.com", "{email:?}");
+            assert!(users.contains(email).await.unwrap());
+        }
+        assert!(users.get("bob@example.com").await.unwrap().is_none());
     }
 }

@@ -174,6 +174,16 @@ fn live<V: Record>(
     now: SystemTime,
 ) -> Option<V> {
     let at = table.find(key)?;
+    live_at(table, users, at, now)
+}
+
+/// [`live`] for the record at `at`.
+fn live_at<V: Record>(
+    table: &mut Table<V>,
+    users: &mut Users,
+    at: usize,
+    now: SystemTime,
+) -> Option<V> {
     let record = table.entries[at].1;
     if record.expires().to_time() > now {
         Some(record)
@@ -321,6 +331,31 @@ impl TokenStore for MemoryStore {
                 session: maps.refresh.entries[at].0,
                 expires_at: access.expires.to_time(),
             }))
+    }
+
+    /// One hold of the lock for a validate-session, the session found through the access
+    /// record's reference to it: the default reads the two records in two calls, each a
+    /// boxed future, and looks the session up twice.
+    async fn live_access(
+        &self,
+        hash: &TokenHash,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError> {
+        let maps = &mut *self.maps();
+        let Some(access) = live(&mut maps.access, &mut maps.users, hash, now) else {
+            return Ok(None);
+        };
+        let Some(at) = maps.refresh.find_by_prefix(&access.session.0) else {
+            return Ok(None);
+        };
+        let session = maps.refresh.entries[at].0;
+        Ok(
+            live_at(&mut maps.refresh, &mut maps.users, at, now).map(|_| AccessRecord {
+                user_email: maps.users.key(access.user),
+                session,
+                expires_at: access.expires.to_time(),
+            }),
+        )
     }
 
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {

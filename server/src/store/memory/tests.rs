@@ -433,3 +433,53 @@ async fn a_mostly_empty_table_closes_up_and_finds_what_is_left() {
         );
     }
 }
+
+/// The store's own `live_access` (one lock) answers what the trait's default (the access
+/// record, then its session) answers: the record while both are live, nothing once the
+/// session has expired (which goes, as a lookup of it would remove it) or is gone.
+#[tokio::test]
+async fn live_access_needs_the_session_live_too() {
+    let store = MemoryStore::new();
+    let now = SystemTime::now();
+    let later = now + Duration::from_secs(60);
+    let access = |session: u8| AccessRecord {
+        user_email: "a@example.com".into(),
+        session: hash(session),
+        expires_at: later,
+    };
+    store.insert_refresh(hash(1), session(later)).await.unwrap();
+    store.insert_access(hash(11), access(1)).await.unwrap();
+    store.insert_refresh(hash(2), session(now)).await.unwrap();
+    store.insert_access(hash(12), access(2)).await.unwrap();
+    store.insert_access(hash(13), access(3)).await.unwrap();
+
+    assert_eq!(
+        store.live_access(&hash(11), now).await.unwrap(),
+        Some(access(1))
+    );
+    assert_eq!(
+        store.live_access(&hash(12), now).await.unwrap(),
+        None,
+        "expired session"
+    );
+    assert!(
+        !store.remove_refresh(&hash(2)).await.unwrap(),
+        "the expired session went with the lookup"
+    );
+    assert_eq!(
+        store.live_access(&hash(13), now).await.unwrap(),
+        None,
+        "no session"
+    );
+    assert_eq!(
+        store.live_access(&hash(14), now).await.unwrap(),
+        None,
+        "no record"
+    );
+    store.remove_refresh(&hash(1)).await.unwrap();
+    assert_eq!(
+        store.live_access(&hash(11), now).await.unwrap(),
+        None,
+        "logged out"
+    );
+}

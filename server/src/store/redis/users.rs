@@ -73,10 +73,10 @@ impl RedisUsers {
     }
 
     /// The user registered under `email` (any case).
-    pub async fn get(&self, email: &str) -> Result<Option<User>, RegistryError> {
+    pub async fn get(&self, email: &str) -> Result<Option<Arc<User>>, RegistryError> {
         let key = key(email);
         if let Some(user) = self.known.get(&key) {
-            return Ok(Some(User::clone(&user)));
+            return Ok(Some(user));
         }
         let value: Option<Vec<u8>> = self
             .db
@@ -89,7 +89,8 @@ impl RedisUsers {
             op: "decode user",
             why: e.to_string(),
         })?;
-        self.known.keep(key, Arc::new(user.clone()));
+        let user = Arc::new(user);
+        self.known.keep(key, Arc::clone(&user));
         Ok(Some(user))
     }
 }
