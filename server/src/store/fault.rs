@@ -4,6 +4,8 @@
 //! against the real handlers. Faults live here, around the store, rather than as a flag in
 //! the handlers, so handlers see exactly what a broken backend would give them.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
@@ -11,6 +13,9 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
+
+/// A store call's future as `async_trait` boxes it, handed on as the inner store made it.
+type Passed<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// A [`TokenStore`] that forwards to another one unless its switch is on.
 pub struct FaultSwitch {
@@ -95,13 +100,20 @@ impl TokenStore for FaultSwitch {
         self.inner.access_session(hash, now).await
     }
 
-    async fn live_access(
-        &self,
-        hash: &TokenHash,
+    /// The inner store's own future, not one boxed around it: a validate-session's call.
+    fn live_access<'s, 'h, 'async_trait>(
+        &'s self,
+        hash: &'h TokenHash,
         now: SystemTime,
-    ) -> Result<Option<AccessRecord>, StoreError> {
-        self.check()?;
-        self.inner.live_access(hash, now).await
+    ) -> Passed<'async_trait, Option<AccessRecord>>
+    where
+        's: 'async_trait,
+        'h: 'async_trait,
+    {
+        match self.check() {
+            Ok(()) => self.inner.live_access(hash, now),
+            Err(fault) => Box::pin(std::future::ready(Err(fault))),
+        }
     }
 
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
@@ -141,9 +153,21 @@ impl TokenStore for FaultSwitch {
         self.inner.rotate_refresh(old, new, now).await
     }
 
-    async fn revoke(&self, refresh: &[TokenHash], access: &[TokenHash]) -> Result<(), StoreError> {
-        self.check()?;
-        self.inner.revoke(refresh, access).await
+    /// The inner store's own future, not one boxed around it: a logout's call.
+    fn revoke<'s, 'r, 'a, 'async_trait>(
+        &'s self,
+        refresh: &'r [TokenHash],
+        access: &'a [TokenHash],
+    ) -> Passed<'async_trait, ()>
+    where
+        's: 'async_trait,
+        'r: 'async_trait,
+        'a: 'async_trait,
+    {
+        match self.check() {
+            Ok(()) => self.inner.revoke(refresh, access),
+            Err(fault) => Box::pin(std::future::ready(Err(fault))),
+        }
     }
 }
 
@@ -168,8 +192,22 @@ mod tests {
             store.evict_expired(SystemTime::now()).await,
             Err(StoreError::Injected)
         ));
+        // The two calls handed on without a box of their own fail alike.
+        assert!(matches!(
+            store.revoke(&[hash], &[hash]).await,
+            Err(StoreError::Injected)
+        ));
+        assert!(matches!(
+            store.live_access(&hash, SystemTime::now()).await,
+            Err(StoreError::Injected)
+        ));
 
         handle.set_failing(false);
         assert!(!store.remove_refresh(&hash).await.unwrap());
+        store.revoke(&[hash], &[hash]).await.unwrap();
+        assert_eq!(
+            store.live_access(&hash, SystemTime::now()).await.unwrap(),
+            None
+        );
     }
 }
