@@ -12,11 +12,18 @@
 //!
 //! A pipeline here is only a way to write: each command is still one command (a script
 //! stays atomic), gets its own answer, and an error answer fails that command alone.
+//!
+//! The wait is bounded here too, once per pipeline rather than once per command (a timer
+//! armed and cleared for every request cost a Redis-backed logout a few hundred
+//! instructions): a command is written at the latest one scheduler turn after it is
+//! queued, so the bound of its pipeline bounds its wait.
+
+use std::time::Duration;
 
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 use redis::aio::ConnectionLike;
-use redis::{Cmd, ErrorKind, RedisError, RedisResult, Value};
+use redis::{Cmd, ErrorKind, RedisError, Value};
 use tokio::sync::{mpsc, oneshot};
 
 /// Most commands in one pipeline; more wait for the next write.
@@ -32,35 +39,51 @@ pub struct Batcher {
 /// A command waiting for its pipeline, and where its answer goes.
 struct Queued {
     command: Cmd,
-    answer: oneshot::Sender<RedisResult<Value>>,
+    answer: oneshot::Sender<Result<Value, Failed>>,
 }
 
 impl Batcher {
     /// Starts the batcher's task (on the current tokio runtime) over `conn`, which a
     /// [`redis::aio::ConnectionManager`] is.
-    pub fn start<C>(conn: C) -> Self
+    ///
+    /// A pipeline unanswered after `limit` (reconnection included) fails each of its
+    /// commands with [`Failed::TimedOut`].
+    pub fn start<C>(conn: C, limit: Duration) -> Self
     where
         C: ConnectionLike + Clone + Send + 'static,
     {
         let (queue, commands) = mpsc::unbounded_channel();
-        tokio::spawn(drive(commands, conn));
+        tokio::spawn(drive(commands, conn, limit));
         Self { queue }
     }
 
     /// Sends `command` with whatever else is queued now; its answer, or the error of the
-    /// connection (an error answer from Redis is an `Err` too).
-    pub async fn query(&self, command: Cmd) -> RedisResult<Value> {
+    /// connection (an error answer from Redis is an `Err` too), or the bound's.
+    pub async fn query(&self, command: Cmd) -> Result<Value, Failed> {
         let (answer, answered) = oneshot::channel();
         self.queue
             .send(Queued { command, answer })
-            .map_err(|_| stopped())?;
-        answered.await.map_err(|_| stopped())?
+            .map_err(|_| Failed::Redis(stopped()))?;
+        answered.await.map_err(|_| Failed::Redis(stopped()))?
     }
+}
+
+/// Why a command has no answer.
+#[derive(Debug)]
+pub enum Failed {
+    /// The connection's error, or Redis's error answer.
+    Redis(RedisError),
+    /// Its pipeline was not answered within the batcher's limit.
+    TimedOut,
 }
 
 /// The batcher's task: takes every command queued by the time it runs again after a yield,
 /// writes them as one pipeline, and keeps reading earlier pipelines' answers meanwhile.
-async fn drive<C: ConnectionLike + Clone>(mut commands: mpsc::UnboundedReceiver<Queued>, conn: C) {
+async fn drive<C: ConnectionLike + Clone>(
+    mut commands: mpsc::UnboundedReceiver<Queued>,
+    conn: C,
+    limit: Duration,
+) {
     let mut in_flight = FuturesUnordered::new();
     loop {
         tokio::select! {
@@ -76,7 +99,7 @@ async fn drive<C: ConnectionLike + Clone>(mut commands: mpsc::UnboundedReceiver<
                         Err(_) => break,
                     }
                 }
-                in_flight.push(send(conn.clone(), batch));
+                in_flight.push(send(conn.clone(), batch, limit));
             }
         }
     }
@@ -84,12 +107,15 @@ async fn drive<C: ConnectionLike + Clone>(mut commands: mpsc::UnboundedReceiver<
 }
 
 /// Writes `batch` (one command alone, or a pipeline) and hands each command its answer.
-async fn send<C: ConnectionLike>(mut conn: C, mut batch: Vec<Queued>) {
+async fn send<C: ConnectionLike>(mut conn: C, mut batch: Vec<Queued>, limit: Duration) {
     if batch.len() == 1
         && let Some(Queued { command, answer }) = batch.pop()
     {
-        let value = conn.req_packed_command(&command).await;
-        let _ = answer.send(value.and_then(Value::extract_error));
+        let value = tokio::time::timeout(limit, conn.req_packed_command(&command)).await;
+        let _ = answer.send(match value {
+            Ok(value) => value.and_then(Value::extract_error).map_err(Failed::Redis),
+            Err(_) => Err(Failed::TimedOut),
+        });
         return;
     }
     let mut pipeline = redis::pipe();
@@ -98,23 +124,28 @@ async fn send<C: ConnectionLike>(mut conn: C, mut batch: Vec<Queued>) {
         pipeline.add_command(command);
         answers.push(answer);
     }
-    match conn.req_packed_commands(&pipeline, 0, answers.len()).await {
-        Ok(values) => {
+    let sent = conn.req_packed_commands(&pipeline, 0, answers.len());
+    match tokio::time::timeout(limit, sent).await {
+        Ok(Ok(values)) => {
             let mut values = values.into_iter();
             for answer in answers {
                 let value = values.next().ok_or_else(short_answer);
-                let _ = answer.send(value.and_then(Value::extract_error));
+                let _ = answer.send(value.and_then(Value::extract_error).map_err(Failed::Redis));
             }
         }
-        Err(error) => {
+        Ok(Err(error)) => {
             for answer in answers {
-                let _ = answer.send(Err(error.clone()));
+                let _ = answer.send(Err(Failed::Redis(error.clone())));
+            }
+        }
+        Err(_) => {
+            for answer in answers {
+                let _ = answer.send(Err(Failed::TimedOut));
             }
         }
     }
 }
 
-/// The batcher's task is gone (the runtime that ran it shut down).
 fn stopped() -> RedisError {
     RedisError::from((ErrorKind::Io, "the Redis batcher stopped"))
 }

@@ -33,7 +33,7 @@ use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
 use redis::{Client, Cmd, FromRedisValue, Pipeline, RedisFuture, Value};
 
 use super::RedisUrl;
-use super::batch::Batcher;
+use super::batch::{Batcher, Failed};
 use super::bounds::{ATTEMPT_TIMEOUT, COMMAND_TIMEOUT, CONNECT_TIMEOUT};
 use super::cluster::ClusterHandle;
 
@@ -246,13 +246,18 @@ impl RedisDb {
     ) -> Result<T, RedisFailure> {
         let cmd = std::mem::take(cmd);
         let result = match &self.source {
-            Source::Single(_, batcher) => {
-                let call = async {
-                    let value = batcher.query(cmd).await?;
-                    Ok(T::from_redis_value(value)?)
-                };
-                bounded(op, call).await
-            }
+            // Bounded by the batcher, once per pipeline.
+            Source::Single(_, batcher) => match batcher.query(cmd).await {
+                Ok(value) => T::from_redis_value(value).map_err(|source| RedisFailure::Command {
+                    op,
+                    source: source.into(),
+                }),
+                Err(Failed::Redis(source)) => Err(RedisFailure::Command { op, source }),
+                Err(Failed::TimedOut) => Err(RedisFailure::Timeout {
+                    op,
+                    after: COMMAND_TIMEOUT,
+                }),
+            },
             Source::Cluster(_) => bounded(op, cmd.query_async(&mut conn_of(&self.source))).await,
         };
         self.after(result)
@@ -313,7 +318,7 @@ async fn open(url: &RedisUrl) -> redis::RedisResult<Source> {
         .set_max_delay(Duration::from_millis(500))
         .set_number_of_retries(4);
     let conn = ConnectionManager::new_with_config(client, config).await?;
-    let batcher = Batcher::start(conn.clone());
+    let batcher = Batcher::start(conn.clone(), COMMAND_TIMEOUT);
     Ok(Source::Single(conn, batcher))
 }
 

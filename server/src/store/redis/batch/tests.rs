@@ -7,7 +7,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use redis::aio::ConnectionLike;
 use redis::{Cmd, Pipeline, RedisFuture, Value};
 
-use super::Batcher;
+use std::time::Duration;
+
+use super::{Batcher, Failed};
+
+/// The batchers' bound in these tests.
+const LIMIT: Duration = Duration::from_secs(2);
 
 /// A connection that answers without a server and counts the writes it was asked for.
 #[derive(Clone, Default)]
@@ -71,7 +76,7 @@ fn numbered(command: &str, n: i64) -> Cmd {
 async fn a_burst_of_requests_is_written_in_a_few_pipelines_each_answered_alone() {
     let conn = Counting::default();
     let writes = conn.writes.clone();
-    let batcher = Batcher::start(conn);
+    let batcher = Batcher::start(conn, LIMIT);
     let burst = tokio::spawn(async move {
         let barrier = Arc::new(tokio::sync::Barrier::new(100));
         let calls: Vec<_> = (0..100)
@@ -100,7 +105,7 @@ async fn a_burst_of_requests_is_written_in_a_few_pipelines_each_answered_alone()
 /// An error answer inside a pipeline fails its own command, not its neighbours.
 #[tokio::test]
 async fn an_error_answer_fails_only_its_own_command() {
-    let batcher = Batcher::start(Counting::default());
+    let batcher = Batcher::start(Counting::default(), LIMIT);
     let (before, failed, after) = tokio::join!(
         batcher.query(numbered("ECHO", 1)),
         batcher.query(numbered("FAIL", 2)),
@@ -116,10 +121,56 @@ async fn an_error_answer_fails_only_its_own_command() {
 async fn a_lone_request_is_answered() {
     let conn = Counting::default();
     let writes = conn.writes.clone();
-    let batcher = Batcher::start(conn);
+    let batcher = Batcher::start(conn, LIMIT);
     assert_eq!(
         batcher.query(numbered("ECHO", 7)).await.unwrap(),
         Value::Int(7)
     );
     assert_eq!(writes.load(Ordering::SeqCst), 1);
+}
+
+/// A connection that takes every command and never answers (a hung Redis).
+#[derive(Clone)]
+struct Silent;
+
+impl ConnectionLike for Silent {
+    fn req_packed_command<'a>(&'a mut self, _: &'a Cmd) -> RedisFuture<'a, Value> {
+        Box::pin(std::future::pending())
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        _: &'a Pipeline,
+        _: usize,
+        _: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        Box::pin(std::future::pending())
+    }
+
+    fn get_db(&self) -> i64 {
+        0
+    }
+}
+
+/// The bound is the batcher's: a command alone and the commands of a pipeline all fail
+/// as timed out once the limit has passed, not before, and not never.
+#[tokio::test]
+async fn an_unanswered_pipeline_fails_each_command_at_the_limit() {
+    let limit = Duration::from_millis(200);
+    let batcher = Batcher::start(Silent, limit);
+    let started = std::time::Instant::now();
+    let alone = batcher.query(numbered("ECHO", 1)).await;
+    assert!(matches!(alone, Err(Failed::TimedOut)), "{alone:?}");
+    let waited = started.elapsed();
+    assert!(waited >= limit && waited < 5 * limit, "{waited:?}");
+
+    let started = std::time::Instant::now();
+    let (first, second) = tokio::join!(
+        batcher.query(numbered("ECHO", 2)),
+        batcher.query(numbered("ECHO", 3)),
+    );
+    assert!(matches!(first, Err(Failed::TimedOut)), "{first:?}");
+    assert!(matches!(second, Err(Failed::TimedOut)), "{second:?}");
+    let waited = started.elapsed();
+    assert!(waited >= limit && waited < 5 * limit, "{waited:?}");
 }
