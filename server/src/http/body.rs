@@ -58,12 +58,18 @@ pub async fn read_limited(mut body: BodyStream, limit: u64) -> Result<Bytes, Bod
     Ok(buffer.freeze())
 }
 
-/// Reads and drops up to `cap` bytes of the body; errors end the draining quietly.
-pub async fn discard(mut body: BodyStream, cap: usize) {
+/// Reads and drops up to `cap` bytes of the body; errors end the draining quietly. Any
+/// stream of chunks, so that the logout drains warp's own without boxing it first.
+pub async fn discard<S, B>(body: S, cap: usize)
+where
+    S: Stream<Item = Result<B, warp::Error>>,
+    B: Buf,
+{
+    let mut body = std::pin::pin!(body);
     let mut seen = 0usize;
     while seen <= cap {
         match body.next().await {
-            Some(Ok(chunk)) => seen = seen.saturating_add(chunk.len()),
+            Some(Ok(chunk)) => seen = seen.saturating_add(chunk.remaining()),
             Some(Err(_)) | None => return,
         }
     }

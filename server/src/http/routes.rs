@@ -3,8 +3,8 @@
 //! The API's own endpoints are told apart in one step: the method, the path and the
 //! headers are taken once, the path is matched against the four endpoints at once
 //! ([`Endpoint::at`]), and the handler's answer gets its CORS headers and its log line
-//! in the same function. Nothing on that way is boxed but the body stream the handlers
-//! take. Everything else (the conformance hooks, unknown paths) goes on to a second,
+//! in the same function. Nothing on that way is boxed but the other handlers' futures
+//! and the body streams they take (the logout drains warp's own). Everything else (the conformance hooks, unknown paths) goes on to a second,
 //! ordinary filter chain, as cheap to write as it is rare.
 //!
 //! Each endpoint answers its one method; any other method on a known path is a 405 with
@@ -134,9 +134,7 @@ impl Api {
                         // handler's state (a login's or a refresh's, up to three times a
                         // logout's) would set its size.
                         match endpoint {
-                            Endpoint::Logout => {
-                                logout::logout(state, headers, body::boxed(body)).await
-                            }
+                            Endpoint::Logout => logout::logout(state, headers, body).await,
                             Endpoint::ValidateSession => {
                                 Box::pin(session::validate_session(state, headers)).await
                             }

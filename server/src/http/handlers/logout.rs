@@ -2,12 +2,15 @@
 
 use std::future::Future;
 
+use bytes::Buf;
+use futures::Stream;
+
 use warp::http::StatusCode;
 use warp::http::header::HeaderMap;
 use warp::reply::Response;
 
 use crate::app::state::AppState;
-use crate::http::body::{self, BodyStream, DRAIN_CAP};
+use crate::http::body::{self, DRAIN_CAP};
 use crate::http::error::ApiError;
 use crate::http::respond;
 use crate::model::cookies::{self, MAX_COOKIE_BYTES};
@@ -47,11 +50,15 @@ pub const LOGGED_OUT: &str = r#"{"message":"Logged out successfully"}"#;
     clippy::manual_async_fn,
     reason = "an async fn's future holds its arguments twice"
 )]
-pub fn logout(
+pub fn logout<S, B>(
     state: AppState,
     headers: HeaderMap,
-    body: BodyStream,
-) -> impl Future<Output = Response> + Send {
+    body: S,
+) -> impl Future<Output = Response> + Send
+where
+    S: Stream<Item = Result<B, warp::Error>> + Send,
+    B: Buf + Send,
+{
     async move {
         body::discard(body, DRAIN_CAP).await;
         let mut response = if cookies::cookie_bytes(&headers) > MAX_COOKIE_BYTES {
