@@ -36,30 +36,34 @@ pub struct RequestLine<'a> {
 /// Writes request lines in place of `tracing` (the binary's log installs one).
 pub type LineWriter = Box<dyn Fn(&RequestLine<'_>) + Send + Sync>;
 
-static WRITER: OnceLock<LineWriter> = OnceLock::new();
+/// The installed writer, and whether the log level lets request lines through: asked once,
+/// when it is installed (the binary's level is fixed at start), not once per request.
+static WRITER: OnceLock<(LineWriter, bool)> = OnceLock::new();
 
 /// Sends every later request line of this process to `writer` instead of `tracing`; false
-/// (and `writer` dropped) if one is installed already.
+/// (and `writer` dropped) if one is installed already. Install it after the subscriber:
+/// whether `INFO` lines of [`REQUEST_TARGET`] are recorded is decided here, for good.
 pub fn install(writer: LineWriter) -> bool {
-    WRITER.set(writer).is_ok()
+    let enabled = tracing::enabled!(target: REQUEST_TARGET, tracing::Level::INFO);
+    WRITER.set((writer, enabled)).is_ok()
 }
 
 /// Logs one request line, if the log level lets `INFO` lines of [`REQUEST_TARGET`] through.
 pub fn log(line: &RequestLine<'_>) {
-    if !tracing::enabled!(target: REQUEST_TARGET, tracing::Level::INFO) {
+    if let Some((writer, enabled)) = WRITER.get() {
+        if *enabled {
+            writer(line);
+        }
         return;
     }
-    match WRITER.get() {
-        Some(writer) => writer(line),
-        None => tracing::info!(
-            target: REQUEST_TARGET,
-            method = %line.method,
-            path = line.path,
-            status = line.status,
-            latency_ms = %Millis(line.latency),
-            "request"
-        ),
-    }
+    tracing::info!(
+        target: REQUEST_TARGET,
+        method = %line.method,
+        path = line.path,
+        status = line.status,
+        latency_ms = %Millis(line.latency),
+        "request"
+    );
 }
 
 /// Wraps `routes` so that each of its answers is logged (the hooks and the 404s; the

@@ -183,6 +183,23 @@ async fn sigterm_stops_the_binary_cleanly_and_requests_are_logged_without_tokens
     assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");
 }
 
+/// The log level decides whether request lines are written: the binary asks once, at
+/// start, and a level that leaves them out leaves them out for good.
+#[tokio::test]
+async fn a_log_level_without_request_lines_writes_none() {
+    let server = Binary::start_logging(&["--port=0"], "info,logout_server::request=warn").await;
+    let answer = client()
+        .post(format!("{}/auth/logout", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let (status, log) = server.stop().await;
+    assert!(status.success(), "{status}: {log:#?}");
+    assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");
+    assert!(!log.iter().any(|l| l.contains("/auth/logout")), "{log:#?}");
+}
+
 // A client that sent half a request line holds its connection open; SIGTERM still ends
 // the binary with 0 once the 1 s deadline has passed, well within 6 s.
 #[tokio::test]

@@ -282,11 +282,17 @@ impl Binary {
     /// Starts the binary with `args` (plus fast password hashing) and waits for its
     /// "listening" log line, which names the URL.
     pub async fn start(args: &[&str]) -> Self {
+        Self::start_logging(args, "info").await
+    }
+
+    /// [`Binary::start`] with `RUST_LOG` set to `filter`, which must let its `INFO` lines
+    /// through.
+    pub async fn start_logging(args: &[&str], filter: &str) -> Self {
         use tokio::io::AsyncBufReadExt;
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_logout-server"))
             .args(["--password-memory-kib=8", "--password-iterations=1"])
             .args(args)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", filter)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .kill_on_drop(true)
