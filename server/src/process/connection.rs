@@ -8,10 +8,11 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
 use crate::http::body::DRAIN_CAP;
 use crate::process::idle::Idle;
+use crate::process::signal::{Ask, Signal};
 
 /// How connections are served: limits that protect the server from slow or idle clients.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,17 +45,14 @@ impl Default for ConnectionLimits {
 const LINGER: Duration = Duration::from_secs(2);
 
 /// Serves one connection with HTTP/1.1 until it ends, finishing the request in flight
-/// when `stop` turns true, or drops it at once when `shed` is notified (the connection
-/// cap or the header-read timeout: see `process::idle`). Then closes it gracefully ("lingering close"): sends FIN and
+/// when `signal` asks it to stop, or drops it at once when it asks to shed (the
+/// connection cap or the header-read timeout: see `process::idle`). Then closes it
+/// gracefully ("lingering close"): sends FIN and
 /// reads and drops what the client still sends (an unread body's tail), for at most
 /// [`LINGER`] and [`DRAIN_CAP`] bytes, so that the kernel does not answer unread bytes
 /// with a reset that would destroy the answer before the client reads it.
-pub async fn serve_connection<S, B>(
-    stream: TcpStream,
-    service: S,
-    mut stop: watch::Receiver<bool>,
-    shed: Arc<Notify>,
-) where
+pub async fn serve_connection<S, B>(stream: TcpStream, service: S, signal: Arc<Signal>)
+where
     S: hyper::service::HttpService<hyper::body::Incoming, ResBody = B> + Unpin,
     S::Future: Unpin,
     S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
@@ -63,17 +61,22 @@ pub async fn serve_connection<S, B>(
 {
     // No hyper timer: the header-read timeout is [`watch_stalls`]'s (see `process::idle`).
     let mut connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-    let mut stopping = false;
+    let mut seen = Ask::Nothing;
     let served = loop {
         tokio::select! {
+            // The connection first: the signal is looked at only while it waits.
+            biased;
             served = std::future::poll_fn(|cx| connection.poll_without_shutdown(cx)) => break served,
-            _ = stop.wait_for(|stop| *stop), if !stopping => {
-                stopping = true;
-                std::pin::Pin::new(&mut connection).graceful_shutdown();
-            }
-            () = shed.notified() => {
-                tracing::debug!("closed a connection waiting for a head (connection cap or header read timeout)");
-                return;
+            ask = std::future::poll_fn(|cx| signal.poll_beyond(seen, cx)) => {
+                seen = ask;
+                match ask {
+                    Ask::Nothing => {}
+                    Ask::Stop => std::pin::Pin::new(&mut connection).graceful_shutdown(),
+                    Ask::Shed => {
+                        tracing::debug!("closed a connection waiting for a head (connection cap or header read timeout)");
+                        return;
+                    }
+                }
             }
         }
     };

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Notify;
+use crate::process::signal::{Ask, Signal};
 
 /// A kept-alive connection becomes sheddable this long after its last answer: by then a
 /// small answer has long left the socket buffer, so shedding never cuts one off.
@@ -53,7 +53,8 @@ struct Slot {
     /// Whether it has answered a request (then it may be shed only after
     /// [`KEEP_ALIVE_GRACE`]); written before `waiting_since`, read after it.
     kept_alive: AtomicBool,
-    shed: Arc<Notify>,
+    /// What the server asks of the connection.
+    signal: Arc<Signal>,
 }
 
 impl Slot {
@@ -71,7 +72,7 @@ impl Slot {
 /// A connection with a request in flight.
 const BUSY: u64 = 0;
 
-/// One connection's place among the waiting ones; `shed()` resolves when the server
+/// One connection's place among the open ones; its [`Place::signal`] says when the server
 /// wants it closed.
 #[derive(Debug)]
 pub struct Place {
@@ -85,7 +86,7 @@ impl Idle {
         let slot = Arc::new(Slot {
             waiting_since: AtomicU64::new(self.stamp(Instant::now())),
             kept_alive: AtomicBool::new(false),
-            shed: Arc::new(Notify::new()),
+            signal: Arc::default(),
         });
         self.lock().push(Arc::clone(&slot));
         Place {
@@ -109,7 +110,7 @@ impl Idle {
         let Some((at, _)) = oldest else {
             return false;
         };
-        slots.remove(at).shed.notify_one();
+        slots.remove(at).signal.raise(Ask::Shed);
         true
     }
 
@@ -124,11 +125,19 @@ impl Idle {
             let since = slot.waiting_since.load(Ordering::Acquire);
             let stalled = since != BUSY && now.saturating_sub(since) > limit;
             if stalled {
-                slot.shed.notify_one();
+                slot.signal.raise(Ask::Shed);
             }
             !stalled
         });
         before - slots.len()
+    }
+
+    /// Asks every open connection to finish its request in flight and close: the server
+    /// stops.
+    pub fn stop_all(&self) {
+        for slot in self.lock().iter() {
+            slot.signal.raise(Ask::Stop);
+        }
     }
 
     /// How many connections wait for a head.
@@ -171,9 +180,9 @@ impl Place {
         self.slot.waiting_since.store(since, Ordering::Release);
     }
 
-    /// Notified when the server sheds this connection.
-    pub fn shed_signal(&self) -> Arc<Notify> {
-        Arc::clone(&self.slot.shed)
+    /// Raised when the server stops or sheds this connection.
+    pub fn signal(&self) -> Arc<Signal> {
+        Arc::clone(&self.slot.signal)
     }
 }
 
@@ -215,15 +224,22 @@ impl<F: Future + Unpin> Future for Answering<F> {
 mod tests {
     use super::*;
 
+    /// What `place` has been asked, within a second.
+    async fn asked(place: &Place) -> Ask {
+        let signal = place.signal();
+        let next = std::future::poll_fn(|cx| signal.poll_beyond(Ask::Nothing, cx));
+        tokio::time::timeout(Duration::from_secs(1), next)
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn the_oldest_waiting_connection_is_shed_first() {
         let idle = Arc::new(Idle::default());
         let first = idle.join();
         let second = idle.join();
         assert!(idle.shed_oldest());
-        tokio::time::timeout(Duration::from_secs(1), first.shed_signal().notified())
-            .await
-            .unwrap();
+        assert_eq!(asked(&first).await, Ask::Shed);
         assert_eq!(idle.len(), 1);
         drop(second);
         assert!(idle.is_empty());
@@ -252,9 +268,7 @@ mod tests {
         answered.answered();
         let fresh = idle.join();
         assert_eq!(idle.shed_stalled(Duration::from_millis(50)), 1);
-        tokio::time::timeout(Duration::from_secs(1), stalled.shed_signal().notified())
-            .await
-            .unwrap();
+        assert_eq!(asked(&stalled).await, Ask::Shed);
         assert_eq!(idle.len(), 2, "the answered and the fresh one still wait");
         assert_eq!(idle.shed_stalled(Duration::from_secs(60)), 0);
         drop((answered, busy, fresh));

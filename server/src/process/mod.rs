@@ -1,5 +1,5 @@
 //! The process: its command line ([`args`]), serving connections ([`serve`],
-//! [`connection`], [`idle`]), stopping ([`shutdown`]) and its log ([`logging`]).
+//! [`connection`], [`idle`], [`signal`]), stopping ([`shutdown`]) and its log ([`logging`]).
 
 pub mod args;
 pub mod connection;
@@ -7,3 +7,4 @@ pub mod idle;
 pub mod logging;
 pub mod serve;
 pub mod shutdown;
+pub mod signal;

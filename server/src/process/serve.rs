@@ -12,7 +12,7 @@ use hyper::Request;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, oneshot, watch};
+use tokio::sync::{Semaphore, oneshot};
 use tokio::task::{JoinHandle, JoinSet};
 use tower_service::Service;
 use warp::Filter;
@@ -149,7 +149,6 @@ async fn accept_loop<F>(
 ) where
     F: Filter<Extract = (Response,), Error = Infallible> + Clone + Send + Sync + 'static,
 {
-    let (stopping, stop_signal) = watch::channel(false);
     let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let idle = Arc::new(Idle::default());
@@ -176,7 +175,7 @@ async fn accept_loop<F>(
             },
         };
         let place = Arc::new(idle.join());
-        let shed = place.shed_signal();
+        let signal = place.signal();
         // warp's service called directly, not through hyper-util's `TowerToHyperService`,
         // which clones the whole filter tree and wraps the call in a `Oneshot` (moving the
         // request's future once more) for every request.
@@ -197,7 +196,7 @@ async fn accept_loop<F>(
             };
             Answering::new(answer, Arc::clone(&place))
         });
-        let connection = serve_connection(stream, service, stop_signal.clone(), shed);
+        let connection = serve_connection(stream, service, signal);
         connections.spawn(async move {
             connection.await;
             drop(slot);
@@ -205,7 +204,7 @@ async fn accept_loop<F>(
     }
     drop(listener);
     watchdog.abort();
-    let _ = stopping.send(true);
+    idle.stop_all();
     // Connections waiting for a head have nothing to finish: close them now rather than at
     // the deadline (hyper's graceful shutdown waits for a head that has begun to arrive).
     while idle.shed_oldest() {}
