@@ -230,6 +230,27 @@ fn remove_session_found(maps: &mut Maps, hash: &TokenHash, found: Option<usize>)
     removed
 }
 
+/// The access record under `hash` if it is live at `now`, and the position of its session
+/// if that is there (live or not).
+fn access_and_session(
+    maps: &mut Maps,
+    hash: &TokenHash,
+    now: SystemTime,
+) -> Option<(Access, usize)> {
+    let access = live(&mut maps.access, &mut maps.users, hash, now)?;
+    let at = maps.refresh.find_by_prefix(&access.session.0)?;
+    Some((access, at))
+}
+
+/// What the store answers for `access`, whose session is at `at`.
+fn access_record(maps: &Maps, access: Access, at: usize) -> AccessRecord {
+    AccessRecord {
+        user_email: maps.users.key(access.user),
+        session: maps.refresh.entries[at].0,
+        expires_at: access.expires.to_time(),
+    }
+}
+
 #[async_trait]
 impl TokenStore for MemoryStore {
     async fn insert_refresh(
@@ -319,18 +340,8 @@ impl TokenStore for MemoryStore {
         now: SystemTime,
     ) -> Result<Option<AccessRecord>, StoreError> {
         let maps = &mut *self.maps();
-        let Some(access) = live(&mut maps.access, &mut maps.users, hash, now) else {
-            return Ok(None);
-        };
         // An access token whose session is gone is dead: no session to name.
-        Ok(maps
-            .refresh
-            .find_by_prefix(&access.session.0)
-            .map(|at| AccessRecord {
-                user_email: maps.users.key(access.user),
-                session: maps.refresh.entries[at].0,
-                expires_at: access.expires.to_time(),
-            }))
+        Ok(access_and_session(maps, hash, now).map(|(access, at)| access_record(maps, access, at)))
     }
 
     /// One hold of the lock for a validate-session, the session found through the access
@@ -342,20 +353,11 @@ impl TokenStore for MemoryStore {
         now: SystemTime,
     ) -> Result<Option<AccessRecord>, StoreError> {
         let maps = &mut *self.maps();
-        let Some(access) = live(&mut maps.access, &mut maps.users, hash, now) else {
+        let Some((access, at)) = access_and_session(maps, hash, now) else {
             return Ok(None);
         };
-        let Some(at) = maps.refresh.find_by_prefix(&access.session.0) else {
-            return Ok(None);
-        };
-        let session = maps.refresh.entries[at].0;
-        Ok(
-            live_at(&mut maps.refresh, &mut maps.users, at, now).map(|_| AccessRecord {
-                user_email: maps.users.key(access.user),
-                session,
-                expires_at: access.expires.to_time(),
-            }),
-        )
+        let record = access_record(maps, access, at);
+        Ok(live_at(&mut maps.refresh, &mut maps.users, at, now).map(|_| record))
     }
 
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {

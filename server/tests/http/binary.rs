@@ -144,15 +144,19 @@ fn a_build_without_redis_refuses_a_redis_store_saying_which_build_has_it() {
     }
 }
 
-#[tokio::test]
-async fn the_memory_store_can_be_named_explicitly() {
-    let server = Binary::start(&["--port=0", "--store=memory"]).await;
-    let answer = client()
+/// `POST /auth/logout` to `server`, without cookies.
+async fn log_out(server: &Binary) -> reqwest::Response {
+    client()
         .post(format!("{}/auth/logout", server.url))
         .send()
         .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_memory_store_can_be_named_explicitly() {
+    let server = Binary::start(&["--port=0", "--store=memory"]).await;
+    assert_eq!(log_out(&server).await.status(), 200);
     let (status, _) = server.stop().await;
     assert!(status.success());
 }
@@ -188,12 +192,7 @@ async fn sigterm_stops_the_binary_cleanly_and_requests_are_logged_without_tokens
 #[tokio::test]
 async fn a_log_level_without_request_lines_writes_none() {
     let server = Binary::start_logging(&["--port=0"], "info,logout_server::request=warn").await;
-    let answer = client()
-        .post(format!("{}/auth/logout", server.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 200);
+    assert_eq!(log_out(&server).await.status(), 200);
     let (status, log) = server.stop().await;
     assert!(status.success(), "{status}: {log:#?}");
     assert!(log.iter().any(|l| l.contains("shutting down")), "{log:#?}");
