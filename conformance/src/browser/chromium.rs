@@ -12,7 +12,7 @@ use super::cdp::{CdpError, Connection};
 use super::cookie::Cookie;
 use super::error::BrowserError;
 use super::find::usable;
-use super::page::Page;
+use super::tab::Page;
 use super::process::{self, Process};
 
 /// A running headless Chromium. [`close`](Self::close) shuts it down and removes its
@@ -136,6 +136,26 @@ impl Chromium {
             let cookies = reply.get_mut("cookies").map(Value::take);
             serde_json::from_value(cookies.unwrap_or_default())
                 .map_err(|e| CdpError::Failed(format!("unreadable cookies: {e}")))
+        })
+        .await
+    }
+
+    /// Deletes the cookies named `names` that the browser would send to `url`, as a user
+    /// who clears them would: LO-40's sign-up may have set a session that its login must
+    /// not carry, as the HTTP client's setup does not carry it.
+    pub async fn forget_cookies(
+        &self,
+        page: &Page,
+        url: &str,
+        names: &[String],
+    ) -> Result<(), BrowserError> {
+        self.bounded("delete cookies", async {
+            for name in names {
+                let params = json!({ "name": name, "url": url });
+                self.call(Some(page.session()), "Network.deleteCookies", params)
+                    .await?;
+            }
+            Ok(())
         })
         .await
     }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::chromium::Chromium;
 use super::error::BrowserError;
-use super::page::Page;
+use super::tab::Page;
 
 /// How long replayed messages are given to arrive after the domains are enabled.
 const SETTLE: Duration = Duration::from_millis(300);

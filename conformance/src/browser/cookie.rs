@@ -2,11 +2,6 @@
 //! the kit reads.
 
 use serde::Deserialize;
-use serde_json::json;
-
-use super::chromium::Chromium;
-use super::error::BrowserError;
-use super::page::Page;
 
 /// One cookie of the browser's store, HttpOnly ones included.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -33,28 +28,6 @@ impl Cookie {
     /// Kept in a partitioned (CHIPS) jar, apart from unpartitioned cookies.
     pub fn partitioned(&self) -> bool {
         self.partition_key.as_ref().is_some_and(|k| !k.is_null())
-    }
-}
-
-impl Chromium {
-    /// Deletes the cookies named `names` that the browser would send to `url`, as a user
-    /// who clears them would: LO-40's sign-up may have set a session that its login must
-    /// not carry, as the HTTP client's setup does not carry it.
-    pub async fn forget_cookies(
-        &self,
-        page: &Page,
-        url: &str,
-        names: &[String],
-    ) -> Result<(), BrowserError> {
-        self.bounded("delete cookies", async {
-            for name in names {
-                let params = json!({ "name": name, "url": url });
-                self.call(Some(page.session()), "Network.deleteCookies", params)
-                    .await?;
-            }
-            Ok(())
-        })
-        .await
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::chromium::Chromium;
 use super::error::BrowserError;
-use super::page::Page;
+use super::tab::Page;
 use super::visit::Fetched;
 
 /// A request for the page to send.

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::cdp::CdpError;
 use super::chromium::Chromium;
 use super::error::BrowserError;
-use super::page::Page;
+use super::tab::Page;
 
 impl Chromium {
     /// Lays `page` out as in a window of `width` × `height` CSS pixels.

@@ -15,6 +15,7 @@ mod find;
 mod look;
 mod page;
 mod process;
+mod tab;
 mod visit;
 
 pub use chromium::{Chromium, launch};
@@ -22,5 +23,5 @@ pub use cookie::Cookie;
 pub use error::BrowserError;
 pub use fetch::{BodyFill, FetchRequest};
 pub use find::{NAMES, find, usable};
-pub use page::Page;
+pub use tab::Page;
 pub use visit::{Event, Fetched, HeldCookie, Visit};

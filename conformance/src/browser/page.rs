@@ -9,18 +9,7 @@ use serde_json::{Value, json};
 use super::cdp::{CdpError, Connection};
 use super::chromium::Chromium;
 use super::error::BrowserError;
-
-/// A tab, attached in its own DevTools session.
-#[derive(Debug, Clone)]
-pub struct Page {
-    session: String,
-}
-
-impl Page {
-    pub(super) fn session(&self) -> &str {
-        &self.session
-    }
-}
+use super::tab::Page;
 
 /// The kit's page, served in place of whatever the target answers: an empty document.
 const BLANK_PAGE: &str = "<!doctype html><title>logout-conformance</title>";
@@ -86,9 +75,7 @@ impl Chromium {
                 json!({"targetId": target, "flatten": true}),
             )
             .await?;
-        let page = Page {
-            session: text(&attached, "sessionId", "Target.attachToTarget")?,
-        };
+        let page = Page::attached(text(&attached, "sessionId", "Target.attachToTarget")?);
         let session = Some(page.session());
         self.call(session, "Page.enable", json!({})).await?;
         self.call(
