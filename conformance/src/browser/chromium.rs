@@ -12,8 +12,8 @@ use super::cdp::{CdpError, Connection};
 use super::cookie::Cookie;
 use super::error::BrowserError;
 use super::find::usable;
-use super::tab::Page;
 use super::process::{self, Process};
+use super::tab::Page;
 
 /// A running headless Chromium. [`close`](Self::close) shuts it down and removes its
 /// profile folder; dropping it without closing does the same in the background (or kills

@@ -80,7 +80,7 @@ pub fn key(email: &str) -> String {
 
 /// [`key`], borrowed when `email` is a key already (as the sessions' user keys are):
 /// most lookups allocate nothing.
-fn lookup_key(email: &str) -> Cow<'_, str> {
+pub(crate) fn lookup_key(email: &str) -> Cow<'_, str> {
     let is_key = email
         .bytes()
         .all(|b| b.is_ascii() && !b.is_ascii_uppercase())

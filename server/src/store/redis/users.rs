@@ -17,7 +17,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use redis::cmd;
 
 use super::{RedisDb, RedisFailure};
-use crate::model::users::{RegistryError, User, key};
+use crate::model::users::{RegistryError, User, key, lookup_key};
 
 /// Users in a Redis database, shared by every instance that uses it.
 pub struct RedisUsers {
@@ -74,7 +74,7 @@ impl RedisUsers {
 
     /// The user registered under `email` (any case).
     pub async fn get(&self, email: &str) -> Result<Option<Arc<User>>, RegistryError> {
-        let key = key(email);
+        let key = lookup_key(email);
         if let Some(user) = self.known.get(&key) {
             return Ok(Some(user));
         }
@@ -90,7 +90,7 @@ impl RedisUsers {
             why: e.to_string(),
         })?;
         let user = Arc::new(user);
-        self.known.keep(key, Arc::clone(&user));
+        self.known.keep(key.into_owned(), Arc::clone(&user));
         Ok(Some(user))
     }
 }
