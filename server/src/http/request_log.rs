@@ -5,7 +5,8 @@
 //! binary's log has installed a [`LineWriter`]: then the line goes straight to it, written
 //! by hand, without `tracing`'s dispatch and field formatting, which cost about as much as
 //! a logout. The log level still decides: a line is written only when `tracing` would
-//! record that event.
+//! record that event (asked once, when the writer is installed: the binary's level is
+//! fixed at start).
 
 use std::convert::Infallible;
 use std::sync::OnceLock;

@@ -28,19 +28,23 @@
 //! no client can choose keys that pile into one bucket. About 120 bytes a session in all,
 //! against about 470 for two `HashMap`s of records holding `String`s.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use super::{AccessRecord, SessionRecord, StoreError, TokenHash, TokenStore};
 use async_trait::async_trait;
 
+mod maps;
+mod records;
 mod table;
 mod users;
 
-use table::Table;
-use users::Users;
+use maps::{
+    Maps, access_and_session, access_record, live, live_at, remove, remove_session,
+    remove_session_found,
+};
+use records::{Access, Nanos, Rotated, Session, SessionRef};
 
 /// Records a sweep looks at per hold of the lock (a fraction of a millisecond's work).
 const SWEEP_STEP: usize = 1024;
@@ -63,96 +67,6 @@ impl fmt::Debug for MemoryStore {
     }
 }
 
-#[derive(Default)]
-struct Maps {
-    refresh: Table<Session>,
-    access: Table<Access>,
-    users: Users,
-    /// Each refresh token a rotating refresh replaced, with the token that replaced it
-    /// and the session's expiry: a logout presenting the old token follows the chain and
-    /// ends the session (LO-14). Only targets with rotation on ever fill it.
-    rotated: HashMap<TokenHash, Rotated>,
-}
-
-/// Where a rotated refresh token went.
-#[derive(Clone, Copy)]
-struct Rotated {
-    next: TokenHash,
-    expires: Nanos,
-}
-
-/// A refresh token's record: 12 bytes, 4-aligned.
-#[derive(Clone, Copy)]
-struct Session {
-    user: u32,
-    expires: Nanos,
-}
-
-/// An access token's record: 24 bytes, 4-aligned.
-#[derive(Clone, Copy)]
-struct Access {
-    user: u32,
-    session: SessionRef,
-    expires: Nanos,
-}
-
-/// The session an access token belongs to: the first 12 bytes of its refresh token's
-/// hash (see the module docs), found in the refresh table through the same index.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct SessionRef([u8; 12]);
-
-impl SessionRef {
-    fn of(hash: &TokenHash) -> Self {
-        let mut first = [0u8; 12];
-        first.copy_from_slice(&hash.0[..12]);
-        Self(first)
-    }
-}
-
-/// A record's user id, for releasing it.
-trait Record: Copy {
-    fn user(&self) -> u32;
-    fn expires(&self) -> Nanos;
-}
-
-impl Record for Session {
-    fn user(&self) -> u32 {
-        self.user
-    }
-    fn expires(&self) -> Nanos {
-        self.expires
-    }
-}
-
-impl Record for Access {
-    fn user(&self) -> u32 {
-        self.user
-    }
-    fn expires(&self) -> Nanos {
-        self.expires
-    }
-}
-
-/// An instant as nanoseconds since the Unix epoch, in two `u32` halves so that a record
-/// needs 4-byte alignment only (no padding after the 32-byte key).
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Nanos([u32; 2]);
-
-impl Nanos {
-    fn from_time(time: SystemTime) -> Self {
-        let nanos = time
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
-        // Most significant half first, so that the derived order is the numeric one.
-        Self([(nanos >> 32) as u32, nanos as u32])
-    }
-
-    fn to_time(self) -> SystemTime {
-        let nanos = (u64::from(self.0[0]) << 32) | u64::from(self.0[1]);
-        UNIX_EPOCH + Duration::from_nanos(nanos)
-    }
-}
-
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -163,91 +77,6 @@ impl MemoryStore {
     /// another thread while holding the lock cannot corrupt them: recover from poisoning.
     fn maps(&self) -> MutexGuard<'_, Maps> {
         self.maps.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// The record under `key` if it is live at `now`; an expired one is removed instead.
-fn live<V: Record>(
-    table: &mut Table<V>,
-    users: &mut Users,
-    key: &TokenHash,
-    now: SystemTime,
-) -> Option<V> {
-    let at = table.find(key)?;
-    live_at(table, users, at, now)
-}
-
-/// [`live`] for the record at `at`.
-fn live_at<V: Record>(
-    table: &mut Table<V>,
-    users: &mut Users,
-    at: usize,
-    now: SystemTime,
-) -> Option<V> {
-    let record = table.entries[at].1;
-    if record.expires().to_time() > now {
-        Some(record)
-    } else {
-        table.remove_at(at);
-        users.release(record.user());
-        None
-    }
-}
-
-/// Removes the record under `key`; whether it was there.
-fn remove<V: Record>(table: &mut Table<V>, users: &mut Users, key: &TokenHash) -> bool {
-    match table.remove(key) {
-        Some(record) => {
-            users.release(record.user());
-            true
-        }
-        None => false,
-    }
-}
-
-/// Removes the session of a refresh token and follows its rotations (LO-14): the tokens
-/// it was rotated into go too. Whether any was there.
-fn remove_session(maps: &mut Maps, hash: &TokenHash) -> bool {
-    let found = maps.refresh.find(hash);
-    remove_session_found(maps, hash, found)
-}
-
-/// [`remove_session`], the token already looked up: `found` is its position, if any.
-fn remove_session_found(maps: &mut Maps, hash: &TokenHash, found: Option<usize>) -> bool {
-    let mut removed = found.is_some_and(|at| {
-        let record = maps.refresh.remove_at(at);
-        maps.users.release(record.user);
-        true
-    });
-    if maps.rotated.is_empty() {
-        return removed;
-    }
-    let mut at = *hash;
-    while let Some(rotated) = maps.rotated.remove(&at) {
-        at = rotated.next;
-        removed |= remove(&mut maps.refresh, &mut maps.users, &at);
-    }
-    removed
-}
-
-/// The access record under `hash` if it is live at `now`, and the position of its session
-/// if that is there (live or not).
-fn access_and_session(
-    maps: &mut Maps,
-    hash: &TokenHash,
-    now: SystemTime,
-) -> Option<(Access, usize)> {
-    let access = live(&mut maps.access, &mut maps.users, hash, now)?;
-    let at = maps.refresh.find_by_prefix(&access.session.0)?;
-    Some((access, at))
-}
-
-/// What the store answers for `access`, whose session is at `at`.
-fn access_record(maps: &Maps, access: Access, at: usize) -> AccessRecord {
-    AccessRecord {
-        user_email: maps.users.key(access.user),
-        session: maps.refresh.entries[at].0,
-        expires_at: access.expires.to_time(),
     }
 }
 
@@ -454,6 +283,9 @@ impl TokenStore for MemoryStore {
     }
 }
 
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod table_tests;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests;

@@ -39,6 +39,12 @@ pub(super) fn index_hash(key: &TokenHash) -> u64 {
     u64::from_le_bytes(first)
 }
 
+/// Whether bit `at` of `bits` is set (bits past the end are not).
+fn is_set(bits: &[u64], at: usize) -> bool {
+    bits.get(at / 64)
+        .is_some_and(|word| word & (1 << (at % 64)) != 0)
+}
+
 pub(super) fn position(at: usize) -> u32 {
     u32::try_from(at).expect("fewer than 2^32 records in a memory store")
 }
@@ -55,9 +61,7 @@ impl<V: Copy> Table<V> {
     }
 
     fn is_hole(&self, at: usize) -> bool {
-        self.vacant
-            .get(at / 64)
-            .is_some_and(|word| word & (1 << (at % 64)) != 0)
+        is_set(&self.vacant, at)
     }
 
     fn set_hole(&mut self, at: usize, hole: bool) {
@@ -174,9 +178,7 @@ impl<V: Copy> Table<V> {
             let mut at = 0;
             let vacant = std::mem::take(&mut self.vacant);
             self.entries.retain(|_| {
-                let hole = vacant
-                    .get(at / 64)
-                    .is_some_and(|word| word & (1 << (at % 64)) != 0);
+                let hole = is_set(&vacant, at);
                 at += 1;
                 !hole
             });
