@@ -11,7 +11,8 @@
 #   scripts/bench-instructions.sh            # builds into target/bench, ~3 minutes
 #
 # A third subject, `redis`, is the reference server on a private redis-server (counted
-# too, in its own column: both run on one core in scripts/bench.sh).
+# too, in its own column: both run on one core in scripts/bench.sh), for unknown tokens
+# and the mix.
 #
 # Environment (all optional): BENCH_DURATION (seconds of load per run, 10),
 # BENCH_SERVER_BIN (a logout-server binary to count instead of this checkout's),
@@ -126,7 +127,16 @@ for _ in $(seq 200); do
   (exec 3<>"/dev/tcp/127.0.0.1/$redis_port") 2>/dev/null && break
   sleep 0.05
 done
-start redis "$SERVER_BIN" --port 0 --store "redis://127.0.0.1:$redis_port/0"
-# The first logout loads the script (NOSCRIPT, then EVAL): not counted.
-curl -sf -o /dev/null -X POST -H 'Cookie: refreshToken=x' "$(cat "$WORK/redis.url")/auth/logout"
+start redis "$SERVER_BIN" --port 0 --store "redis://127.0.0.1:$redis_port/0" \
+  --enable-conformance-hooks --password-memory-kib 8 --password-iterations 1
+url=$(cat "$WORK/redis.url")
+curl -sf -o /dev/null -X POST -H 'content-type: application/json' \
+  -d "{\"name\":\"Bench\",\"email\":\"$USER_EMAIL\",\"password\":\"bench-password\"}" \
+  "$url/auth/register" || die "registering the bench user on Redis failed"
+mint "$WORK/redis-mix.tokens"
+# The first logout and validation load their scripts (NOSCRIPT, then EVAL): not counted.
+read -r r a <"$WORK/redis-mix.tokens"
+curl -sf -o /dev/null -X POST -H 'Cookie: refreshToken=x' "$url/auth/logout"
+curl -s -o /dev/null -H "Cookie: refreshToken=$r; accessToken=$a" "$url/auth/validate-session"
 count redis logout-unknown.lua redis-server | row redis a-unknown
+BENCH_TOKENS=$WORK/redis-mix.tokens BENCH_WRAP=0 count redis mix.lua redis-server | row redis c-mix

@@ -363,34 +363,61 @@ mint "$(url memory)" 20000 "$WORK/baseline.tokens"
   echo "# servers pinned to CPU $SERVER_CPU, wrk -t1 -c$CONNECTIONS pinned to CPU $LOAD_CPU, $DURATION s per run, $REPS runs each, niceness ${PRIO[2]:-0}"
   printf 'rep\tsubject\tworkload\tfigures\tcpu\n'
 } >"$RAW"
+# The runs a ratio compares follow each other: within a rep, one workload at a time, every
+# subject in turn (in reverse order on even reps), live sessions minted for all of them
+# before the workload starts. This VM's speed drifts by a fifth over minutes (other guests
+# on the host); a ratio of two runs a minute apart measured the drift as much as the
+# subjects.
+declare -A UNKNOWN_RPS
+# Runs workload W (a-unknown, b-live, c-mix) of rep REP on SUBJECT; prints wrk's figures.
+run_workload() {
+  local rep=$1 subject=$2 workload=$3 u script tokens wrap=0
+  u=$(url "$subject")
+  case $workload in
+    a-unknown) script=logout-unknown.lua ;;
+    b-live) script=logout-live.lua ;;
+    c-mix) script=mix.lua ;;
+  esac
+  tokens=$WORK/$subject.tokens
+  if [ "$subject" = baseline ]; then
+    tokens=$WORK/baseline.tokens
+    wrap=1
+  fi
+  say "rep $rep/$REPS, $subject: ($workload)"
+  # shellcheck disable=SC2046
+  BENCH_TOKENS=$tokens BENCH_WRAP=$wrap run_wrk "$rep" "$subject" "$workload" "$u" "$script" \
+    $(pids_of "$subject")
+}
 for rep in $(seq "$REPS"); do
-  for subject in "${SUBJECTS[@]}"; do
+  order=("${SUBJECTS[@]}")
+  if [ $((rep % 2)) = 0 ]; then
+    order=()
+    for ((i = ${#SUBJECTS[@]} - 1; i >= 0; i--)); do order+=("${SUBJECTS[i]}"); done
+  fi
+  for subject in "${order[@]}"; do
+    UNKNOWN_RPS[$subject]=$(field rps "$(run_workload "$rep" "$subject" a-unknown)")
+  done
+  # Enough live sessions for each subject's run at its unknown-token rate and a quarter more.
+  for subject in "${order[@]}"; do
+    [ "$subject" = baseline ] ||
+      mint "$(url "$subject")" $((UNKNOWN_RPS[$subject] * DURATION * 5 / 4)) "$WORK/$subject.tokens"
+  done
+  declare -A LIVE_USED=()
+  for subject in "${order[@]}"; do
+    b=$(run_workload "$rep" "$subject" b-live)
+    [ "$subject" = baseline ] || [ "$(field exhausted "$b")" = 0 ] ||
+      say "warning: $subject ran out of live sessions"
+    LIVE_USED[$subject]=$(field used "$b")
+  done
+  for subject in "${order[@]}"; do
+    [ "$subject" != baseline ] || continue
     u=$(url "$subject")
-    # shellcheck disable=SC2046
-    set -- $(pids_of "$subject")
-    say "rep $rep/$REPS, $subject: (a) logout, unknown token"
-    a=$(run_wrk "$rep" "$subject" a-unknown "$u" logout-unknown.lua "$@")
-    rps=$(field rps "$a")
-
-    if [ "$subject" = baseline ]; then
-      tokens=$WORK/baseline.tokens
-      export BENCH_WRAP=1
-    else
-      # Enough live sessions for the run at the unknown-token rate and a quarter more.
-      tokens=$WORK/$subject.tokens
-      mint "$u" $((rps * DURATION * 5 / 4)) "$tokens"
-      export BENCH_WRAP=0
-    fi
-    say "rep $rep/$REPS, $subject: (b) logout, live sessions"
-    b=$(BENCH_TOKENS=$tokens run_wrk "$rep" "$subject" b-live "$u" logout-live.lua "$@")
-    if [ "$subject" != baseline ]; then
-      [ "$(field exhausted "$b")" = 0 ] || say "warning: $subject ran out of live sessions"
-      codes=$(check_revoked "$u" "$tokens" "$(field used "$b")" "$subject")
-      say "  probed revoked sessions: ${codes}(all 401)"
-      mint "$u" $((rps * DURATION / 4 + 100)) "$tokens"
-    fi
-    say "rep $rep/$REPS, $subject: (c) 90 % validate-session, 10 % logout"
-    c=$(BENCH_TOKENS=$tokens run_wrk "$rep" "$subject" c-mix "$u" mix.lua "$@")
+    codes=$(check_revoked "$u" "$WORK/$subject.tokens" "${LIVE_USED[$subject]}" "$subject")
+    say "  $subject: probed revoked sessions: ${codes}(all 401)"
+    mint "$u" $((UNKNOWN_RPS[$subject] * DURATION / 4 + 100)) "$WORK/$subject.tokens"
+  done
+  for subject in "${order[@]}"; do
+    c=$(run_workload "$rep" "$subject" c-mix)
     [ "$subject" = baseline ] || [ "$(field exhausted "$c")" = 0 ] ||
       say "warning: $subject ran out of sessions in the mix"
   done
