@@ -122,6 +122,29 @@ pub trait TokenStore: Send + Sync + 'static {
         Ok(session.map(|_| record))
     }
 
+    /// Whether [`TokenStore::live_access_beside`] makes use of the refresh token it is
+    /// given: only then does a validate-session hash one for it. `false` by default.
+    fn reads_beside(&self) -> bool {
+        false
+    }
+
+    /// [`TokenStore::live_access`], told the refresh token presented beside the access
+    /// token, if any. Browsers send both cookies (both `Path=/`), and when `beside` is the
+    /// access token's session a backend may read the two records more cheaply than by
+    /// following the access record to its session (Redis: one `MGET` instead of a
+    /// script). The answer is [`TokenStore::live_access`]'s whatever `beside` is: a
+    /// `beside` of another session, or of none, only loses the shortcut. By default
+    /// [`TokenStore::live_access`]; a backend that overrides this says so in
+    /// [`TokenStore::reads_beside`].
+    async fn live_access_beside(
+        &self,
+        hash: &TokenHash,
+        _beside: Option<&TokenHash>,
+        now: SystemTime,
+    ) -> Result<Option<AccessRecord>, StoreError> {
+        self.live_access(hash, now).await
+    }
+
     /// Removes an access token; `Ok(true)` if it was there (live or expired).
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError>;
 

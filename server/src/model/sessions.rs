@@ -153,9 +153,21 @@ pub async fn recognise(
     presented: &PresentedTokens,
     now: SystemTime,
 ) -> Result<Option<Recognised>, StoreError> {
+    // The refresh token beside the access token, for a store that reads both at once.
+    let beside = match presented.refresh.first() {
+        Some(value) if !presented.access.is_empty() && store.reads_beside() => {
+            Some(token::hash_bytes(value))
+        }
+        _ => None,
+    };
     for value in &presented.access {
+        let hash = token::hash_bytes(value);
         // An access token dies with its session.
-        if let Some(record) = store.live_access(&token::hash_bytes(value), now).await? {
+        let record = match &beside {
+            Some(beside) => store.live_access_beside(&hash, Some(beside), now).await?,
+            None => store.live_access(&hash, now).await?,
+        };
+        if let Some(record) = record {
             return Ok(Some(Recognised::Access {
                 user_key: record.user_email,
             }));

@@ -116,6 +116,28 @@ impl TokenStore for FaultSwitch {
         }
     }
 
+    fn reads_beside(&self) -> bool {
+        self.inner.reads_beside()
+    }
+
+    /// The inner store's own future, as [`TokenStore::live_access`]'s.
+    fn live_access_beside<'s, 'h, 'b, 'async_trait>(
+        &'s self,
+        hash: &'h TokenHash,
+        beside: Option<&'b TokenHash>,
+        now: SystemTime,
+    ) -> Passed<'async_trait, Option<AccessRecord>>
+    where
+        's: 'async_trait,
+        'h: 'async_trait,
+        'b: 'async_trait,
+    {
+        match self.check() {
+            Ok(()) => self.inner.live_access_beside(hash, beside, now),
+            Err(fault) => Box::pin(std::future::ready(Err(fault))),
+        }
+    }
+
     async fn remove_access(&self, hash: &TokenHash) -> Result<bool, StoreError> {
         self.check()?;
         self.inner.remove_access(hash).await
@@ -201,12 +223,25 @@ mod tests {
             store.live_access(&hash, SystemTime::now()).await,
             Err(StoreError::Injected)
         ));
+        assert!(matches!(
+            store
+                .live_access_beside(&hash, Some(&hash), SystemTime::now())
+                .await,
+            Err(StoreError::Injected)
+        ));
 
         handle.set_failing(false);
         assert!(!store.remove_refresh(&hash).await.unwrap());
         store.revoke(&[hash], &[hash]).await.unwrap();
         assert_eq!(
             store.live_access(&hash, SystemTime::now()).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .live_access_beside(&hash, Some(&hash), SystemTime::now())
+                .await
+                .unwrap(),
             None
         );
     }

@@ -41,6 +41,9 @@ mod redis_server;
 /// The Redis token store and user registry over a real redis-server.
 #[cfg(feature = "redis")]
 mod redis_store;
+/// A validate-session's read beside the refresh token agrees with the script's.
+#[cfg(feature = "redis")]
+mod redis_validate;
 /// POST /auth/register.
 mod register;
 /// Unknown paths, wrong methods, oversized input: every rejection is JSON.

@@ -166,7 +166,8 @@ async fn waiting_for_a_replica_that_does_not_exist_answers_500_never_200() {
 
 /// A validate-session with a live access token is one script call, which reads the
 /// token and its session inside Redis, once the instance knows the user (user records
-/// never change: `SET NX` at registration): one round trip, not three.
+/// never change: `SET NX` at registration): one round trip, not three. With its session's
+/// refresh token beside it, one `MGET` instead.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
     let Some(redis) = RedisServer::start().await else {
@@ -204,6 +205,49 @@ async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
     assert_eq!(
         seen, expected,
         "a validate-session: one script reading two records"
+    );
+
+    // With the session's refresh token beside the access token, as a browser sends them:
+    // one plain read of both records, no script.
+    let both = |access: usize, refresh: usize| {
+        format!(
+            "refreshToken={}; accessToken={}",
+            sessions[refresh].refresh, sessions[access].access
+        )
+        .into_bytes()
+    };
+    let answer = server
+        .send(
+            Method::GET,
+            "/auth/validate-session",
+            &[("cookie", both(1, 1))],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let expected: BTreeMap<String, u64> = [("mget".to_owned(), 1)].into();
+    assert_eq!(commands_since_reset(&mut conn).await, expected, "one MGET");
+    // Another session's refresh token beside it: the read finds the access record names
+    // another session, and the script answers.
+    let answer = server
+        .send(
+            Method::GET,
+            "/auth/validate-session",
+            &[("cookie", both(1, 0))],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    let expected: BTreeMap<String, u64> = [
+        ("mget".to_owned(), 1),
+        ("evalsha".to_owned(), 1),
+        ("get".to_owned(), 2),
+    ]
+    .into();
+    assert_eq!(
+        commands_since_reset(&mut conn).await,
+        expected,
+        "MGET, then the script"
     );
 
     // A second instance on the same database knows the user from Redis: register on one,

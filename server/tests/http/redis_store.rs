@@ -34,7 +34,7 @@ pub(crate) async fn server_over(redis: &RedisServer, db: u8) -> TestServer {
 }
 
 /// A store over database `db` of `redis`, without a server.
-async fn store_over(redis: &RedisServer, db: u8) -> RedisStore {
+pub(crate) async fn store_over(redis: &RedisServer, db: u8) -> RedisStore {
     let url = RedisUrl::parse(&redis.url(db)).unwrap();
     RedisStore::new(RedisDb::connect(&url).await.unwrap())
 }
