@@ -442,16 +442,17 @@ for w in a-unknown:logout-unknown.lua b-live:logout-live.lua c-mix:mix.lua; do
   script=${w#*:}
   half=$(( $(peak memory "$workload") / 2 ))
   conns=$(( (half + per_connection / 2) / per_connection ))
-  # A paced connection is slower when there are many: one more try, scaled, if the
-  # first lands outside 45-55 % of the peak (the table shows the rate reached).
-  for attempt in 1 2; do
+  # A paced connection is slower when there are many: up to two more tries, scaled, while
+  # the rate lands outside 47.5-52.5 % of the peak (the table shows the rate reached).
+  # Latency climbs steeply past half load: 55 % of the peak gave twice the p99 of 50 %.
+  for attempt in 1 2 3; do
     conns=$(( conns < 1 ? 1 : conns > 2000 ? 2000 : conns ))
     mint "$u" $((half * DURATION * 3 / 2 + 200)) "$WORK/half.tokens"
     say "half load, memory, $workload: target $half req/s with $conns paced connections"
     got=$(BENCH_TOKENS=$WORK/half.tokens CONNECTIONS=$conns \
       run_wrk half memory "$workload" "$u" "$script" "$@")
     got=$(field rps "$got")
-    if [ "$attempt" = 2 ] || { [ $((got * 100)) -ge $((half * 90)) ] && [ $((got * 100)) -le $((half * 110)) ]; }; then
+    if [ "$attempt" = 3 ] || { [ $((got * 100)) -ge $((half * 95)) ] && [ $((got * 100)) -le $((half * 105)) ]; }; then
       break
     fi
     conns=$(( conns * half / (got > 0 ? got : 1) ))
