@@ -209,34 +209,26 @@ async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
 
     // With the session's refresh token beside the access token, as a browser sends them:
     // one plain read of both records, no script.
-    let both = |access: usize, refresh: usize| {
-        format!(
+    let beside = |access: usize, refresh: usize| {
+        let cookie = format!(
             "refreshToken={}; accessToken={}",
             sessions[refresh].refresh, sessions[access].access
-        )
-        .into_bytes()
+        );
+        let server = &server;
+        async move {
+            let cookie = [("cookie", cookie.into_bytes())];
+            server
+                .send(Method::GET, "/auth/validate-session", &cookie, Vec::new())
+                .await
+        }
     };
-    let answer = server
-        .send(
-            Method::GET,
-            "/auth/validate-session",
-            &[("cookie", both(1, 1))],
-            Vec::new(),
-        )
-        .await;
+    let answer = beside(1, 1).await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     let expected: BTreeMap<String, u64> = [("mget".to_owned(), 1)].into();
     assert_eq!(commands_since_reset(&mut conn).await, expected, "one MGET");
     // Another session's refresh token beside it: the read finds the access record names
     // another session, and the script answers.
-    let answer = server
-        .send(
-            Method::GET,
-            "/auth/validate-session",
-            &[("cookie", both(1, 0))],
-            Vec::new(),
-        )
-        .await;
+    let answer = beside(1, 0).await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     let expected: BTreeMap<String, u64> = [
         ("mget".to_owned(), 1),
