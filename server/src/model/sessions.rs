@@ -173,8 +173,12 @@ pub async fn recognise(
             }));
         }
     }
-    for value in &presented.refresh {
-        let hash = token::hash_bytes(value);
+    for (i, value) in presented.refresh.iter().enumerate() {
+        // The first one's hash was taken already if the store reads beside.
+        let hash = match beside {
+            Some(hash) if i == 0 => hash,
+            _ => token::hash_bytes(value),
+        };
         if let Some(session) = store.refresh_session(&hash, now).await? {
             return Ok(Some(Recognised::Refresh {
                 user_key: session.user_email,

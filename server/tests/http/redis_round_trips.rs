@@ -13,7 +13,7 @@ use crate::in_process::InProcess;
 use crate::redis_server::RedisServer;
 
 /// The reference routes over database `db` of `redis`, with `query` after the URL.
-async fn over(redis: &RedisServer, db: u8, query: &str) -> InProcess {
+pub(crate) async fn over(redis: &RedisServer, db: u8, query: &str) -> InProcess {
     let url = RedisUrl::parse(&format!("{}{query}", redis.url(db))).unwrap();
     let config = Config {
         store: StoreConfig::Redis(url),

@@ -9,7 +9,10 @@ use logout_server::store::redis::{RedisDb, RedisUrl};
 use logout_server::token::user_tag;
 use logout_server::{AccessRecord, RedisStore, SessionRecord, TokenHash, TokenStore};
 
+use warp::http::{Method, StatusCode};
+
 use crate::redis_cluster::RedisCluster;
+use crate::redis_round_trips::over;
 use crate::redis_server::RedisServer;
 use crate::redis_store::store_over;
 
@@ -114,4 +117,38 @@ async fn every_pair(store: &RedisStore) {
     // An access token revoked alone: dead beside its live session.
     assert!(store.remove_access(&a2).await.unwrap());
     assert_eq!(ask(a2, Some(r2)).await, None);
+}
+
+/// Over Redis a validate-session hashes the first refresh token early, to read beside the
+/// access token; when the access token is dead, every refresh token presented is still
+/// tried in turn, each by its own hash: garbage first, then the live one, answers 200
+/// with a new access token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_access_token_dead_each_refresh_token_is_tried_by_its_own_hash() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let server = over(&redis, 10, "").await;
+    let session = &server.sessions(1).await[0];
+    let cookie = format!(
+        "refreshToken=garbage; refreshToken={}; accessToken=dead",
+        session.refresh
+    );
+    let answer = server
+        .send(
+            Method::GET,
+            "/auth/validate-session",
+            &[("cookie", cookie.into_bytes())],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
+    assert!(
+        answer
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .any(|c| c.as_bytes().starts_with(b"accessToken=")),
+        "a new access token: {answer:?}"
+    );
 }
