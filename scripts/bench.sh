@@ -5,7 +5,7 @@
 # 1,000,000 live sessions, and the conformance suite's wall time. Prints a results table
 # and keeps it, with the raw figures, in target/bench/results/.
 #
-#   scripts/bench.sh            # the whole benchmark, about 8 minutes after the build
+#   scripts/bench.sh            # the whole benchmark, about 16 minutes after the build
 #
 # Environment (all optional): BENCH_DURATION (seconds per load run, 10), BENCH_REPS (3),
 # BENCH_CONNECTIONS (32), BENCH_SERVER_CPU (0), BENCH_LOAD_CPU (1), BENCH_SUITE_RUNS (10;
