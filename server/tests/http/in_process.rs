@@ -109,6 +109,17 @@ impl InProcess {
         .await
     }
 
+    /// GET /auth/validate-session with exactly this Cookie header.
+    pub async fn validate(&self, cookie: &[u8]) -> Answer {
+        self.send(
+            Method::GET,
+            "/auth/validate-session",
+            &[("cookie", cookie.to_vec())],
+            Vec::new(),
+        )
+        .await
+    }
+
     /// A registered user (password `pw`) with `count` live sessions.
     pub async fn sessions(&self, count: usize) -> Vec<Tokens> {
         let email = format!("{}@example.com", Tokens::nonce());
@@ -149,14 +160,7 @@ impl InProcess {
     /// Whether the probe accepts this cookie (`refreshToken=…` or `accessToken=…`);
     /// panics on any answer but 200 or 401.
     pub async fn is_live(&self, cookie: &str) -> bool {
-        let answer = self
-            .send(
-                Method::GET,
-                "/auth/validate-session",
-                &[("cookie", cookie.as_bytes().to_vec())],
-                Vec::new(),
-            )
-            .await;
+        let answer = self.validate(cookie.as_bytes()).await;
         match answer.status {
             StatusCode::OK => true,
             StatusCode::UNAUTHORIZED => false,

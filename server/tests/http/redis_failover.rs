@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use logout_server::{AppState, Config, PasswordCost};
-use warp::http::{Method, StatusCode};
+use warp::http::StatusCode;
 
 use crate::in_process::{InProcess, Tokens};
 use crate::redis_cluster::RedisCluster;
@@ -167,14 +167,7 @@ async fn state_of(instance: &InProcess, tokens: &Tokens) -> (bool, bool) {
     ]) {
         *slot = 'probe: {
             for _ in 0..20 {
-                let answer = instance
-                    .send(
-                        Method::GET,
-                        "/auth/validate-session",
-                        &[("cookie", cookie.as_bytes().to_vec())],
-                        Vec::new(),
-                    )
-                    .await;
+                let answer = instance.validate(cookie.as_bytes()).await;
                 match answer.status {
                     StatusCode::OK => break 'probe true,
                     StatusCode::UNAUTHORIZED => break 'probe false,

@@ -177,18 +177,9 @@ async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
     let mut conn = redis.client(6).await;
     let sessions = server.sessions(2).await;
     let validate = |i: usize| {
-        let cookie = format!("accessToken={}", sessions[i].access).into_bytes();
+        let cookie = format!("accessToken={}", sessions[i].access);
         let server = &server;
-        async move {
-            server
-                .send(
-                    Method::GET,
-                    "/auth/validate-session",
-                    &[("cookie", cookie)],
-                    Vec::new(),
-                )
-                .await
-        }
+        async move { server.validate(cookie.as_bytes()).await }
     };
     // The first answer may read the user's record.
     assert_eq!(validate(0).await.status, StatusCode::OK);
@@ -215,12 +206,7 @@ async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
             sessions[refresh].refresh, sessions[access].access
         );
         let server = &server;
-        async move {
-            let cookie = [("cookie", cookie.into_bytes())];
-            server
-                .send(Method::GET, "/auth/validate-session", &cookie, Vec::new())
-                .await
-        }
+        async move { server.validate(cookie.as_bytes()).await }
     };
     let answer = beside(1, 1).await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
@@ -245,15 +231,8 @@ async fn a_validate_session_reads_only_its_token_once_the_user_is_known() {
     // A second instance on the same database knows the user from Redis: register on one,
     // validate on the other.
     let other = over(&redis, 6, "").await;
-    let cookie = format!("accessToken={}", sessions[1].access).into_bytes();
-    let answer = other
-        .send(
-            Method::GET,
-            "/auth/validate-session",
-            &[("cookie", cookie)],
-            Vec::new(),
-        )
-        .await;
+    let cookie = format!("accessToken={}", sessions[1].access);
+    let answer = other.validate(cookie.as_bytes()).await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
 }
 

@@ -9,7 +9,7 @@ use logout_server::store::redis::{RedisDb, RedisUrl};
 use logout_server::token::user_tag;
 use logout_server::{AccessRecord, RedisStore, SessionRecord, TokenHash, TokenStore};
 
-use warp::http::{Method, StatusCode};
+use warp::http::StatusCode;
 
 use crate::redis_cluster::RedisCluster;
 use crate::redis_round_trips::over;
@@ -134,21 +134,10 @@ async fn with_the_access_token_dead_each_refresh_token_is_tried_by_its_own_hash(
         "refreshToken=garbage; refreshToken={}; accessToken=dead",
         session.refresh
     );
-    let answer = server
-        .send(
-            Method::GET,
-            "/auth/validate-session",
-            &[("cookie", cookie.into_bytes())],
-            Vec::new(),
-        )
-        .await;
+    let answer = server.validate(cookie.as_bytes()).await;
     assert_eq!(answer.status, StatusCode::OK, "{answer:?}");
     assert!(
-        answer
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .any(|c| c.as_bytes().starts_with(b"accessToken=")),
+        answer.sets_cookie("accessToken").is_some(),
         "a new access token: {answer:?}"
     );
 }

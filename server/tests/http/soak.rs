@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use futures::StreamExt as _;
-use warp::http::{Method, StatusCode};
+use warp::http::StatusCode;
 
 use crate::in_process::{InProcess, Tokens};
 
@@ -149,14 +149,7 @@ async fn logout(server: &InProcess, tokens: &Tokens) -> StatusCode {
 /// access token, returned), 401, or 500 while the store fails — never anything else.
 async fn probe(server: &InProcess, tokens: &Tokens) -> Option<String> {
     let cookie = format!("refreshToken={}", tokens.refresh);
-    let answer = server
-        .send(
-            Method::GET,
-            "/auth/validate-session",
-            &[("cookie", cookie.into_bytes())],
-            Vec::new(),
-        )
-        .await;
+    let answer = server.validate(cookie.as_bytes()).await;
     assert!(
         matches!(answer.status.as_u16(), 200 | 401 | 500),
         "probe answered {answer:?}"
