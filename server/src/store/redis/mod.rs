@@ -166,18 +166,22 @@ impl RedisStore {
     }
 }
 
-/// An access record as stored: its expiry, its session and its user.
-fn decode_access(value: &[u8]) -> Result<(SystemTime, TokenHash, String), StoreError> {
+/// An access record as stored.
+fn decode_access(value: &[u8]) -> Result<AccessRecord, StoreError> {
     let (expires_at, session, user_email) = decode(value, true)?;
     let session = session.ok_or_else(|| keys::corrupt("access record without a session"))?;
-    Ok((expires_at, session, user_email))
+    Ok(AccessRecord {
+        user_email,
+        session,
+        expires_at,
+    })
 }
 
 /// What a validate-session learns from an access record and its session's record as
 /// stored (`None`: gone): the access record if both are live at `now`. Redis may not have
 /// expired either yet (MIN_TTL, or clocks that disagree), so both expiries are compared.
 fn live_record(
-    (expires_at, session, user_email): (SystemTime, TokenHash, String),
+    access: AccessRecord,
     session_value: Option<&[u8]>,
     now: SystemTime,
 ) -> Result<Option<AccessRecord>, StoreError> {
@@ -185,13 +189,7 @@ fn live_record(
         return Ok(None);
     };
     let (session_expires_at, _, _) = decode(session_value, false)?;
-    Ok(
-        (expires_at > now && session_expires_at > now).then_some(AccessRecord {
-            user_email,
-            session,
-            expires_at,
-        }),
-    )
+    Ok((access.expires_at > now && session_expires_at > now).then_some(access))
 }
 
 #[async_trait]
@@ -278,13 +276,8 @@ impl TokenStore for RedisStore {
         let Some(value) = self.get("GET", self.layout.access(hash)).await? else {
             return Ok(None);
         };
-        let (expires_at, session, user_email) = decode(&value, true)?;
-        let session = session.ok_or_else(|| keys::corrupt("access record without a session"))?;
-        Ok((expires_at > now).then_some(AccessRecord {
-            user_email,
-            session,
-            expires_at,
-        }))
+        let record = decode_access(&value)?;
+        Ok((record.expires_at > now).then_some(record))
     }
 
     /// One script: the access record and its session's, read together.
@@ -335,7 +328,7 @@ impl TokenStore for RedisStore {
             return Ok(None);
         };
         let access = decode_access(&access)?;
-        if access.1 != *beside {
+        if access.session != *beside {
             return self.live_access(hash, now).await;
         }
         live_record(access, session.as_deref(), now)
