@@ -22,7 +22,7 @@ pub mod harness;
 pub mod hostile;
 #[path = "kit/routes.rs"]
 pub mod routes;
-#[path = "kit/sessions.rs"]
+#[path = "kit/sessions/mod.rs"]
 pub mod sessions;
 #[path = "kit/shim.rs"]
 pub mod shim;
