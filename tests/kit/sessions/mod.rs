@@ -4,7 +4,7 @@
 //! cookie under another name, a logout that needs the access cookie; and two answer
 //! rewrites (a clearing cookie dated a year back, a logout answer echoing the token).
 //!
-//! One file per target: [`csrf`], [`signed`], [`renamed`], [`rewrites`].
+//! One file per target: `csrf`, `signed`, `renamed`, `rewrites`.
 
 mod csrf;
 mod renamed;

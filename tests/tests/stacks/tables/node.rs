@@ -1,4 +1,5 @@
-//! The verdict tables of the Node stacks (Express, Fastify, Next.js's iron-session, Auth.js).
+//! The verdict tables of the Node stacks (Express with Passport, iron-session and Auth.js;
+//! Fastify).
 
 use logout_conformance::ClauseStatus::{Failed, Info, NotRun, Passed, Warned};
 
