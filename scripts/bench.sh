@@ -45,6 +45,9 @@ BENCH_NAME=bench
 # print_table FILE renders a raw results file (also: scripts/bench.sh --table FILE).
 # shellcheck source=scripts/bench-table.sh
 . scripts/bench-table.sh
+# start_redis and start_cluster: the Redis subjects' servers.
+# shellcheck source=scripts/bench-redis.sh
+. scripts/bench-redis.sh
 
 if [ "${1:-}" = --table ]; then
   print_table "${2:?usage: scripts/bench.sh --table target/bench/results/STAMP.tsv}"
@@ -210,31 +213,6 @@ server_url "$WORK/baseline.log" "$!" >"$WORK/baseline.url"
 
 start_server memory
 
-# Starts a redis-server on the server CPU on a free port, tries another port when it
-# cannot bind, and waits until it accepts. Sets NODE_PORT and NODE_PID. Args: LOG, then
-# redis-server's own arguments (all but --port and --cluster-port: with
-# --cluster-enabled, a free cluster bus port is chosen too).
-start_redis() {
-  local log=$1 attempt bus=()
-  shift
-  for attempt in 1 2 3 4 5; do
-    NODE_PORT=$(free_port)
-    [[ " $* " != *" --cluster-enabled "* ]] || bus=(--cluster-port "$(free_port)")
-    "${ON_SERVER[@]}" redis-server --port "$NODE_PORT" "${bus[@]}" --bind 127.0.0.1 --save '' \
-      --appendonly no --daemonize no --loglevel warning "$@" >"$log" 2>&1 &
-    NODE_PID=$!
-    PIDS+=("$NODE_PID")
-    for _ in $(seq 200); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$NODE_PORT") 2>/dev/null && return 0
-      kill -0 "$NODE_PID" 2>/dev/null || break
-      sleep 0.05
-    done
-    say "redis-server did not come up on port $NODE_PORT (attempt $attempt): $(tail -n 2 "$log")"
-    kill "$NODE_PID" 2>/dev/null || true
-  done
-  die "redis-server does not start: $log"
-}
-
 start_redis "$WORK/redis-server.log"
 REDIS_PORT=$NODE_PORT
 REDIS_PID=$NODE_PID
@@ -247,28 +225,7 @@ if ! "$SERVER_BIN" --help | grep -q 'redis+cluster'; then
   say "$SERVER_BIN has no Redis Cluster store: the cluster subject is skipped"
   SUBJECTS=(baseline memory redis)
 else
-  CLUSTER_PIDS=()
-  CLUSTER_ADDRS=()
-  for i in 1 2 3 4 5 6; do
-    mkdir -p "$WORK/node$i"
-    start_redis "$WORK/node$i.log" --dir "$WORK/node$i" \
-      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 2000
-    CLUSTER_PIDS+=("$NODE_PID")
-    CLUSTER_ADDRS+=("127.0.0.1:$NODE_PORT")
-  done
-  redis-cli --cluster create "${CLUSTER_ADDRS[@]}" --cluster-replicas 1 --cluster-yes \
-    >"$WORK/cluster-create.log" 2>&1 || { cat "$WORK/cluster-create.log" >&2; die "redis-cli --cluster create failed"; }
-  cluster_ready() {
-    local addr
-    for addr in "${CLUSTER_ADDRS[@]}"; do
-      redis-cli -h 127.0.0.1 -p "${addr#*:}" cluster info | grep -q 'cluster_state:ok' || return 1
-      if redis-cli -h 127.0.0.1 -p "${addr#*:}" info replication | grep -q 'role:slave'; then
-        redis-cli -h 127.0.0.1 -p "${addr#*:}" info replication | grep -q 'master_link_status:up' || return 1
-      fi
-    done
-  }
-  for _ in $(seq 300); do cluster_ready && break; sleep 0.1; done
-  cluster_ready || die "the Redis Cluster did not become ready"
+  start_cluster
   start_server cluster --store "redis+cluster://${CLUSTER_ADDRS[0]},${CLUSTER_ADDRS[1]}?replicas=$CLUSTER_REPLICAS"
 fi
 
