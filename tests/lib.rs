@@ -14,6 +14,24 @@
 
 #![forbid(unsafe_code)]
 
+/// The reference server's hooks and CORS origin, as the kit's profiles declare them: a
+/// macro, so that a profile written as one literal can `concat!` it.
+macro_rules! reference_capabilities {
+    () => {
+        r#"
+[store_fault]
+on = { method = "POST", path = "/__conformance/store/fail" }
+off = { method = "POST", path = "/__conformance/store/recover" }
+
+[expired_session]
+source = { method = "POST", path = "/__conformance/expired-session" }
+
+[cors]
+origin = "http://localhost:5173"
+"#
+    };
+}
+
 #[path = "kit/declared.rs"]
 pub mod declared;
 #[path = "kit/harness.rs"]

@@ -34,7 +34,8 @@ pub enum Logout {
 
 /// The profile that declares this target: Origin on every request, the one cookie, the
 /// logout's own success answer, and the reference's hooks and CORS origin.
-pub const PROFILE: &str = r#"
+pub const PROFILE: &str = concat!(
+    r#"
 version = 2
 
 [defaults]
@@ -46,17 +47,9 @@ cookies = [{ name = "session", role = "session" }]
 [logout.success]
 status = [200]
 body = { json_subset = { success = true } }
-
-[store_fault]
-on = { method = "POST", path = "/__conformance/store/fail" }
-off = { method = "POST", path = "/__conformance/store/recover" }
-
-[expired_session]
-source = { method = "POST", path = "/__conformance/expired-session" }
-
-[cors]
-origin = "http://localhost:5173"
-"#;
+"#,
+    reference_capabilities!()
+);
 
 /// The target's routes.
 pub fn routes(logout: Logout) -> Routes {

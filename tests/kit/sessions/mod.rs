@@ -25,17 +25,7 @@ use warp::http::Method;
 use crate::routes::LOGOUT;
 
 /// The hooks and CORS origin of the reference, for every profile here.
-const CAPABILITIES: &str = r#"
-[store_fault]
-on = { method = "POST", path = "/__conformance/store/fail" }
-off = { method = "POST", path = "/__conformance/store/recover" }
-
-[expired_session]
-source = { method = "POST", path = "/__conformance/expired-session" }
-
-[cors]
-origin = "http://localhost:5173"
-"#;
+const CAPABILITIES: &str = reference_capabilities!();
 
 /// A fresh value no two calls share (a CSRF token).
 fn fresh() -> String {
